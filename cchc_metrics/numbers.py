@@ -1,0 +1,80 @@
+"""Numbers as officials type them ("51,75", "85,65%", " 7.45 ") and as Vietnamese reads them."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def parse_number(value) -> float | None:
+    """One cell to a float; None when empty; NaN when it is text that is not a number.
+
+    Accepts decimal comma or point, a trailing "%", spaces and non-breaking spaces,
+    and a thousands separator when both "." and "," appear ("1.234,5").
+    """
+    if value is None or isinstance(value, bool):
+        return None if value is None else float("nan")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+        return None if math.isnan(v) else v
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").rstrip("%").strip()
+    if text in ("", "-", "–", "—"):
+        return None
+    if "," in text and "." in text:
+        # the separator that comes last is the decimal one
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "")
+        else:
+            text = text.replace(",", "")
+    text = text.replace(",", ".")
+    if not _NUMBER.match(text):
+        return float("nan")
+    return float(text)
+
+
+def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised parse_number: (floats with NaN for empty or bad, mask of non-numeric text)."""
+    values = pd.Series(values, dtype=object)
+    out = np.full(len(values), np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    is_num = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy()
+    if is_num.any():
+        out[is_num] = values[is_num].astype(float).to_numpy()
+    rest = np.flatnonzero(~is_num)
+    for i in rest:  # text cells are few in real files; parse them one by one
+        v = parse_number(values.iat[i])
+        if v is None:
+            continue
+        if math.isnan(v):
+            bad[i] = True
+        else:
+            out[i] = v
+    return out, bad
+
+
+def round_half_up(values, decimals: int = 2):
+    """Round as Excel's ROUND does (halves away from zero), robust to binary noise."""
+    arr = np.asarray(values, dtype=float)
+    factor = 10.0 ** decimals
+    return np.sign(arr) * np.floor(np.abs(arr) * factor + 0.5 + 1e-7) / factor
+
+
+def format_number(value, decimals: int = 2, lang: str = "vi") -> str:
+    """85.65 → "85,65" in Vietnamese, "85.65" in English; "—" for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    text = f"{float(round_half_up(value, decimals)):,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\u202f").replace(".", ",").replace("\u202f", ".")
+    return text
+
+
+def format_pct(value, decimals: int = 2, lang: str = "vi") -> str:
+    """85.65 → "85,65 %"."""
+    text = format_number(value, decimals, lang)
+    return text if text == "—" else f"{text} %"
