@@ -1,0 +1,130 @@
+"""Checks across rows: duplicate units, and the publisher's totals, index, rank and band vs ours."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.model import BAND_PRESETS, Bands, fold, unit_key
+from cchc_metrics.numbers import format_number
+from cchc_metrics.problems import Problem, problem
+
+TOLERANCE = 0.01 + 1e-9
+
+
+def split_source(source: str) -> tuple[str | None, int | None]:
+    """("file · sheet · dòng 12") → (sheet, 12)."""
+    parts = str(source).split(" · ")
+    if len(parts) < 3:
+        return None, None
+    try:
+        return parts[-2], int(parts[-1].split()[-1])
+    except ValueError:
+        return parts[-2], None
+
+
+def duplicate_problems(scores: pd.DataFrame) -> list[Problem]:
+    """The same unit (or the same unit × field) twice in one year and block."""
+    if scores.empty:
+        return []
+    keys = scores[["year", "block", "component"]].copy()
+    keys["key"] = [unit_key(u) + "|" + str(c) for u, c in zip(scores["unit"], scores["unit_code"],
+                                                              strict=True)]
+    dup = keys.duplicated(["year", "block", "component", "key"], keep=False)
+    out = []
+    seen = set()
+    for (year, block, _, _), group in scores[dup].groupby(
+            [keys["year"], keys["block"], keys["component"], keys["key"]], sort=False):
+        unit = group["unit"].iloc[0]
+        if (year, block, unit) in seen:
+            continue
+        seen.add((year, block, unit))
+        rows = ", ".join(str(split_source(s)[1]) for s in group["source"])
+        sheet, row = split_source(group["source"].iloc[-1])
+        out.append(problem(
+            "duplicate_unit",
+            f"Đơn vị «{unit}» xuất hiện hai lần trong năm {year}, khối «{block}» (các dòng {rows}). "
+            "Hãy xóa dòng trùng hoặc sửa tên.",
+            f"Unit «{unit}» appears twice in {year}, block «{block}» (rows {rows}). Delete the "
+            "duplicate or correct the name.", sheet=sheet, row=row, value=unit))
+    return out
+
+
+def infer_bands(labels: set[str]) -> Bands | None:
+    """The preset whose labels include every band the file states (e.g. {"Tốt", "Khá"})."""
+    folded = {fold(x) for x in labels if x}
+    if not folded:
+        return None
+    for bands in BAND_PRESETS.values():
+        if folded <= {fold(label) for label, _ in bands}:
+            return list(bands)
+    return None
+
+
+def cross_check(scores: pd.DataFrame, stated: pd.DataFrame,
+                bands: Bands | None) -> tuple[list[Problem], Bands | None]:
+    """Warnings where the file's own totals, index, rank or band differ from ours."""
+    from cchc_metrics.metrics import unit_table
+
+    if stated.empty:
+        return [], bands
+    labels = set(stated["stated_band"].dropna()) - {""}
+    chosen = bands or infer_bands(labels)
+    warnings: list[Problem] = []
+    if labels and chosen is None:
+        warnings.append(problem(
+            "unknown_bands", f"Cột xếp loại dùng nhãn {sorted(labels)} không khớp thang có sẵn; "
+            "xếp loại được tính theo thang mặc định. Hãy chọn thang xếp loại của tỉnh.",
+            f"The band column uses labels {sorted(labels)} that match no preset; bands follow the "
+            "default scheme. Choose the province's band scheme.", severity="warning"))
+    units = unit_table(scores, bands=chosen)
+    merged = stated.merge(units, on=["year", "block", "unit"], how="inner", suffixes=("", "_u"))
+    checks = [
+        ("stated_total", "points", "total_mismatch", 2,
+         "Tổng điểm ghi {s} nhưng cộng các thành phần được {o}.",
+         "The stated total is {s} but the components add up to {o}."),
+        ("stated_max", "max_points", "max_mismatch", 2,
+         "Tổng điểm tối đa ghi {s} nhưng cộng các thành phần được {o}.",
+         "The stated maximum is {s} but the components' maxima add up to {o}."),
+        ("stated_index", "index_pct", "index_mismatch", 2,
+         "Chỉ số ghi {s} % nhưng tính lại được {o} %.",
+         "The stated index is {s} % but it computes to {o} %."),
+    ]
+    for s_col, o_col, code, dec, vi, en in checks:
+        s, o = merged[s_col].to_numpy(float), merged[o_col].to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(s) & ~np.isnan(o) & (np.abs(s - o) > TOLERANCE)
+        for i in np.flatnonzero(bad):
+            r = merged.iloc[i]
+            fmt = {"s": format_number(r[s_col], dec), "o": format_number(r[o_col], dec)}
+            fmt_en = {"s": format_number(r[s_col], dec, "en"),
+                      "o": format_number(r[o_col], dec, "en")}
+            warnings.append(located(r, s_col, code, f"«{r['unit']}»: " + vi.format(**fmt),
+                                    f"«{r['unit']}»: " + en.format(**fmt_en), r[s_col]))
+    rank_bad = merged["stated_rank"].notna() & (merged["stated_rank"] != merged["rank"].astype(
+        float))
+    for _, r in merged[rank_bad].iterrows():
+        warnings.append(located(
+            r, "stated_rank", "rank_mismatch",
+            f"«{r['unit']}»: xếp hạng ghi {r['stated_rank']:g} nhưng theo chỉ số thì đứng thứ "
+            f"{r['rank']}/{r['n_ranked']}.",
+            f"«{r['unit']}»: stated rank {r['stated_rank']:g} but by index it ranks "
+            f"{r['rank']}/{r['n_ranked']}.", r["stated_rank"]))
+    if chosen is not None:
+        band_bad = (merged["stated_band"] != "") & (
+            merged["stated_band"].map(fold) != merged["band"].fillna("").map(fold))
+        for _, r in merged[band_bad].iterrows():
+            warnings.append(located(
+                r, "stated_band", "band_mismatch",
+                f"«{r['unit']}»: xếp loại ghi «{r['stated_band']}» nhưng chỉ số "
+                f"{format_number(r['index_pct'])} % thuộc loại «{r['band']}».",
+                f"«{r['unit']}»: stated band «{r['stated_band']}» but index "
+                f"{format_number(r['index_pct'], 2, 'en')} % falls in «{r['band']}».",
+                r["stated_band"]))
+    return warnings, chosen
+
+
+def located(row, col: str, code: str, vi: str, en: str, value) -> Problem:
+    """A warning at the stated value's cell."""
+    return problem(code, vi, en, sheet=row["sheet"], row=int(row["row"]),
+                   column=row[col + "_col"], value=value, severity="warning")

@@ -1,0 +1,212 @@
+"""Index, rank, bands and year-on-year change, computed exactly as provinces publish them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.model import SURVEY, TOTAL, UNIT_COLUMNS, Bands, parse_bands, unit_key
+from cchc_metrics.numbers import round_half_up
+
+UNIT_KEYS = ["year", "block", "unit"]  # a unit appears once per year and ranking block
+
+
+def index_pct(points, max_points):
+    """Index (%) = 100 × points / applicable maximum, to 2 decimals (half up, as Excel's ROUND)."""
+    points = np.asarray(points, dtype=float)
+    max_points = np.asarray(max_points, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(max_points > 0, 100.0 * points / max_points, np.nan)
+    return round_half_up(raw, 2)
+
+
+def band_of(index, bands: Bands) -> np.ndarray:
+    """Band label of each index: the first band whose lower bound it reaches; None below all."""
+    index = np.asarray(index, dtype=float)
+    conditions = [index >= bound - 1e-9 for _, bound in bands]
+    out = np.select(conditions, [label for label, _ in bands], default="")
+    out = out.astype(object)
+    out[(out == "") | np.isnan(index)] = None
+    return out
+
+
+def competition_rank(frame: pd.DataFrame, by: list[str], value: str) -> pd.Series:
+    """Rank descending within groups; ties share the better rank (1, 2, 2, 4)."""
+    return frame.groupby(by, sort=False)[value].rank(method="min", ascending=False)
+
+
+def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.DataFrame:
+    """One row per year × block × unit: points, index, rank, band and change from last year.
+
+    Parameters
+    ----------
+    scores : canonical scores (see DESIGN.md).
+    bands : a band scheme, a preset name or "Tốt:80,Khá:60,Kém:0"; default preset when None.
+    """
+    bands = parse_bands(bands)
+    if scores.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in UNIT_COLUMNS})
+    grouped = scores.groupby(UNIT_KEYS, sort=False)
+    units = grouped.agg(
+        level=("level", "first"), province=("province", "first"), parent=("parent", "first"),
+        unit_code=("unit_code", "first"), points=("points", "sum"),
+        max_points=("max_points", "sum"),
+    )
+    units["self_points"] = grouped["self_points"].sum(min_count=1)
+    units = units.reset_index()
+    units["points"] = units["points"].round(6)
+    units["max_points"] = units["max_points"].round(6)
+    units["unit_key"] = [unit_key(u) for u in units["unit"]]
+    units["index_pct"] = index_pct(units["points"], units["max_points"])
+    units["rank"] = competition_rank(units, ["year", "block"], "index_pct").astype("Int64")
+    units["n_ranked"] = units.groupby(["year", "block"], sort=False)["index_pct"].transform(
+        "count").astype("Int64")
+    units["band"] = band_of(units["index_pct"], bands)
+    units = add_previous_year(units)
+    units["year"] = units["year"].astype(int)
+    return units[UNIT_COLUMNS].sort_values(["year", "level", "block", "rank", "unit"],
+                                           kind="stable", ignore_index=True)
+
+
+def match_keys(units: pd.DataFrame) -> pd.Series:
+    """Key matching a unit across years: its name key, made unique with the parent if needed."""
+    key = units["level"] + "|" + units["unit_key"]
+    clash = key.duplicated(keep=False) & units.duplicated(["year", "level", "unit_key"], keep=False)
+    if clash.any():
+        ambiguous = set(key[clash])
+        parent = units["parent"].map(unit_key)
+        key = key.where(~key.isin(ambiguous), key + "|" + parent)
+    return key
+
+
+def add_previous_year(units: pd.DataFrame) -> pd.DataFrame:
+    """prev_index_pct, delta_pct, prev_rank and rank_change from year − 1 (code, else name)."""
+    units = units.reset_index(drop=True)
+    code = units["unit_code"].fillna("").astype(str)
+    cur = pd.DataFrame({"year": units["year"], "_name": match_keys(units),
+                        "_code": (units["level"] + "|#" + code).where(code != "")})
+    prev = cur.assign(year=cur["year"] + 1, _pid=np.arange(len(cur)))
+    # by official code where both years have one; then by name among the units still free
+    by_code = cur.reset_index(names="_cid").dropna(subset=["_code"]).merge(
+        prev.dropna(subset=["_code"]).drop_duplicates(["year", "_code"])[["year", "_code", "_pid"]],
+        on=["year", "_code"])
+    free_cur = cur[~cur.index.isin(by_code["_cid"])]
+    free_prev = prev[~prev["_pid"].isin(by_code["_pid"])].drop_duplicates(["year", "_name"])
+    by_name = free_cur.reset_index(names="_cid").merge(
+        free_prev[["year", "_name", "_pid"]], on=["year", "_name"])
+    pid = np.full(len(units), -1)
+    for pairs in (by_code, by_name):
+        pid[pairs["_cid"].to_numpy()] = pairs["_pid"].to_numpy()
+    has = pid >= 0
+    take = np.where(has, pid, 0)
+    units["prev_index_pct"] = np.where(has, units["index_pct"].to_numpy()[take], np.nan)
+    prev_rank = pd.array(units["rank"].to_numpy()[take], dtype="Int64")
+    units["prev_rank"] = pd.Series(prev_rank).where(has)
+    units["delta_pct"] = round_half_up(units["index_pct"] - units["prev_index_pct"], 2)
+    # a rank only compares with last year's when the unit was ranked in the same block
+    same_block = has & (units["block"].to_numpy()[take] == units["block"].to_numpy())
+    units["rank_change"] = (units["prev_rank"] - units["rank"]).astype("Int64").where(same_block)
+    return units
+
+
+def block_summary(units: pd.DataFrame) -> pd.DataFrame:
+    """Per year × block: units ranked, mean and median index, best and worst, change in mean."""
+    if units.empty:
+        return pd.DataFrame(columns=["year", "level", "block", "n_units", "mean_index_pct",
+                                     "median_index_pct", "mean_points", "best_unit",
+                                     "best_index_pct", "worst_unit", "worst_index_pct",
+                                     "prev_mean_index_pct", "delta_mean_pct"])
+    ordered = units.sort_values(["index_pct", "unit"], ascending=[False, True], kind="stable")
+    g = ordered.groupby(["year", "level", "block"], sort=True)
+    out = g.agg(n_units=("unit", "size"), mean_index_pct=("index_pct", "mean"),
+                median_index_pct=("index_pct", "median"), mean_points=("points", "mean"),
+                mean_max_points=("max_points", "mean"),
+                best_unit=("unit", "first"), best_index_pct=("index_pct", "first"),
+                worst_unit=("unit", "last"), worst_index_pct=("index_pct", "last")).reset_index()
+    # mean of the units' exact indices (before rounding), as a spreadsheet AVERAGE of them would be
+    exact = 100 * units["points"] / units["max_points"]
+    mean_exact = exact.groupby([units["year"], units["level"], units["block"]]).mean()
+    out["mean_index_pct"] = round_half_up(
+        mean_exact.reindex(pd.MultiIndex.from_frame(out[["year", "level", "block"]])).to_numpy(), 2)
+    out["median_index_pct"] = round_half_up(out["median_index_pct"], 2)
+    prev = out[["year", "level", "block", "mean_index_pct"]].copy()
+    prev["year"] += 1
+    out = out.merge(prev.rename(columns={"mean_index_pct": "prev_mean_index_pct"}),
+                    on=["year", "level", "block"], how="left")
+    out["delta_mean_pct"] = round_half_up(out["mean_index_pct"] - out["prev_mean_index_pct"], 2)
+    return out
+
+
+def band_counts(units: pd.DataFrame, bands: Bands | str | None = None) -> pd.DataFrame:
+    """Per year × block × band: count, share of units (%) and change in count from last year."""
+    bands = parse_bands(bands)
+    labels = [label for label, _ in bands]
+    cols = ["year", "level", "block", "band", "count", "share_pct", "prev_count", "count_change"]
+    if units.empty:
+        return pd.DataFrame(columns=cols)
+    blocks = units[["year", "level", "block"]].drop_duplicates()
+    grid = blocks.merge(pd.DataFrame({"band": labels}), how="cross")
+    counts = units.groupby(["year", "level", "block", "band"]).size().rename("count")
+    out = grid.merge(counts.reset_index(), on=["year", "level", "block", "band"], how="left")
+    out["count"] = out["count"].fillna(0).astype(int)
+    totals = units.groupby(["year", "level", "block"]).size().rename("n").reset_index()
+    out = out.merge(totals, on=["year", "level", "block"])
+    out["share_pct"] = round_half_up(100 * out["count"] / out["n"], 2)
+    prev = out[["year", "level", "block", "band", "count"]].copy()
+    prev["year"] += 1
+    out = out.merge(prev.rename(columns={"count": "prev_count"}),
+                    on=["year", "level", "block", "band"], how="left")
+    out["prev_count"] = out["prev_count"].astype("Int64")
+    out["count_change"] = (out["count"] - out["prev_count"]).astype("Int64")
+    order = {label: i for i, label in enumerate(labels)}
+    out = out.sort_values(["year", "level", "block", "band"],
+                          key=lambda s: s.map(order) if s.name == "band" else s, kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def field_summary(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per year × block × field: mean points, mean % of maximum and points lost."""
+    fields = scores[~scores["component"].isin([TOTAL])]
+    g = fields.groupby(["year", "level", "block", "component"], sort=False)
+    out = g.agg(n_units=("unit", "nunique"), mean_points=("points", "mean"),
+                mean_max_points=("max_points", "mean"), total_points=("points", "sum"),
+                total_max_points=("max_points", "sum")).reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["mean_pct"] = round_half_up(
+            np.where(out["total_max_points"] > 0,
+                     100 * out["total_points"] / out["total_max_points"], np.nan), 2)
+    out["mean_points_lost"] = (out["mean_max_points"] - out["mean_points"]).round(6)
+    out["points_lost"] = (out["total_max_points"] - out["total_points"]).round(6)
+    return out.drop(columns=["total_points", "total_max_points"])
+
+
+def unit_fields(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per unit × field: points, % of maximum, the block's mean % and the self-assessment gap."""
+    out = scores[["year", "level", "block", "unit", "component", "max_points", "points",
+                  "self_points"]].copy()
+    out["pct"] = index_pct(out["points"], out["max_points"])
+    block_pct = field_summary(scores)[["year", "block", "component", "mean_pct"]]
+    out = out.merge(block_pct.rename(columns={"mean_pct": "block_mean_pct"}),
+                    on=["year", "block", "component"], how="left")
+    out["vs_block_pct"] = round_half_up(out["pct"] - out["block_mean_pct"], 2)
+    out["self_gap"] = (out["self_points"] - out["points"]).round(6)
+    return out
+
+
+def unit_strengths(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: strongest and weakest field (by % of maximum) and the self-assessment gap."""
+    fields = unit_fields(scores)
+    fields = fields[~fields["component"].isin([TOTAL, SURVEY]) & (fields["max_points"] > 0)]
+    keys = ["year", "block", "unit"]
+    if fields.empty:
+        return pd.DataFrame(columns=keys + ["strongest_field", "strongest_pct", "weakest_field",
+                                            "weakest_pct", "self_points", "points", "self_gap"])
+    ordered = fields.sort_values(keys + ["pct", "component"],
+                                 ascending=[True, True, True, False, True], kind="stable")
+    g = ordered.groupby(keys, sort=False)
+    out = g.agg(strongest_field=("component", "first"), strongest_pct=("pct", "first"),
+                weakest_field=("component", "last"), weakest_pct=("pct", "last"),
+                self_points=("self_points", lambda s: s.sum(min_count=1)),
+                points=("points", "sum")).reset_index()
+    out["self_gap"] = (out["self_points"] - out["points"]).round(6)
+    return out

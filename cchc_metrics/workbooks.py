@@ -1,0 +1,292 @@
+"""Untrusted bytes → grids of cell values, refusing anything unsafe before it is parsed."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cchc_metrics import settings
+from cchc_metrics.problems import ScoreFileError, problem
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+@dataclass
+class Sheet:
+    """One sheet as a grid: rows[0] is Excel row 1, cells are python values ("" when empty)."""
+
+    name: str
+    rows: list[list]
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+@dataclass
+class Workbook:
+    """What was loaded: the file's name, its kind, its bytes and its sheets."""
+
+    name: str
+    kind: str  # xlsx, xlsm, xls, ods, csv
+    data: bytes
+    sheets: list[Sheet]
+    notes: list = field(default_factory=list)  # warnings about the container (macros ignored)
+
+
+def refuse(code: str, vi: str, en: str, **where) -> ScoreFileError:
+    """A ScoreFileError with one problem."""
+    return ScoreFileError([problem(code, vi, en, **where)])
+
+
+def read_source(source, name: str | None = None) -> tuple[bytes, str]:
+    """Bytes and a display name from a path, bytes or a file-like object, within the size limit."""
+    limit = settings.get("max_file_mb") * 1024 * 1024
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                raise too_big(size, limit)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise refuse("unreadable", f"Không mở được tệp: {exc.strerror or exc}.",
+                         f"Cannot open the file: {exc.strerror or exc}.", value=str(path)) from None
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif hasattr(source, "read"):
+        name = name or getattr(source, "name", None)
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(limit + 1)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+    else:
+        raise refuse("unreadable", "Không đọc được nguồn dữ liệu này.",
+                     "This source cannot be read.", value=type(source).__name__)
+    if len(data) > limit:
+        raise too_big(len(data), limit)
+    return data, str(name or "tệp tải lên")
+
+
+def too_big(size: int, limit: int) -> ScoreFileError:
+    mb = f"{size / 1048576:.1f}".replace(".", ",")
+    lim = limit // 1048576
+    return refuse("file_too_large",
+                  f"Tệp quá lớn ({mb} MB, giới hạn {lim} MB). Hãy tách theo năm hoặc theo cấp.",
+                  f"File too large ({mb} MB, limit {lim} MB). Split it by year or level.")
+
+
+def sniff(data: bytes, name: str) -> str:
+    """The file's real kind from its first bytes (never from its name alone)."""
+    if not data.strip():
+        raise refuse("empty_file", "Tệp rỗng, không có dữ liệu.", "The file is empty.")
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return "zip"
+    if data.startswith(OLE_MAGIC):
+        return "xls"
+    if data.startswith(b"%PDF"):
+        raise refuse("pdf", "Đây là tệp PDF. Hãy dùng bảng Excel (.xlsx) hoặc CSV gốc của kết quả.",
+                     "This is a PDF. Upload the original Excel (.xlsx) or CSV table.")
+    head = data[:2048].lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+        raise refuse("html", "Tệp này là trang web (HTML/XML) mang đuôi bảng tính. Hãy mở bằng "
+                     "Excel rồi lưu lại dạng .xlsx.",
+                     "This file is a web page (HTML/XML) with a spreadsheet extension. Open it in "
+                     "Excel and save it as .xlsx.")
+    return "text"
+
+
+def inspect_zip(data: bytes) -> tuple[str, list[str]]:
+    """Check a zip container's sizes before parsing; return its kind and notes."""
+    max_total = settings.get("max_uncompressed_mb") * 1024 * 1024
+    max_ratio = settings.get("max_compression_ratio")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        raise refuse("corrupt", f"Tệp hỏng hoặc không đầy đủ (không mở được dạng nén): {exc}. "
+                     "Hãy lưu lại tệp từ Excel rồi tải lên lại.",
+                     f"The file is corrupt or truncated ({exc}). Save it again from Excel and "
+                     "upload it again.") from None
+    if len(infos) > 10_000:
+        raise refuse("zip_members", "Tệp chứa quá nhiều thành phần nén.", "Too many zip members.")
+    declared = sum(i.file_size for i in infos)
+    if declared > max_total or declared > max_ratio * max(len(data), 1):
+        raise zip_bomb(declared, len(data), max_total, max_ratio)
+    names = {i.filename for i in infos}
+    kind = container_kind(zf, names)
+    # Decompress once with a running cap: sizes in headers can lie, CRCs catch truncation.
+    seen = 0
+    try:
+        for info in infos:
+            with zf.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    seen += len(chunk)
+                    if seen > max_total or seen > max_ratio * max(len(data), 1):
+                        raise zip_bomb(seen, len(data), max_total, max_ratio)
+    except ScoreFileError:
+        raise
+    except Exception as exc:  # zlib.error, BadZipFile (CRC), EOFError …
+        raise refuse("corrupt", f"Tệp hỏng hoặc bị cắt cụt ({exc}). Hãy lưu lại từ Excel.",
+                     f"The file is corrupt or truncated ({exc}). Save it again from Excel.") from None
+    notes = []
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        notes.append(problem("macros_ignored", "Tệp có macro (VBA): macro bị bỏ qua, chỉ đọc giá trị.",
+                             "The file contains macros (VBA): they are ignored; only values are "
+                             "read.", severity="warning"))
+    return kind, notes
+
+
+def zip_bomb(size: int, packed: int, max_total: int, max_ratio: int) -> ScoreFileError:
+    return refuse("zip_bomb",
+                  f"Tệp giải nén ra quá lớn ({size // 1048576} MB từ {packed // 1024} KB; giới hạn "
+                  f"{max_total // 1048576} MB, tỷ lệ nén {max_ratio}:1). Tệp này không an toàn.",
+                  f"The file expands too much ({size // 1048576} MB from {packed // 1024} KB; limit "
+                  f"{max_total // 1048576} MB, ratio {max_ratio}:1). It is not safe to open.")
+
+
+def container_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
+    """xlsx, xlsm or ods; a clear refusal for Word/PowerPoint files and other zips."""
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        if "xl/workbook.bin" in names:
+            raise refuse("xlsb", "Tệp .xlsb (nhị phân) chưa được hỗ trợ. Hãy lưu lại dạng .xlsx.",
+                         "Binary .xlsb workbooks are not supported. Save it as .xlsx.")
+        return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+    if "mimetype" in names:
+        mime = zf.read("mimetype")[:100]
+        if mime.startswith(ODS_MIME):
+            return "ods"
+    if "word/document.xml" in names or "mimetype" in names and b"text" in zf.read("mimetype")[:100]:
+        raise refuse("word", "Đây là văn bản Word, không phải bảng tính. Hãy sao chép bảng kết quả "
+                     "sang Excel (.xlsx) rồi tải lên.",
+                     "This is a Word document, not a spreadsheet. Copy the results table into "
+                     "Excel (.xlsx) and upload that.")
+    raise refuse("not_spreadsheet", "Tệp nén này không phải bảng tính Excel hay OpenDocument.",
+                 "This zip file is not an Excel or OpenDocument spreadsheet.")
+
+
+def load_calamine(data: bytes, kind: str, only: str | None) -> list[Sheet]:
+    """All (or one) sheets of an xlsx/xlsm/xls/ods via python-calamine, values only."""
+    import python_calamine
+
+    max_rows, max_cols = settings.get("max_rows"), settings.get("max_columns")
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [m.name for m in book.sheets_metadata
+                 if str(getattr(m, "typ", "")).endswith("WorkSheet")] or list(book.sheet_names)
+        if only is not None:
+            if only not in names:
+                raise refuse("no_such_sheet", f"Không có trang tính «{only}». Các trang có: "
+                             f"{', '.join(names)}.",
+                             f"No sheet named «{only}». Sheets: {', '.join(names)}.", value=only)
+            names = [only]
+        sheets = []
+        for name in names:
+            sh = book.get_sheet_by_name(name)
+            if sh.height > max_rows or sh.width > max_cols:
+                raise refuse("too_many_rows",
+                             f"Trang tính có {sh.height} dòng × {sh.width} cột, vượt giới hạn "
+                             f"{max_rows} dòng × {max_cols} cột.",
+                             f"The sheet has {sh.height} rows × {sh.width} columns, over the limit "
+                             f"of {max_rows} × {max_cols}.", sheet=name)
+            merges = list(sh.merged_cell_ranges or [])
+            sheets.append(Sheet(name, sh.to_python(skip_empty_area=False), merges))
+        return sheets
+    except ScoreFileError:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine raises its own errors, Rust panics are BaseException
+        what = {"xls": ("bảng tính Excel 97-2003 (.xls)", "Excel 97-2003 workbook (.xls)")}.get(
+            kind, ("bảng tính", "spreadsheet"))
+        text = str(exc).split("\n")[0][:200]
+        if "password" in text.lower() or "encrypt" in text.lower() or (
+                kind == "xls" and b"EncryptedPackage" in data[:65536].replace(b"\x00", b"")):
+            raise refuse("encrypted", "Tệp có mật khẩu. Hãy gỡ mật khẩu trong Excel rồi tải lên lại.",
+                         "The file is password-protected. Remove the password in Excel and "
+                         "upload it again.") from None
+        raise refuse("corrupt", f"Không đọc được {what[0]}: tệp hỏng, bị cắt cụt hoặc không phải "
+                     f"bảng tính ({text}). Hãy mở bằng Excel và lưu lại dạng .xlsx.",
+                     f"Cannot read this {what[1]}: it is corrupt, truncated or not a spreadsheet "
+                     f"({text}). Open it in Excel and save it as .xlsx.") from None
+
+
+def decode_text(data: bytes) -> str:
+    """CSV/TXT bytes to text: UTF-8 (with or without BOM) or UTF-16; else a clear refusal."""
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif len(data) > 3 and data[1:2] == b"\x00" and data[3:4] == b"\x00":
+        encodings = ["utf-16-le"]
+    elif len(data) > 3 and data[0:1] == b"\x00" and data[2:3] == b"\x00":
+        encodings = ["utf-16-be"]
+    else:
+        encodings = ["utf-8"]
+    for enc in encodings:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or sum(ch < " " and ch not in "\r\n\t" for ch in text[:4096]) > 8:
+            break
+        return text
+    raise refuse("not_text", "Tệp không phải bảng tính hay văn bản CSV UTF-8 (có thể là tệp nhị "
+                 "phân hoặc mã hóa khác). Hãy lưu dạng .xlsx hoặc «CSV UTF-8».",
+                 "The file is neither a spreadsheet nor UTF-8 CSV text (binary, or another "
+                 "encoding). Save it as .xlsx or «CSV UTF-8».")
+
+
+def load_csv(data: bytes, name: str) -> list[Sheet]:
+    """A CSV/TXT table (comma, semicolon or tab separated) as one sheet of strings."""
+    text = decode_text(data)
+    lines = text.splitlines()
+    if len(lines) > settings.get("max_rows"):
+        raise refuse("too_many_rows", f"Tệp có {len(lines)} dòng, vượt giới hạn "
+                     f"{settings.get('max_rows')} dòng.",
+                     f"The file has {len(lines)} lines, over the limit of "
+                     f"{settings.get('max_rows')}.")
+    delimiter = guess_delimiter(lines[:50])
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise refuse("corrupt", f"Không đọc được tệp CSV: {exc}.", f"Cannot parse the CSV: {exc}.")
+    if rows and max(len(r) for r in rows) > settings.get("max_columns"):
+        raise refuse("too_many_columns", "Tệp có quá nhiều cột.", "The file has too many columns.")
+    return [Sheet(re.sub(r"\.\w+$", "", name) or "CSV", rows)]
+
+
+def guess_delimiter(lines: list[str]) -> str:
+    """The separator that splits the sample most consistently (;, tab or comma)."""
+    best, best_score = ",", -1.0
+    for delim in (";", "\t", ","):
+        counts = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines if ln.strip()]
+        if not counts:
+            continue
+        wide = [c for c in counts if c > 1]
+        score = len(wide) * (max(wide) if wide else 0)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def load_workbook(source, name: str | None = None, sheet: str | None = None) -> Workbook:
+    """Any accepted input → a Workbook, or ScoreFileError; nothing else escapes."""
+    data, name = read_source(source, name)
+    kind = sniff(data, name)
+    notes: list = []
+    if kind == "zip":
+        kind, notes = inspect_zip(data)
+        sheets = load_calamine(data, kind, sheet)
+    elif kind == "xls":
+        sheets = load_calamine(data, kind, sheet)
+    else:
+        kind = "csv"
+        sheets = load_csv(data, name)
+    return Workbook(name=name, kind=kind, data=data, sheets=sheets, notes=notes)
