@@ -27,10 +27,7 @@ def parse_number(value) -> float | None:
         return None
     if "," in text and "." in text:
         # the separator that comes last is the decimal one
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "")
-        else:
-            text = text.replace(",", "")
+        text = text.replace(".", "") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
     text = text.replace(",", ".")
     if not _NUMBER.match(text):
         return float("nan")

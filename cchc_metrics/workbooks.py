@@ -256,7 +256,8 @@ def load_csv(data: bytes, name: str) -> list[Sheet]:
     try:
         rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
-        raise refuse("corrupt", f"Không đọc được tệp CSV: {exc}.", f"Cannot parse the CSV: {exc}.")
+        raise refuse("corrupt", f"Không đọc được tệp CSV: {exc}.",
+                     f"Cannot parse the CSV: {exc}.") from None
     if rows and max(len(r) for r in rows) > settings.get("max_columns"):
         raise refuse("too_many_columns", "Tệp có quá nhiều cột.", "The file has too many columns.")
     return [Sheet(re.sub(r"\.\w+$", "", name) or "CSV", rows)]
