@@ -83,8 +83,8 @@ def simple_role(text: str) -> tuple[str | None, str | None]:
         return None, None
     if t in ("stt", "tt", "so tt", "so thu tu", "s tt", "tt."):
         return STT, None
-    if re.search(r"xep hang|thu hang|thu tu xep|^hang\b", t):
-        return RANK, None
+    if re.match(r"(khoi|nhom)\b", t):
+        return BLOCK, None
     if re.search(r"xep loai|phan loai|muc do|^loai\b|danh hieu", t):
         return BAND, None
     if t.startswith("ghi chu"):
@@ -93,8 +93,8 @@ def simple_role(text: str) -> tuple[str | None, str | None]:
         return YEAR, None
     if re.fullmatch(r"cap( don vi| hanh chinh| danh gia)?", t):
         return LEVEL, None
-    if re.match(r"(khoi|nhom)\b", t):
-        return BLOCK, None
+    if re.search(r"xep hang|thu hang|thu tu xep|^hang\b", t):
+        return RANK, None
     if re.match(r"ma\b", t):
         return CODE, None
     if re.fullmatch(r"(ten )?tinh(/thanh pho|, thanh pho| thanh pho)?", t):
@@ -181,18 +181,16 @@ def field_name(text: str) -> str:
 def fill_groups(top: list[str], sub: list[str], merges, row: int) -> list[str]:
     """Spread a merged group header over the columns it covers."""
     out = list(top)
-    covered = False
     for (r0, c0), (r1, c1) in merges or []:
         if r0 <= row <= r1 and c0 < len(out):
             value = out[c0]
             for c in range(c0, min(c1 + 1, len(out))):
                 if not out[c]:
                     out[c] = value
-            covered = True
-    if not covered:  # files without merge information: spread over sub-headers to the right
-        for c in range(1, len(out)):
-            if not out[c] and sub[c] and sub_kind(sub[c]) and out[c - 1] and sub[c - 1]:
-                out[c] = out[c - 1]
+    # cells no merge covers (or files without merge information): spread over sub-headers
+    for c in range(1, len(out)):
+        if not out[c] and sub[c] and sub_kind(sub[c]) and out[c - 1] and sub[c - 1]:
+            out[c] = out[c - 1]
     return out
 
 

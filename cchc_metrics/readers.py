@@ -184,6 +184,7 @@ class SheetReader:
         self.sheet, self.file_name = sheet, file_name
         self.year_arg, self.level_arg = year, level
         self.errors: list[Problem] = []
+        self.bad_text: dict[int, np.ndarray] = {}  # cells already refused as not numbers
 
     def err(self, code: str, vi: str, en: str, row: int | None = None,
             column: H.Column | None = None, value=None) -> None:
@@ -401,6 +402,7 @@ class SheetReader:
     def numbers(self, data: pd.DataFrame, col: H.Column) -> np.ndarray:
         """A score column as floats; text that is not a number is a located error."""
         values, bad = parse_numbers(data[col.index])
+        self.bad_text[col.index] = bad
         for i in np.flatnonzero(bad)[:MAX_PROBLEMS]:
             self.err("not_a_number", "Ô này phải là số (vd. 51,75 hoặc 51.75). Hãy sửa giá trị.",
                      "This cell must be a number (e.g. 51.75). Correct the value.",
@@ -474,7 +476,11 @@ class SheetReader:
         """Row mask of usable values; located errors for missing, negative or excessive points."""
         rows = data["_row"].to_numpy()
         names = data[self.header.one(H.UNIT).index].map(H.clean).to_numpy()
-        na_pts, na_max = np.isnan(points), np.isnan(maxima)
+        typed = np.zeros(len(points), dtype=bool)
+        for role in (H.MAX, H.POINTS):
+            if role in cols:
+                typed |= self.bad_text.get(cols[role].index, typed)
+        na_pts, na_max = np.isnan(points) & ~typed, np.isnan(maxima) & ~typed
         not_applicable = na_pts & (na_max | (np.nan_to_num(maxima) == 0))
         checks = [
             (~na_pts & na_max, "missing_max", cols.get(H.MAX) or cols[H.POINTS], maxima,

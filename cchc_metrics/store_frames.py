@@ -1,0 +1,131 @@
+"""Canonical score frames in and out of the store: checking, row tuples and Arrow slice frames."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.model import DEFAULT_BLOCKS, LEVELS, SCORE_COLUMNS
+
+TEXT_COLUMNS = ["level", "block", "province", "parent", "unit", "unit_code", "component", "source"]
+NUMBER_COLUMNS = ["max_points", "points", "self_points"]
+# Columns of the `scores` table after dataset_id, in insert order.
+ROW_COLUMNS = ["year", "level", "block", "seq", "province", "parent", "unit", "unit_code",
+               "component", "max_points", "points", "self_points", "source", "sheet", "sheet_row"]
+FRAME_FORMAT = "arrow-ipc/1"
+_ROW_NUMBER = re.compile(r"(\d+)\s*$")
+
+
+def empty_scores() -> pd.DataFrame:
+    """A canonical frame with no rows but the right dtypes, so callers need no special case."""
+    return canonical(pd.DataFrame({c: [] for c in SCORE_COLUMNS}))
+
+
+def canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """The canonical columns with fixed dtypes; ValueError (vi / en) when a frame cannot be stored.
+
+    Text columns hold "" (never missing) so what is stored reads back identically.
+    """
+    missing = [c for c in SCORE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"Bảng điểm thiếu cột: {', '.join(missing)}. / "
+                         f"The scores lack columns: {', '.join(missing)}.")
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    year = pd.to_numeric(frame["year"].reset_index(drop=True), errors="coerce")
+    if year.isna().any() or (year != year.round()).any():
+        raise ValueError("Cột «year» phải là số năm nguyên, không để trống. / "
+                         "Column «year» must hold whole years, none missing.")
+    out["year"] = year.astype("int64")
+    for col in TEXT_COLUMNS:
+        out[col] = frame[col].reset_index(drop=True).astype(object).where(
+            frame[col].reset_index(drop=True).notna(), "").astype(str)
+    for col in NUMBER_COLUMNS:
+        try:
+            out[col] = pd.to_numeric(frame[col].reset_index(drop=True)).astype("float64")
+        except (TypeError, ValueError):
+            raise ValueError(f"Cột «{col}» phải là số. / Column «{col}» must be numeric.") from None
+    bad_levels = sorted(set(out["level"]) - set(LEVELS))
+    if bad_levels:
+        raise ValueError(f"Cấp không hợp lệ: {', '.join(bad_levels)} (dùng {', '.join(LEVELS)}). / "
+                         f"Unknown level: {', '.join(bad_levels)} (use {', '.join(LEVELS)}).")
+    no_block = out["block"] == ""
+    if no_block.any():
+        out.loc[no_block, "block"] = out.loc[no_block, "level"].map(DEFAULT_BLOCKS)
+    if (out["unit"] == "").any():
+        raise ValueError("Có dòng không có tên đơn vị. / Some rows have no unit name.")
+    return out[SCORE_COLUMNS]
+
+
+def sheet_and_row(source: str) -> tuple[str, int | None]:
+    """The sheet and row a "file · sheet · dòng 12" source names (empty sheet, None if absent)."""
+    parts = [p.strip() for p in str(source).split(" · ")]
+    match = _ROW_NUMBER.search(parts[-1]) if len(parts) > 1 else None
+    row = int(match.group(1)) if match else None
+    sheet_parts = parts[1:-1] if match else parts[1:]
+    return (sheet_parts[-1] if sheet_parts else ""), row
+
+
+def row_tuples(frame: pd.DataFrame, dataset_id: int) -> list[tuple]:
+    """The `scores` table rows of a canonical frame (missing numbers as None), in frame order."""
+    located = [sheet_and_row(s) for s in frame["source"].tolist()]
+    columns = {c: frame[c].tolist() for c in TEXT_COLUMNS}
+    for col in NUMBER_COLUMNS:
+        values = frame[col].to_numpy(dtype="float64")
+        columns[col] = np.where(np.isnan(values), None, values).tolist()
+    return list(zip(
+        [dataset_id] * len(frame), frame["year"].tolist(), columns["level"], columns["block"],
+        range(len(frame)), columns["province"], columns["parent"], columns["unit"],
+        columns["unit_code"], columns["component"], columns["max_points"], columns["points"],
+        columns["self_points"], columns["source"], [s for s, _ in located],
+        [r for _, r in located], strict=True))
+
+
+def frames_available() -> bool:
+    """Slice frames need pyarrow; without it the store reads (slower) from the rows."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def encode(frame: pd.DataFrame) -> bytes:
+    """One slice's canonical frame as an Arrow IPC stream, text dictionary-encoded, zstd."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.Table.from_pandas(frame[SCORE_COLUMNS], preserve_index=False)
+    arrays = [pc.dictionary_encode(col.combine_chunks()) if col.type in (pa.string(), pa.large_string())
+              else col for col in table.columns]
+    table = pa.table(arrays, names=table.column_names)
+    codec = "zstd" if pa.Codec.is_available("zstd") else None
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, table.schema,
+                           options=pa.ipc.IpcWriteOptions(compression=codec)) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def decode(blobs: list[bytes]) -> pd.DataFrame:
+    """Slice frames back into one canonical frame, in the order given."""
+    import pyarrow as pa
+
+    if not blobs:
+        return empty_scores()
+    tables = []
+    for blob in blobs:
+        table = pa.ipc.open_stream(blob).read_all()
+        tables.append(pa.table(
+            [col.cast(pa.large_string()) if pa.types.is_dictionary(col.type) else col
+             for col in table.columns], names=table.column_names))
+    frame = pa.concat_tables(tables).to_pandas()
+    return frame.astype({"year": "int64", **{c: "float64" for c in NUMBER_COLUMNS},
+                         **{c: "str" for c in TEXT_COLUMNS}})[SCORE_COLUMNS]
+
+
+def from_rows(rows: list[tuple]) -> pd.DataFrame:
+    """Canonical frame from `scores` rows selected in SCORE_COLUMNS order (the slow path)."""
+    return canonical(pd.DataFrame.from_records(rows, columns=SCORE_COLUMNS))
