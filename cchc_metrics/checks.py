@@ -28,8 +28,8 @@ def duplicate_problems(scores: pd.DataFrame) -> list[Problem]:
     if scores.empty:
         return []
     keys = scores[["year", "block", "component"]].copy()
-    keys["key"] = [unit_key(u) + "|" + str(c) for u, c in zip(scores["unit"], scores["unit_code"],
-                                                              strict=True)]
+    keys["key"] = [f"{unit_key(u)}|{c}|{unit_key(p)}|{unit_key(v)}" for u, c, p, v in zip(
+        scores["unit"], scores["unit_code"], scores["parent"], scores["province"], strict=True)]
     dup = keys.duplicated(["year", "block", "component", "key"], keep=False)
     out = []
     seen = set()
@@ -64,7 +64,7 @@ def infer_bands(labels: set[str]) -> Bands | None:
 def cross_check(scores: pd.DataFrame, stated: pd.DataFrame,
                 bands: Bands | None) -> tuple[list[Problem], Bands | None]:
     """Warnings where the file's own totals, index, rank or band differ from ours."""
-    from cchc_metrics.metrics import unit_table
+    from cchc_metrics.metrics import UNIT_KEYS, unit_table
 
     if stated.empty:
         return [], bands
@@ -78,7 +78,7 @@ def cross_check(scores: pd.DataFrame, stated: pd.DataFrame,
             f"The band column uses labels {sorted(labels)} that match no preset; bands follow the "
             "default scheme. Choose the province's band scheme.", severity="warning"))
     units = unit_table(scores, bands=chosen)
-    merged = stated.merge(units, on=["year", "block", "unit"], how="inner", suffixes=("", "_u"))
+    merged = stated.merge(units, on=UNIT_KEYS, how="inner", suffixes=("", "_u"))
     checks = [
         ("stated_total", "points", "total_mismatch", 2,
          "Tổng điểm ghi {s} nhưng cộng các thành phần được {o}.",

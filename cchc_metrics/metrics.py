@@ -8,7 +8,8 @@ import pandas as pd
 from cchc_metrics.model import SURVEY, TOTAL, UNIT_COLUMNS, Bands, parse_bands, unit_key
 from cchc_metrics.numbers import round_half_up
 
-UNIT_KEYS = ["year", "block", "unit"]  # a unit appears once per year and ranking block
+# A unit appears once per year and ranking block; same-named communes differ by parent or code.
+UNIT_KEYS = ["year", "block", "province", "parent", "unit", "unit_code"]
 
 
 def index_pct(points, max_points):
@@ -46,12 +47,9 @@ def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.Dat
     bands = parse_bands(bands)
     if scores.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in UNIT_COLUMNS})
-    grouped = scores.groupby(UNIT_KEYS, sort=False)
-    units = grouped.agg(
-        level=("level", "first"), province=("province", "first"), parent=("parent", "first"),
-        unit_code=("unit_code", "first"), points=("points", "sum"),
-        max_points=("max_points", "sum"),
-    )
+    grouped = scores.groupby(UNIT_KEYS, sort=False, dropna=False)
+    units = grouped.agg(level=("level", "first"), points=("points", "sum"),
+                        max_points=("max_points", "sum"))
     units["self_points"] = grouped["self_points"].sum(min_count=1)
     units = units.reset_index()
     units["points"] = units["points"].round(6)
@@ -182,8 +180,7 @@ def field_summary(scores: pd.DataFrame) -> pd.DataFrame:
 
 def unit_fields(scores: pd.DataFrame) -> pd.DataFrame:
     """Per unit × field: points, % of maximum, the block's mean % and the self-assessment gap."""
-    out = scores[["year", "level", "block", "unit", "component", "max_points", "points",
-                  "self_points"]].copy()
+    out = scores[UNIT_KEYS + ["level", "component", "max_points", "points", "self_points"]].copy()
     out["pct"] = index_pct(out["points"], out["max_points"])
     block_pct = field_summary(scores)[["year", "block", "component", "mean_pct"]]
     out = out.merge(block_pct.rename(columns={"mean_pct": "block_mean_pct"}),
@@ -197,12 +194,11 @@ def unit_strengths(scores: pd.DataFrame) -> pd.DataFrame:
     """Per unit: strongest and weakest field (by % of maximum) and the self-assessment gap."""
     fields = unit_fields(scores)
     fields = fields[~fields["component"].isin([TOTAL, SURVEY]) & (fields["max_points"] > 0)]
-    keys = ["year", "block", "unit"]
+    keys = UNIT_KEYS
     if fields.empty:
         return pd.DataFrame(columns=keys + ["strongest_field", "strongest_pct", "weakest_field",
                                             "weakest_pct", "self_points", "points", "self_gap"])
-    ordered = fields.sort_values(keys + ["pct", "component"],
-                                 ascending=[True, True, True, False, True], kind="stable")
+    ordered = fields.sort_values(["pct", "component"], ascending=[False, True], kind="stable")
     g = ordered.groupby(keys, sort=False)
     out = g.agg(strongest_field=("component", "first"), strongest_pct=("pct", "first"),
                 weakest_field=("component", "last"), weakest_pct=("pct", "last"),

@@ -535,7 +535,8 @@ class SheetReader:
     def stated(self, data, base, numeric) -> pd.DataFrame:
         """What the publisher wrote for totals, index, rank and band, for cross-checking."""
         hd = self.header
-        out = base[["year", "level", "block", "unit", "unit_code", "source"]].copy()
+        out = base[["year", "level", "block", "province", "parent", "unit", "unit_code",
+                    "source"]].copy()
         out["sheet"], out["row"] = self.sheet.name, data["_row"].to_numpy()
         for name, col in (("stated_total", stated_col(hd, H.POINTS)),
                           ("stated_max", stated_col(hd, H.MAX)),
@@ -558,7 +559,7 @@ class SheetReader:
             years=sorted(int(y) for y in scores["year"].unique()),
             levels=[lv for lv in LEVELS if lv in set(scores["level"])],
             blocks=list(dict.fromkeys(scores["block"])),
-            n_units=int(scores[["year", "block", "unit"]].drop_duplicates().shape[0]),
+            n_units=int(scores[["year", "block", "parent", "unit"]].drop_duplicates().shape[0]),
             fields=[c for c in dict.fromkeys(scores["component"])],
             unrecognised=[c.header for c in hd.unrecognised if c.role not in used],
         )

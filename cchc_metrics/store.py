@@ -420,9 +420,11 @@ class Store:
             keys = [(r.year, r.level, r.block) for r in own]
             if all(r.active for r in own):
                 return RollbackResult(int(dataset_id), keys, [], changed=False)
-            taken = self._active_holders(conn, keys)
+            taken = {k: d for k, d in self._active_holders(conn, keys).items()
+                     if d != int(dataset_id)}
             self._set_active(conn, taken.items(), False)
-            self._set_active(conn, [(k, int(dataset_id)) for k in keys], True)
+            self._set_active(conn, [((r.year, r.level, r.block), int(dataset_id))
+                                    for r in own if not r.active], True)
             losers = sorted(set(taken.values()))
             self._refresh_status(conn, {int(dataset_id), *losers})
             self._log(conn, user, "rollback", int(dataset_id), {
