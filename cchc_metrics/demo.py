@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from cchc_metrics.model import (
@@ -99,7 +99,7 @@ SYLLABLES = (
 )
 FIRST_COMMUNE_CODE, NEW_COMMUNE_CODE, CODE_STEP = 33001, 34001, 3  # beyond real codes
 
-# Where each year × level is published: (file, sheet); the CSV has no sheet.
+# The file each kind of table is published in (see source_of for the sheets).
 FILES = {
     "department": "so_ban_nganh.xlsx", "district": "huyen.xlsx",
     "commune_wide": "xa_2021_2022.xlsx", "commune_long": "xa_2023_2024.xlsx",
@@ -324,24 +324,29 @@ class UnitResult:
         return "Tốt" if self.index >= 8000 else "Khá" if self.index >= 6000 else "Kém"
 
 
-def _hundredths(values) -> list[int]:
-    """Floats that are whole hundredths back to exact integers."""
-    return [int(round(v * 100)) for v in values]
+def _hundredths(value: float) -> int:
+    """A float that is a whole number of hundredths back to an exact integer."""
+    return int(round(value * 100))
 
 
 def unit_results(scores: pd.DataFrame) -> list[UnitResult]:
     """Totals, index (round half up to 2 decimals) and competition rank within each block."""
-    results, blocks = [], {}
-    for (block, unit), rows in scores.groupby(["block", "unit"], sort=False):
-        by = rows.set_index("component")
-        fields = [tuple(_hundredths(by.loc[name, ["max_points", "self_points", "points"]]))
-                  for name in FIELD_NAMES]
-        survey = (tuple(_hundredths(by.loc[SURVEY, ["max_points", "points"]]))
-                  if SURVEY in by.index else None)
+    results, blocks, parts = [], {}, {}
+    columns = ["block", "unit", "unit_code", "component", "max_points", "self_points", "points"]
+    for block, unit, code, component, top, own, got in scores[columns].itertuples(index=False):
+        key = (block, unit)
+        if key not in parts:
+            parts[key] = (code, {})
+        parts[key][1][component] = (_hundredths(top),
+                                    None if np.isnan(own) else _hundredths(own),
+                                    _hundredths(got))
+    for (block, unit), (code, comps) in parts.items():
+        fields = [comps[name] for name in FIELD_NAMES]
+        survey = (comps[SURVEY][0], comps[SURVEY][2]) if SURVEY in comps else None
         top = sum(f[0] for f in fields) + (survey[0] if survey else 0)
         got = sum(f[2] for f in fields) + (survey[1] if survey else 0)
-        result = UnitResult(unit, rows["unit_code"].iat[0], fields, survey, top,
-                            sum(f[1] for f in fields), got, (20000 * got + top) // (2 * top))
+        result = UnitResult(unit, code, fields, survey, top, sum(f[1] for f in fields), got,
+                            (20000 * got + top) // (2 * top))
         results.append(result)
         blocks.setdefault(block, []).append(result)
     for members in blocks.values():
@@ -434,13 +439,13 @@ def _write_row(ws, row: int, values: list, first_number: int, bold: bool = False
     """One table row with borders; numbers from `first_number` on get two decimals."""
     for col, value in enumerate(values, start=1):
         cell = ws.cell(row, col, value)
-        cell.border = BOX
-        if bold:
-            cell.font = BOLD
         if isinstance(value, float) and col >= first_number:
-            cell.number_format = "0.00"
+            kind = "number"
         elif col == 1 or isinstance(value, int):
-            cell.alignment = Alignment(horizontal="center")
+            kind = "center"
+        else:
+            kind = "text"
+        cell.style = f"cchc {kind}{' bold' if bold else ''}"
 
 
 def _average_row(results: list[UnitResult], layout: WideLayout) -> list:
@@ -452,8 +457,8 @@ def _average_row(results: list[UnitResult], layout: WideLayout) -> list:
 
 
 def write_wide_sheet(wb: Workbook, sheet: str, title: list[str], layout: WideLayout,
-                     blocks: list[tuple[str | None, list[UnitResult]]]) -> dict:
-    """One published table in the wide layout; returns {unit: (row, column of each header)}."""
+                     blocks: list[tuple[str | None, list[UnitResult]]]) -> dict[str, int]:
+    """One published table in the wide layout; returns each unit's Excel row."""
     ws = wb.create_sheet(sheet)
     groups = _groups(layout)
     width = sum(max(len(subs), 1) for _, subs in groups)
@@ -504,9 +509,17 @@ def _year_level(scores: pd.DataFrame, year: int, level: str) -> pd.DataFrame:
 
 
 def _new_workbook() -> Workbook:
-    """An empty workbook (its default sheet removed)."""
+    """An empty workbook (its default sheet removed) with the table cell styles registered."""
     wb = Workbook()
     wb.remove(wb.active)
+    for kind, bold in ((k, b) for k in ("text", "number", "center") for b in (False, True)):
+        style = NamedStyle(f"cchc {kind}{' bold' if bold else ''}", border=BOX,
+                           font=Font(bold=bold))
+        if kind == "number":
+            style.number_format = "0.00"
+        elif kind == "center":
+            style.alignment = Alignment(horizontal="center")
+        wb.add_named_style(style)
     return wb
 
 

@@ -101,7 +101,7 @@ EXAMPLES = [
     "Xây dựng chính quyền điện tử, chính quyền số | 7 | 7 | 6,35",
 ]
 ENGLISH = [
-    "English: enter scores on the «Điểm» sheet, one row per unit × field (lĩnh vực); keep the "
+    "Enter scores on the «Điểm» sheet, one row per unit × field (lĩnh vực); keep the "
     "header row as it is. Cấp = level (department / district / commune); Khối xếp hạng = ranking "
     "block as published; Điểm tối đa = applicable maximum; Điểm tự đánh giá = self-assessed; "
     "Điểm thẩm định = appraised (survey points on the «Điều tra xã hội học» row). Decimal comma "
@@ -178,7 +178,8 @@ def _instructions(ws) -> None:
     row = _write_choices(ws, row, "Giá trị của cột «Cấp»", LEVEL_CHOICES, "DS_Cap")
     row = _write_choices(ws, row, "Giá trị của cột «Lĩnh vực»", FIELD_CHOICES, "DS_LinhVuc")
     row = _write_lines(ws, row, "Cách tính chỉ số, xếp hạng, xếp loại", METHOD)
-    row = _write_lines(ws, row, "Ví dụ các dòng (theo thứ tự cột của trang «Điểm»)", EXAMPLES)
+    row = _write_lines(ws, row, "Ví dụ các dòng (theo thứ tự cột của trang «Điểm»; số liệu minh "
+                       "họa, không phải số liệu thật)", EXAMPLES)
     _write_lines(ws, row, "English", ENGLISH)
 
 
