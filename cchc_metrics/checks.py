@@ -23,19 +23,27 @@ def split_source(source: str) -> tuple[str | None, int | None]:
         return parts[-2], None
 
 
+def keyed(column: pd.Series) -> np.ndarray:
+    """unit_key of every value, computed once per distinct value."""
+    codes, uniques = pd.factorize(column.fillna(""))
+    return np.array([unit_key(str(u)) for u in uniques] + [""], dtype=object)[codes]
+
+
 def duplicate_problems(scores: pd.DataFrame) -> list[Problem]:
     """The same unit (or the same unit × field) twice in one year and block."""
     if scores.empty:
         return []
-    keys = scores[["year", "block", "component"]].copy()
-    keys["key"] = [f"{unit_key(u)}|{c}|{unit_key(p)}|{unit_key(v)}" for u, c, p, v in zip(
-        scores["unit"], scores["unit_code"], scores["parent"], scores["province"], strict=True)]
-    dup = keys.duplicated(["year", "block", "component", "key"], keep=False)
+    keys = pd.DataFrame({"year": scores["year"].to_numpy(), "block": scores["block"].to_numpy(),
+                         "component": scores["component"].to_numpy(),
+                         "unit": keyed(scores["unit"]), "code": scores["unit_code"].to_numpy(),
+                         "parent": keyed(scores["parent"]), "province": keyed(scores["province"])})
+    dup = keys.duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return []
     out = []
     seen = set()
-    for (year, block, _, _), group in scores[dup].groupby(
-            [keys["year"], keys["block"], keys["component"], keys["key"]], sort=False):
-        unit = group["unit"].iloc[0]
+    for _, group in scores[dup].groupby(keys[dup].apply(tuple, axis=1).to_numpy(), sort=False):
+        year, block, unit = group["year"].iloc[0], group["block"].iloc[0], group["unit"].iloc[0]
         if (year, block, unit) in seen:
             continue
         seen.add((year, block, unit))

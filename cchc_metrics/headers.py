@@ -163,7 +163,9 @@ def classify(top: str, sub: str) -> Column:
 
 
 def clean(value) -> str:
-    """A header cell as one line of text."""
+    """A cell as one line of text without extra spaces."""
+    if type(value) is str:
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -34,17 +34,14 @@ def parse_number(value) -> float | None:
     return float(text)
 
 
-def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def parse_numbers(values) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised parse_number: (floats with NaN for empty or bad, mask of non-numeric text)."""
-    values = pd.Series(values, dtype=object)
-    out = np.full(len(values), np.nan)
-    bad = np.zeros(len(values), dtype=bool)
-    is_num = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy()
-    if is_num.any():
-        out[is_num] = values[is_num].astype(float).to_numpy()
-    rest = np.flatnonzero(~is_num)
-    for i in rest:  # text cells are few in real files; parse them one by one
-        v = parse_number(values.iat[i])
+    arr = np.asarray(values, dtype=object)
+    out = np.array(pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce"), dtype=float)
+    bad = np.zeros(len(arr), dtype=bool)
+    # only text the fast path could not read ("51,75", "85,65%", "abc") is parsed one by one
+    for i in np.flatnonzero(np.isnan(out) & (arr != "") & pd.notna(arr)):
+        v = parse_number(arr[i])
         if v is None:
             continue
         if math.isnan(v):

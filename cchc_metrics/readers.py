@@ -233,19 +233,19 @@ class SheetReader:
             name = H.clean(row[unit_i])
             num = H.clean(row[stt_i]) if stt_i is not None else ""
             if not name and not num:
-                if any(H.clean(row[c]) for c in score_idx):
+                if any(filled(row[c]) for c in score_idx):
                     self.err("no_unit_name", "Dòng có điểm nhưng không có tên đơn vị. Hãy điền tên "
                              "đơn vị hoặc xóa dòng.", "A row has scores but no unit name. Fill in "
                              "the unit name or delete the row.", row=offset + k + 1,
                              column=hd.one(H.UNIT))
                 continue
-            has_scores = any(H.clean(row[c]) for c in score_idx)
+            has_scores = any(filled(row[c]) for c in score_idx)
             label = name or num
             if not has_scores and (block_name := self.block_of(num, name)):
                 block, block_level = block_name, level_of_text(block_name)
                 continue
-            if _AGGREGATE.match(fold(label)) or H.is_numbering_row(
-                    [H.clean(row[c]) for c in keep_idx]):
+            if _AGGREGATE.match(fold(label)) or (len(name) <= 4 and H.is_numbering_row(
+                    [H.clean(row[c]) for c in keep_idx])):
                 continue
             if not has_scores:
                 if re.fullmatch(r"\d+\.?", num):
@@ -258,7 +258,7 @@ class SheetReader:
                          "A row has scores but no unit name.", row=offset + k + 1,
                          column=hd.one(H.UNIT), value=num)
                 continue
-            out_rows.append([row[c] for c in range(width)])
+            out_rows.append(row[:width])
             out_blocks.append(block)
             out_levels.append(block_level)
             excel_rows.append(offset + k + 1)
@@ -475,7 +475,7 @@ class SheetReader:
     def validate(self, data, comp, cols, maxima, points, selfp) -> np.ndarray:
         """Row mask of usable values; located errors for missing, negative or excessive points."""
         rows = data["_row"].to_numpy()
-        names = data[self.header.one(H.UNIT).index].map(H.clean).to_numpy()
+        names = data[self.header.one(H.UNIT).index].to_numpy()
         typed = np.zeros(len(points), dtype=bool)
         for role in (H.MAX, H.POINTS):
             if role in cols:
@@ -510,7 +510,7 @@ class SheetReader:
                 mask = np.asarray(mask, dtype=bool)
                 bad |= mask
                 for i in np.flatnonzero(mask)[:MAX_PROBLEMS]:
-                    fmt = {"c": label_of(comp), "u": names[i], "m": f"{maxima[i]:g}",
+                    fmt = {"c": label_of(comp), "u": H.clean(names[i]), "m": f"{maxima[i]:g}",
                            "v": f"{values[i]:g}"}
                     self.err(code, vi.format(**fmt), en.format(**fmt), row=int(rows[i]),
                              column=col, value=None if np.isnan(values[i]) else f"{values[i]:g}")
@@ -557,12 +557,19 @@ class SheetReader:
             sheet=self.sheet.name, layout=self.layout,
             header_rows=(hd.first_row + 1, hd.last_row + 1),
             years=sorted(int(y) for y in scores["year"].unique()),
-            levels=[lv for lv in LEVELS if lv in set(scores["level"])],
-            blocks=list(dict.fromkeys(scores["block"])),
+            levels=[lv for lv in LEVELS if lv in set(scores["level"].unique())],
+            blocks=[str(b) for b in pd.unique(scores["block"])],
             n_units=int(scores[["year", "block", "parent", "unit"]].drop_duplicates().shape[0]),
-            fields=[c for c in dict.fromkeys(scores["component"])],
+            fields=[str(c) for c in pd.unique(scores["component"])],
             unrecognised=[c.header for c in hd.unrecognised if c.role not in used],
         )
+
+
+def filled(value) -> bool:
+    """A cell that holds something (calamine gives "" for empty cells)."""
+    if value is None or value == "":
+        return False
+    return not (type(value) is str and not value.strip())
 
 
 def component_groups(hd: H.Header) -> dict[str, dict[str, H.Column]]:
