@@ -74,8 +74,10 @@ def cross_check(scores: pd.DataFrame, stated: pd.DataFrame,
     """Warnings where the file's own totals, index, rank or band differ from ours."""
     from cchc_metrics.metrics import UNIT_KEYS, unit_table
 
-    if stated.empty:
-        return [], bands
+    stated_cols = ["stated_total", "stated_max", "stated_index", "stated_rank"]
+    if stated.empty or (stated[stated_cols].isna().all().all()
+                        and not (stated["stated_band"] != "").any()):
+        return [], bands  # the file states nothing of its own to compare with
     labels = set(stated["stated_band"].dropna()) - {""}
     chosen = bands or infer_bands(labels)
     warnings: list[Problem] = []

@@ -341,7 +341,7 @@ class SheetReader:
         """Canonical rows (one per unit × component) and the publisher's stated values."""
         hd = self.header
         units = data[hd.one(H.UNIT).index].map(H.clean)
-        base = pd.DataFrame({
+        columns = {
             "year": data["_year"].to_numpy(),
             "level": data["_level"].to_numpy(),
             "block": self.blocks(data),
@@ -350,9 +350,13 @@ class SheetReader:
             "unit": units.to_numpy(),
             "unit_code": self.codes(data),
             "source": [f"{self.file_name} · {self.sheet.name} · dòng {r}" for r in data["_row"]],
-        })
-        commune_block_parent = (base["level"] == "commune") & (base["parent"] == "") & \
-            data["_block"].map(lambda b: level_of_unit_name(b) == "district").to_numpy()
+        }
+        # object columns: converting to Arrow strings per sheet costs more than it saves here
+        base = pd.DataFrame({k: pd.Series(v, dtype=object if k != "year" else None)
+                             for k, v in columns.items()})
+        district_blocks = {b for b in set(data["_block"]) if level_of_unit_name(b) == "district"}
+        commune_block_parent = ((base["level"] == "commune") & (base["parent"] == "")
+                                & data["_block"].isin(district_blocks).to_numpy())
         base.loc[commune_block_parent, "parent"] = data["_block"].to_numpy()[commune_block_parent]
         numeric = {c.index: self.numbers(data, c) for c in hd.columns
                    if c.role in (H.MAX, H.SELF, H.POINTS, H.INDEX, H.RANK)}

@@ -128,6 +128,9 @@ class RollbackResult:
         return f"Dataset #{self.dataset_id} is active again; superseded: {ids}."
 
 
+# Binary COPY types of the `scores` columns, in insert order (dataset_id first).
+_PG_ROW_TYPES = ["int4", "int4", "varchar", "varchar", "int4", "text", "text", "text", "text",
+                 "text", "float8", "float8", "float8", "text", "text", "int4"]
 _STATUS_VI = {"active": "đang dùng", "partial": "dùng một phần", "superseded": "đã bị thay thế"}
 
 
@@ -468,9 +471,9 @@ class Store:
         return conn.execute(datasets_table.insert().values(
             created_at=_now(), created_by=str(user), file_name=str(file_name), sha256=sha,
             note=str(note or ""), bands=bands,
-            years=_json(sorted({int(y) for y in frame["year"]})),
-            levels=_json(sorted(set(frame["level"]))), blocks=_json(sorted(set(frame["block"]))),
-            provinces=_json(sorted(set(frame["province"]) - {""})), n_rows=len(frame),
+            years=_json(sorted(int(y) for y in frame["year"].unique())),
+            levels=_json(_distinct(frame["level"])), blocks=_json(_distinct(frame["block"])),
+            provinces=_json(_distinct(frame["province"])), n_rows=len(frame),
             status="active", supersedes=_json(supersedes))
             .returning(datasets_table.c.id)).scalar_one()
 
@@ -482,7 +485,8 @@ class Store:
         total = len(rows)
         if self.dialect == "postgresql":
             cursor = conn.connection.driver_connection.cursor()
-            with cursor.copy(f"COPY scores ({', '.join(names)}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY scores ({', '.join(names)}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(_PG_ROW_TYPES)
                 for start in range(0, total, CHUNK_ROWS):
                     for row in rows[start:start + CHUNK_ROWS]:
                         copy.write_row(row)
@@ -676,6 +680,11 @@ def _split_slices(frame: pd.DataFrame) -> dict[Slice, pd.DataFrame]:
     """A canonical frame cut into its (year, level, block) slices, each in file order."""
     return {(int(y), str(lv), str(b)): part.reset_index(drop=True)
             for (y, lv, b), part in frame.groupby(["year", "level", "block"], sort=True)}
+
+
+def _distinct(column: pd.Series) -> list[str]:
+    """The sorted non-empty values of a text column (without iterating every row in Python)."""
+    return sorted(str(v) for v in column.unique() if v != "")
 
 
 def _split(message: str) -> tuple[str, str]:

@@ -40,14 +40,13 @@ def canonical(frame: pd.DataFrame) -> pd.DataFrame:
                          "Column «year» must hold whole years, none missing.")
     out["year"] = year.astype("int64")
     for col in TEXT_COLUMNS:
-        out[col] = frame[col].reset_index(drop=True).astype(object).where(
-            frame[col].reset_index(drop=True).notna(), "").astype(str)
+        out[col] = frame[col].reset_index(drop=True).astype("str").fillna("")
     for col in NUMBER_COLUMNS:
         try:
             out[col] = pd.to_numeric(frame[col].reset_index(drop=True)).astype("float64")
         except (TypeError, ValueError):
             raise ValueError(f"Cột «{col}» phải là số. / Column «{col}» must be numeric.") from None
-    bad_levels = sorted(set(out["level"]) - set(LEVELS))
+    bad_levels = sorted(set(out["level"].unique()) - set(LEVELS))
     if bad_levels:
         raise ValueError(f"Cấp không hợp lệ: {', '.join(bad_levels)} (dùng {', '.join(LEVELS)}). / "
                          f"Unknown level: {', '.join(bad_levels)} (use {', '.join(LEVELS)}).")
@@ -68,10 +67,34 @@ def sheet_and_row(source: str) -> tuple[str, int | None]:
     return (sheet_parts[-1] if sheet_parts else ""), row
 
 
+def locate(sources: list[str]) -> tuple[list[str], list[int | None]]:
+    """sheet_and_row of many sources, parsing each distinct "file · sheet · dòng " head once."""
+    heads: dict[tuple[str, bool], str] = {}
+    sheets, rows = [], []
+    for source in sources:
+        text = source.rstrip()
+        head = text.rstrip("0123456789")
+        digits = text[len(head):]
+        numbered = bool(digits) and " · " in head
+        sheet = heads.get((head, numbered))
+        if sheet is None:
+            sheet = heads[(head, numbered)] = sheet_and_row(head + "0" if numbered else text)[0]
+        sheets.append(sheet)
+        rows.append(int(digits) if numbered else None)
+    return sheets, rows
+
+
+def _pylist(column: pd.Series) -> list:
+    """A text column as a Python list, one str object per distinct value (faster, less memory)."""
+    codes, uniques = pd.factorize(column)
+    return np.asarray(uniques, dtype=object)[codes].tolist()
+
+
 def row_tuples(frame: pd.DataFrame, dataset_id: int) -> list[tuple]:
     """The `scores` table rows of a canonical frame (missing numbers as None), in frame order."""
-    located = [sheet_and_row(s) for s in frame["source"].tolist()]
-    columns = {c: frame[c].tolist() for c in TEXT_COLUMNS}
+    codes, sources = pd.factorize(frame["source"])
+    sheets, sheet_rows = locate(list(sources))
+    columns = {c: _pylist(frame[c]) for c in TEXT_COLUMNS}
     for col in NUMBER_COLUMNS:
         values = frame[col].to_numpy(dtype="float64")
         columns[col] = np.where(np.isnan(values), None, values).tolist()
@@ -79,8 +102,8 @@ def row_tuples(frame: pd.DataFrame, dataset_id: int) -> list[tuple]:
         [dataset_id] * len(frame), frame["year"].tolist(), columns["level"], columns["block"],
         range(len(frame)), columns["province"], columns["parent"], columns["unit"],
         columns["unit_code"], columns["component"], columns["max_points"], columns["points"],
-        columns["self_points"], columns["source"], [s for s, _ in located],
-        [r for _, r in located], strict=True))
+        columns["self_points"], columns["source"], np.asarray(sheets, dtype=object)[codes].tolist(),
+        np.asarray(sheet_rows, dtype=object)[codes].tolist(), strict=True))
 
 
 def frames_available() -> bool:

@@ -69,8 +69,8 @@ def upgrade() -> None:
         sa.Column("source", sa.Text, nullable=False),
         sa.Column("sheet", sa.Text, nullable=False),
         sa.Column("sheet_row", sa.Integer),
-        sa.PrimaryKeyConstraint("dataset_id", "year", "level", "block", "seq", name="pk_scores"),
     )
+    op.create_index("ix_scores_slice", "scores", ["dataset_id", "year", "level", "block"])
     op.create_table(
         "slice_frames",
         sa.Column("dataset_id", sa.Integer, primary_key=True),
