@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cchc_metrics.model import BAND_PRESETS, Bands, fold, unit_key
+from cchc_metrics.model import BAND_PRESETS, Bands, fold
 from cchc_metrics.numbers import format_number
 from cchc_metrics.problems import Problem, problem
 
@@ -23,14 +23,10 @@ def split_source(source: str) -> tuple[str | None, int | None]:
         return parts[-2], None
 
 
-def keyed(column: pd.Series) -> np.ndarray:
-    """unit_key of every value, computed once per distinct value."""
-    codes, uniques = pd.factorize(column.fillna(""))
-    return np.array([unit_key(str(u)) for u in uniques] + [""], dtype=object)[codes]
-
-
 def duplicate_problems(scores: pd.DataFrame) -> list[Problem]:
     """The same unit (or the same unit × field) twice in one year and block."""
+    from cchc_metrics.metrics import keyed
+
     if scores.empty:
         return []
     keys = pd.DataFrame({"year": scores["year"].to_numpy(), "block": scores["block"].to_numpy(),

@@ -36,6 +36,25 @@ def competition_rank(frame: pd.DataFrame, by: list[str], value: str) -> pd.Serie
     return frame.groupby(by, sort=False)[value].rank(method="min", ascending=False)
 
 
+def group_ids(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One integer per distinct combination of the columns (faster than a groupby on text)."""
+    ids, size = np.zeros(len(frame), dtype=np.int64), 1
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        if size * (len(uniques) + 1) > 2**62:  # renumber densely before the product overflows
+            ids, distinct = pd.factorize(ids)
+            size = len(distinct)
+        ids = ids * (len(uniques) + 1) + codes
+        size *= len(uniques) + 1
+    return pd.factorize(ids)[0]
+
+
+def keyed(values: pd.Series, fn=unit_key) -> np.ndarray:
+    """fn of every value, computed once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([fn("" if pd.isna(u) else str(u)) for u in uniques], dtype=object)[codes]
+
+
 def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.DataFrame:
     """One row per year × block × unit: points, index, rank, band and change from last year.
 
@@ -47,18 +66,26 @@ def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.Dat
     bands = parse_bands(bands)
     if scores.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in UNIT_COLUMNS})
-    grouped = scores.groupby(UNIT_KEYS, sort=False, dropna=False)
-    units = grouped.agg(level=("level", "first"), points=("points", "sum"),
-                        max_points=("max_points", "sum"))
-    units["self_points"] = grouped["self_points"].sum(min_count=1)
-    units = units.reset_index()
-    units["points"] = units["points"].round(6)
-    units["max_points"] = units["max_points"].round(6)
-    units["unit_key"] = [unit_key(u) for u in units["unit"]]
+    gid = group_ids(scores, UNIT_KEYS)
+    n = int(gid.max()) + 1
+    _, first = np.unique(gid, return_index=True)
+    units = scores.iloc[first][UNIT_KEYS + ["level"]].reset_index(drop=True)
+    self_pts = scores["self_points"].to_numpy(dtype=float)
+    has_self = np.bincount(gid, weights=~np.isnan(self_pts), minlength=n) > 0
+    units["points"] = np.bincount(gid, weights=scores["points"].to_numpy(float), minlength=n
+                                  ).round(6)
+    units["max_points"] = np.bincount(gid, weights=scores["max_points"].to_numpy(float),
+                                      minlength=n).round(6)
+    units["self_points"] = np.where(has_self, np.bincount(gid, weights=np.nan_to_num(self_pts),
+                                                          minlength=n).round(6), np.nan)
+    units["unit_key"] = keyed(units["unit"])
     units["index_pct"] = index_pct(units["points"], units["max_points"])
-    units["rank"] = competition_rank(units, ["year", "block"], "index_pct").astype("Int64")
-    units["n_ranked"] = units.groupby(["year", "block"], sort=False)["index_pct"].transform(
-        "count").astype("Int64")
+    block_id = group_ids(units, ["year", "block"])
+    units["rank"] = pd.Series(units["index_pct"]).groupby(block_id).rank(
+        method="min", ascending=False).astype("Int64")
+    units["n_ranked"] = pd.array(np.bincount(block_id, weights=units["index_pct"].notna(),
+                                             minlength=block_id.max() + 1)[block_id]
+                                 .astype(np.int64), dtype="Int64")
     units["band"] = band_of(units["index_pct"], bands)
     units = add_previous_year(units)
     units["year"] = units["year"].astype(int)
@@ -66,32 +93,33 @@ def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.Dat
                                            kind="stable", ignore_index=True)
 
 
-def match_keys(units: pd.DataFrame) -> pd.Series:
-    """Key matching a unit across years: its name key, made unique with the parent if needed."""
-    key = units["level"] + "|" + units["unit_key"]
-    clash = key.duplicated(keep=False) & units.duplicated(["year", "level", "unit_key"], keep=False)
+def match_keys(units: pd.DataFrame) -> np.ndarray:
+    """Integer key matching a unit across years: level and name key, plus parent if ambiguous."""
+    key = group_ids(units, ["level", "unit_key"])
+    clash = pd.Series(key).duplicated(keep=False).to_numpy() & pd.DataFrame(
+        {"y": units["year"].to_numpy(), "k": key}).duplicated(keep=False).to_numpy()
     if clash.any():
-        ambiguous = set(key[clash])
-        parent = units["parent"].map(unit_key)
-        key = key.where(~key.isin(ambiguous), key + "|" + parent)
+        ambiguous = np.isin(key, key[clash])
+        parent = pd.Series(np.where(ambiguous, keyed(units["parent"]), ""))
+        key = group_ids(pd.DataFrame({"k": key, "p": parent}), ["k", "p"])
     return key
 
 
 def add_previous_year(units: pd.DataFrame) -> pd.DataFrame:
     """prev_index_pct, delta_pct, prev_rank and rank_change from year − 1 (code, else name)."""
-    units = units.reset_index(drop=True)
     code = units["unit_code"].fillna("").astype(str)
-    cur = pd.DataFrame({"year": units["year"], "_name": match_keys(units),
-                        "_code": (units["level"] + "|#" + code).where(code != "")})
-    prev = cur.assign(year=cur["year"] + 1, _pid=np.arange(len(cur)))
+    code_key = group_ids(pd.DataFrame({"l": units["level"], "c": code}), ["l", "c"])
+    code_key = np.where(code.to_numpy() != "", code_key, -1)
+    cur = pd.DataFrame({"year": units["year"].to_numpy(), "_name": match_keys(units),
+                        "_code": code_key, "_cid": np.arange(len(units))})
+    prev = cur.assign(year=cur["year"] + 1).rename(columns={"_cid": "_pid"})
     # by official code where both years have one; then by name among the units still free
-    by_code = cur.reset_index(names="_cid").dropna(subset=["_code"]).merge(
-        prev.dropna(subset=["_code"]).drop_duplicates(["year", "_code"])[["year", "_code", "_pid"]],
-        on=["year", "_code"])
-    free_cur = cur[~cur.index.isin(by_code["_cid"])]
-    free_prev = prev[~prev["_pid"].isin(by_code["_pid"])].drop_duplicates(["year", "_name"])
-    by_name = free_cur.reset_index(names="_cid").merge(
-        free_prev[["year", "_name", "_pid"]], on=["year", "_name"])
+    with_code = prev[prev["_code"] >= 0].drop_duplicates(["year", "_code"])
+    by_code = cur[cur["_code"] >= 0].merge(with_code[["year", "_code", "_pid"]],
+                                           on=["year", "_code"])
+    free_cur = cur[~np.isin(cur["_cid"], by_code["_cid"])]
+    free_prev = prev[~np.isin(prev["_pid"], by_code["_pid"])].drop_duplicates(["year", "_name"])
+    by_name = free_cur.merge(free_prev[["year", "_name", "_pid"]], on=["year", "_name"])
     pid = np.full(len(units), -1)
     for pairs in (by_code, by_name):
         pid[pairs["_cid"].to_numpy()] = pairs["_pid"].to_numpy()
