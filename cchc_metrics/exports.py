@@ -1,0 +1,154 @@
+"""The tables people take away: the very table the page shows, as formatted XLSX or CSV bytes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+# Text that a spreadsheet would run as a formula (CSV/formula injection).
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Okabe-Ito based pale fills, best band first; a band is also always written as text.
+BAND_FILLS = ["D4EDDA", "DCEBF7", "FFF3CD", "F8D7DA", "E2E3E5", "EADCF2"]
+
+
+def number_columns(table: pd.DataFrame) -> list[str]:
+    """Float columns (points, maxima, indices, changes) that show two decimals."""
+    return [c for c in table.columns if pd.api.types.is_float_dtype(table[c])]
+
+
+def styled(table: pd.DataFrame, lang: str = "vi") -> Styler:
+    """The table with two decimals, decimal comma in Vietnamese, "—" for missing values."""
+    decimal, thousands = (",", ".") if lang == "vi" else (".", ",")
+    return table.style.format(subset=number_columns(table), precision=2, decimal=decimal,
+                              thousands=thousands, na_rep="—")
+
+
+def neutralise(value):
+    """A text cell that would start a formula gets a leading apostrophe; numbers are untouched."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def exportable(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop columns that only make sense on screen (sparkline lists)."""
+    keep = [c for c in table.columns
+            if not table[c].map(lambda v: isinstance(v, (list, tuple))).any()]
+    return table[keep]
+
+
+def to_csv_bytes(table: pd.DataFrame, lang: str = "vi") -> bytes:
+    """UTF-8 with BOM (Excel then reads Vietnamese correctly); ";" and decimal comma in Vietnamese."""
+    table = exportable(table).map(neutralise)
+    sep, decimal = (";", ",") if lang == "vi" else (",", ".")
+    text = table.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\r\n",
+                        float_format="%.2f")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+@dataclass
+class XlsxExport:
+    """What goes into an exported workbook: one table per sheet, and the title block's lines."""
+
+    sheets: dict[str, pd.DataFrame]
+    title: str
+    lines: list[str] = field(default_factory=list)  # filters, data version, export time
+    band_column: str | None = None
+    band_labels: list[str] = field(default_factory=list)
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """An Excel-legal, unique sheet name (≤ 31 characters, no []:*?/\\)."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name)).strip("'") or "Sheet"
+    clean = clean[:31]
+    base, n = clean, 2
+    while clean in taken:
+        suffix = f" ({n})"
+        clean = base[:31 - len(suffix)] + suffix
+        n += 1
+    taken.add(clean)
+    return clean
+
+
+def to_xlsx_bytes(export: XlsxExport) -> bytes:
+    """A formatted workbook: title block, frozen header, two decimals, band colours, widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    fills = {label: PatternFill("solid", fgColor=BAND_FILLS[i % len(BAND_FILLS)])
+             for i, label in enumerate(export.band_labels)}
+    for name, table in export.sheets.items():
+        table = exportable(table)
+        ws = wb.create_sheet(sheet_name(name, taken))
+        ws.append([export.title])
+        ws["A1"].font = Font(bold=True, size=13)
+        for line in export.lines:
+            ws.append([line])
+        ws.append([])
+        header_row = ws.max_row + 1
+        ws.append([str(c) for c in table.columns])
+        for cell in ws[header_row]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.fill = PatternFill("solid", fgColor="E8EEF4")
+        floats = {i for i, c in enumerate(table.columns) if c in number_columns(table)}
+        band_i = list(table.columns).index(export.band_column) \
+            if export.band_column in table.columns else None
+        for values in table.itertuples(index=False):
+            ws.append([None if _missing(v) else _plain(v) for v in values])
+            row = ws[ws.max_row]
+            for i, cell in enumerate(row):
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # "=HYPERLINK(…)" from an upload stays text
+                if i in floats:
+                    cell.number_format = "0.00"
+                if i == band_i and cell.value in fills:
+                    cell.fill = fills[cell.value]
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        for i, column in enumerate(table.columns, 1):
+            longest = max([len(str(column))] + [len(f"{v:.2f}" if isinstance(v, float) else str(v))
+                                                 for v in table[column].head(500)])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(8, longest + 2), 60)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(value):
+    """numpy scalars → Python values openpyxl writes."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def export_lines(view, version: str | None, lang: str, now: datetime | None = None) -> list[str]:
+    """The title block: filters, data version and export time, in the language shown."""
+    from cchc_metrics.i18n import level_label, t
+
+    now = now or datetime.now()
+    parts = [f"{t('year', lang)}: {view.year or t('all', lang)}",
+             f"{t('level', lang)}: {level_label(view.level, lang) if view.level else t('all', lang)}",
+             f"{t('block', lang)}: {view.block or t('all', lang)}"]
+    if view.parent:
+        parts.append(f"{t('parent', lang)}: {view.parent}")
+    if view.search:
+        parts.append(f"{t('search', lang)}: «{view.search}»")
+    when = now.strftime("%d/%m/%Y %H:%M") if lang == "vi" else now.strftime("%Y-%m-%d %H:%M")
+    lines = [" · ".join(parts)]
+    if version:
+        lines.append(("Phiên bản dữ liệu: " if lang == "vi" else "Data version: ") + version)
+    lines.append(("Thời điểm xuất: " if lang == "vi" else "Exported at: ") + when)
+    return lines

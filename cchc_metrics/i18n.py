@@ -1,0 +1,127 @@
+"""Every label a person reads, Vietnamese first and English second, and locale-aware formatting."""
+
+from __future__ import annotations
+
+from cchc_metrics.model import FIELD_ENGLISH, LEVEL_LABELS, SURVEY, TOTAL
+from cchc_metrics.numbers import format_number, format_pct
+
+LANGS = ("vi", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("Chỉ số cải cách hành chính", "Administrative reform index (PAR INDEX)"),
+    "language": ("Ngôn ngữ", "Language"),
+    "sample_data": ("DỮ LIỆU MẪU — tỉnh giả định, không phải số liệu thật",
+                    "SAMPLE DATA — a fictional province, not real figures"),
+    "page_overview": ("Tổng quan", "Overview"),
+    "page_profile": ("Hồ sơ đơn vị", "Unit profile"),
+    "page_compare": ("So sánh", "Compare"),
+    "page_trends": ("Xu hướng", "Trends"),
+    "page_fields": ("Lĩnh vực", "Fields"),
+    "page_data": ("Dữ liệu & xuất", "Data & export"),
+    "page_upload": ("Tải dữ liệu lên", "Upload data"),
+    "filters": ("Bộ lọc", "Filters"),
+    "year": ("Năm", "Year"),
+    "level": ("Cấp", "Level"),
+    "block": ("Khối xếp hạng", "Ranking block"),
+    "parent": ("Đơn vị cấp huyện", "District"),
+    "province": ("Tỉnh", "Province"),
+    "all": ("Tất cả", "All"),
+    "bands": ("Thang xếp loại", "Band scheme"),
+    "search": ("Tìm đơn vị", "Find a unit"),
+    "search_help": ("Không phân biệt hoa thường, có dấu hay không dấu: «my loc» tìm được «Mỹ Lộc».",
+                    "Ignores case and diacritics: «my loc» finds «Mỹ Lộc»."),
+    "no_data": ("Chưa có dữ liệu cho lựa chọn này.", "No data for this selection."),
+    "no_level_year": ("Năm {year} không có {level} (cấp huyện đã kết thúc từ ngày 01/7/2025).",
+                      "There is no {level} level in {year} (districts ended on 1 July 2025)."),
+    "units_ranked": ("Số đơn vị xếp hạng", "Units ranked"),
+    "mean_index": ("Chỉ số trung bình", "Mean index"),
+    "best_unit": ("Cao nhất", "Highest"),
+    "worst_unit": ("Thấp nhất", "Lowest"),
+    "vs_prev": ("so với năm {year}", "vs {year}"),
+    "ranking": ("Bảng xếp hạng", "Ranking"),
+    "distribution": ("Phân bố chỉ số", "Index distribution"),
+    "new": ("mới", "new"),
+    "col_rank": ("Hạng", "Rank"),
+    "col_unit": ("Đơn vị", "Unit"),
+    "col_parent": ("Đơn vị cấp huyện", "District"),
+    "col_points": ("Điểm đạt", "Points"),
+    "col_max": ("Điểm tối đa", "Maximum"),
+    "col_index": ("Chỉ số (%)", "Index (%)"),
+    "col_band": ("Xếp loại", "Band"),
+    "col_rank_change": ("Thay đổi hạng", "Rank change"),
+    "col_delta": ("Thay đổi chỉ số (điểm %)", "Index change (pp)"),
+    "col_history": ("Các năm", "Years"),
+    "col_year": ("Năm", "Year"),
+    "col_block": ("Khối", "Block"),
+    "col_n_ranked": ("Số đơn vị", "Units"),
+    "col_self": ("Điểm tự đánh giá", "Self-assessed"),
+    "col_field": ("Lĩnh vực", "Field"),
+    "col_pct": ("Tỷ lệ đạt (%)", "Share of maximum (%)"),
+    "col_block_pct": ("Trung bình khối (%)", "Block mean (%)"),
+    "col_lost": ("Điểm bị trừ", "Points lost"),
+    "unit": ("Đơn vị", "Unit"),
+    "pick_unit": ("Chọn đơn vị", "Choose a unit"),
+    "pick_units": ("Chọn 2–8 đơn vị để so sánh", "Choose 2–8 units to compare"),
+    "strongest": ("Lĩnh vực mạnh nhất", "Strongest field"),
+    "weakest": ("Lĩnh vực yếu nhất", "Weakest field"),
+    "self_gap": ("Chênh lệch tự đánh giá − thẩm định", "Self-assessed minus appraised"),
+    "communes_of": ("Các xã, phường, thị trấn của {unit}", "Communes of {unit}"),
+    "communes_mean": ("Chỉ số trung bình cấp xã", "Communes' mean index"),
+    "differences": ("Bảng chênh lệch", "Differences"),
+    "gainers": ("Tăng mạnh nhất", "Biggest gainers"),
+    "decliners": ("Giảm mạnh nhất", "Biggest decliners"),
+    "band_counts": ("Số đơn vị theo xếp loại", "Units per band"),
+    "heatmap": ("Tỷ lệ đạt theo lĩnh vực", "Share of maximum by field"),
+    "field_means": ("Trung bình khối theo lĩnh vực", "Block mean by field"),
+    "points_lost": ("Điểm bị trừ theo lĩnh vực", "Points lost by field"),
+    "download_csv": ("Tải CSV", "Download CSV"),
+    "download_xlsx": ("Tải Excel", "Download Excel"),
+    "download_html": ("Tải biểu đồ (HTML)", "Download chart (HTML)"),
+    "source": ("Nguồn", "Source"),
+}
+
+LEVEL_UNIT_WORDS = {
+    "department": ("sở, ban, ngành", "departments"),
+    "district": ("huyện, thị xã, thành phố", "districts"),
+    "commune": ("xã, phường, thị trấn", "communes"),
+}
+
+
+def t(key: str, lang: str = "vi", **fmt) -> str:
+    """The label for key in lang, formatted with fmt."""
+    vi, en = STRINGS[key]
+    text = vi if lang == "vi" else en
+    return text.format(**fmt) if fmt else text
+
+
+def level_label(level: str, lang: str = "vi") -> str:
+    """"UBND cấp huyện" / "District People's Committees"."""
+    vi, en = LEVEL_LABELS[level]
+    return vi if lang == "vi" else en
+
+
+def field_label(component: str, lang: str = "vi") -> str:
+    """A component as a person reads it: field names, "Điều tra xã hội học", "Tổng điểm"."""
+    if lang == "vi":
+        return {SURVEY: "Điều tra xã hội học", TOTAL: "Tổng điểm"}.get(component, component)
+    return FIELD_ENGLISH.get(component, component)
+
+
+def number(value, decimals: int = 2, lang: str = "vi") -> str:
+    return format_number(value, decimals, lang)
+
+
+def pct(value, decimals: int = 2, lang: str = "vi") -> str:
+    return format_pct(value, decimals, lang)
+
+
+def rank_change_text(change, prev_rank, lang: str = "vi") -> str:
+    """▲ 2 / ▼ 1 / = / "mới" when the unit has no previous year."""
+    import pandas as pd
+
+    if prev_rank is None or pd.isna(prev_rank):
+        return t("new", lang)
+    if change is None or pd.isna(change):
+        return "—"
+    change = int(change)
+    return f"▲ {change}" if change > 0 else f"▼ {-change}" if change < 0 else "="

@@ -1,0 +1,372 @@
+"""What each page shows, as plain data: pages render it, exports write the very same tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.i18n import LEVEL_UNIT_WORDS, field_label, number, pct, rank_change_text, t
+from cchc_metrics.metrics import (
+    UNIT_KEYS,
+    band_counts,
+    block_summary,
+    field_summary,
+    unit_fields,
+    unit_strengths,
+)
+from cchc_metrics.model import DEFAULT_BAND_PRESET, DEFAULT_BLOCKS, LEVELS, TOTAL, fold
+
+
+@dataclass(frozen=True)
+class View:
+    """The filters a page is showing; the URL holds them so a copied link reopens the view."""
+
+    year: int | None = None
+    level: str | None = None
+    block: str | None = None
+    province: str | None = None
+    parent: str | None = None
+    search: str = ""
+    bands: str = DEFAULT_BAND_PRESET
+    lang: str = "vi"
+
+    def but(self, **changes) -> View:
+        return replace(self, **changes)
+
+
+# ---- choices for the controls ------------------------------------------------------------------
+
+def years(units: pd.DataFrame) -> list[int]:
+    """Years with data, newest first."""
+    return sorted({int(y) for y in units["year"]}, reverse=True)
+
+
+def levels(units: pd.DataFrame, year: int | None = None) -> list[str]:
+    """Levels present (in a year when given), in the domain's order."""
+    present = set(units.loc[units["year"] == year, "level"] if year else units["level"])
+    return [lv for lv in LEVELS if lv in present]
+
+
+def blocks(units: pd.DataFrame, year: int | None, level: str | None) -> list[str]:
+    """Ranking blocks of a year and level, the level's default block first."""
+    sel = units
+    if year:
+        sel = sel[sel["year"] == year]
+    if level:
+        sel = sel[sel["level"] == level]
+    found = sorted(set(sel["block"]))
+    default = DEFAULT_BLOCKS.get(level or "")
+    return ([default] if default in found else []) + [b for b in found if b != default]
+
+
+def provinces(units: pd.DataFrame) -> list[str]:
+    return sorted(p for p in set(units["province"].fillna("")) if p)
+
+
+def parents(units: pd.DataFrame, year: int | None, level: str | None) -> list[str]:
+    sel = units[(units["year"] == year) & (units["level"] == level)] if year and level else units
+    return sorted(p for p in set(sel["parent"].fillna("")) if p)
+
+
+def settle(units: pd.DataFrame, view: View) -> View:
+    """The view with every filter set to a value that exists (newest year, first level …)."""
+    ys = years(units)
+    year = view.year if view.year in ys else (ys[0] if ys else None)
+    lvs = levels(units, year)
+    level = view.level if view.level in lvs else (lvs[0] if lvs else None)
+    bls = blocks(units, year, level)
+    block = view.block if view.block in bls else (bls[0] if bls else None)
+    return view.but(year=year, level=level, block=block)
+
+
+# ---- selection ---------------------------------------------------------------------------------
+
+def matches(names: pd.Series, search: str) -> pd.Series:
+    """Search ignoring case and diacritics: "my loc" finds "Mỹ Lộc"."""
+    needle = fold(search or "").strip()
+    if not needle:
+        return pd.Series(True, index=names.index)
+    return names.map(lambda n: needle in fold(n))
+
+
+def select(units: pd.DataFrame, view: View, *, year: bool = True) -> pd.DataFrame:
+    """Rows of the unit table for the view's year, level, block, province, parent and search."""
+    mask = pd.Series(True, index=units.index)
+    if year and view.year:
+        mask &= units["year"] == view.year
+    if view.level:
+        mask &= units["level"] == view.level
+    if view.block:
+        mask &= units["block"] == view.block
+    if view.province:
+        mask &= units["province"] == view.province
+    if view.parent:
+        mask &= units["parent"] == view.parent
+    sel = units[mask]
+    if view.search:
+        sel = sel[matches(sel["unit"], view.search)]
+    return sel
+
+
+def level_missing(units: pd.DataFrame, view: View) -> str | None:
+    """A message when the chosen level has no data in the chosen year (no districts after 2024)."""
+    if view.year and view.level and view.level not in levels(units, view.year):
+        words = LEVEL_UNIT_WORDS[view.level][0 if view.lang == "vi" else 1]
+        return t("no_level_year", view.lang, year=view.year, level=words)
+    return None
+
+
+# ---- overview -----------------------------------------------------------------------------------
+
+def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
+    """Each row's index in earlier years up to its year (for the sparkline column)."""
+    keys = ["level", "province", "parent", "unit"]
+    by_unit = {k: g.sort_values("year") for k, g in units.groupby(keys, sort=False)}
+    out = []
+    for r in rows[keys + ["year"]].itertuples(index=False):
+        g = by_unit.get(tuple(r[:4]))
+        out.append([] if g is None else g.loc[g["year"] <= r[4], "index_pct"].tolist())
+    return out
+
+
+def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> pd.DataFrame:
+    """The ranking table on screen and in exports: localized headers, rank order."""
+    lang = view.lang
+    rows = select(units, view).sort_values(["block", "rank", "unit"], kind="stable")
+    table = pd.DataFrame({
+        t("col_year", lang): rows["year"].astype(int),
+        t("col_block", lang): rows["block"],
+        t("col_rank", lang): rows["rank"],
+        t("col_unit", lang): rows["unit"],
+        t("col_parent", lang): rows["parent"].fillna(""),
+        t("col_points", lang): rows["points"],
+        t("col_max", lang): rows["max_points"],
+        t("col_index", lang): rows["index_pct"],
+        t("col_band", lang): rows["band"],
+        t("col_rank_change", lang): [rank_change_text(c, p, lang) for c, p in
+                                      zip(rows["rank_change"], rows["prev_rank"], strict=True)],
+        t("col_delta", lang): rows["delta_pct"],
+    })
+    if not (table[t("col_parent", lang)] != "").any():
+        table = table.drop(columns=[t("col_parent", lang)])
+    if history:
+        table[t("col_history", lang)] = history_lists(units, rows)
+    return table.reset_index(drop=True)
+
+
+@dataclass
+class Card:
+    """One headline number with its change from last year."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    delta_color: str = "normal"  # "normal": up is good; "off": neutral
+
+
+def overview_cards(units: pd.DataFrame, view: View) -> list[Card]:
+    """Units ranked, mean index and its change, best and worst unit, one card per band."""
+    lang = view.lang
+    block_units = select(units, view.but(search="", parent=None, province=None), year=False)
+    if block_units.empty or view.year is None:
+        return []
+    summary = block_summary(block_units).set_index("year")
+    if view.year not in summary.index:
+        return []
+    s = summary.loc[view.year]
+    prev = t("vs_prev", lang, year=view.year - 1)
+    cards = [
+        Card(t("units_ranked", lang), str(int(s["n_units"]))),
+        Card(t("mean_index", lang), pct(s["mean_index_pct"], 2, lang),
+             None if pd.isna(s["delta_mean_pct"]) else
+             f"{signed(s['delta_mean_pct'], lang)} {prev}"),
+        Card(t("best_unit", lang), s["best_unit"], pct(s["best_index_pct"], 2, lang), "off"),
+        Card(t("worst_unit", lang), s["worst_unit"], pct(s["worst_index_pct"], 2, lang), "off"),
+    ]
+    counts = band_counts(block_units, view.bands)
+    for r in counts[counts["year"] == view.year].itertuples():
+        change = None if pd.isna(r.count_change) else f"{int(r.count_change):+d} {prev}"
+        cards.append(Card(f"{t('col_band', lang)}: {r.band}",
+                          f"{r.count} ({pct(r.share_pct, 2, lang)})", change))
+    return cards
+
+
+def signed(value: float, lang: str) -> str:
+    """+3,37 / −1,20 (points of index)."""
+    text = number(abs(value), 2, lang)
+    return ("+" if value >= 0 else "−") + text
+
+
+# ---- unit profile ------------------------------------------------------------------------------
+
+def unit_choices(units: pd.DataFrame, view: View) -> list[str]:
+    """Units of the view's level (any year), matching the search, for the unit picker."""
+    sel = units[units["level"] == view.level] if view.level else units
+    if view.block:
+        sel = sel[sel["block"] == view.block]
+    if view.search:
+        sel = sel[matches(sel["unit"], view.search)]
+    return sorted(set(sel["unit"]), key=fold)
+
+
+def unit_history(units: pd.DataFrame, unit: str, level: str | None) -> pd.DataFrame:
+    """One unit's rows over the years, matched by its name key (so renamed spellings join)."""
+    key = units.loc[units["unit"] == unit, "unit_key"]
+    if key.empty:
+        return units.iloc[0:0]
+    sel = units[units["unit_key"] == key.iloc[0]]
+    if level:
+        sel = sel[sel["level"] == level]
+    return sel.sort_values("year")
+
+
+def in_prose(unit: str) -> str:
+    """"Huyện Mỹ Lộc" → "huyện Mỹ Lộc" inside a sentence, as the seeds write it."""
+    for prefix in ("Huyện ", "Xã ", "Phường ", "Thị trấn ", "Thị xã ", "Thành phố ", "Đặc khu "):
+        if unit.startswith(prefix):
+            return prefix.lower() + unit[len(prefix):]
+    return unit
+
+
+def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
+                      lang: str = "vi") -> str:
+    """The sentence officials write: "Năm 2022, huyện Mỹ Lộc đứng thứ 7/10 … tăng 2 bậc …"."""
+    year, level, block = int(row["year"]), row["level"], row["block"]
+    words = LEVEL_UNIT_WORDS[level][0 if lang == "vi" else 1] if block == DEFAULT_BLOCKS.get(
+        level) else (f"đơn vị khối «{block}»" if lang == "vi" else f"units of «{block}»")
+    pts = f"{number(row['points'], 2, lang)}/{number(row['max_points'], 2, lang)}"
+    idx = pct(row["index_pct"], 2, lang)
+    change = rank_sentence(row, lang)
+    strengths = unit_strengths(scores[(scores["year"] == year) & (scores["block"] == block) &
+                                      (scores["unit"] == row["unit"])])
+    if lang == "vi":
+        text = (f"Năm {year}, {in_prose(row['unit'])} đứng thứ {row['rank']}/{row['n_ranked']} "
+                f"{words} về Chỉ số CCHC, đạt {pts} điểm ({idx}){change}.")
+        if not strengths.empty:
+            s = strengths.iloc[0]
+            text += (f" Lĩnh vực đạt cao nhất: {s['strongest_field']} "
+                     f"({pct(s['strongest_pct'], 1, lang)}); thấp nhất: {s['weakest_field']} "
+                     f"({pct(s['weakest_pct'], 1, lang)}).")
+        return text
+    text = (f"In {year}, {row['unit']} ranked {row['rank']} of {row['n_ranked']} {words} on the "
+            f"PAR INDEX, with {pts} points ({idx}){change}.")
+    if not strengths.empty:
+        s = strengths.iloc[0]
+        text += (f" Strongest field: {field_label(s['strongest_field'], 'en')} "
+                 f"({pct(s['strongest_pct'], 1, lang)}); weakest: "
+                 f"{field_label(s['weakest_field'], 'en')} ({pct(s['weakest_pct'], 1, lang)}).")
+    return text
+
+
+def rank_sentence(row: pd.Series, lang: str) -> str:
+    """", tăng 2 bậc so với năm 2021; chỉ số tăng 3,37 điểm %" (empty for a new unit)."""
+    if pd.isna(row["prev_index_pct"]):
+        return "" if lang == "en" else ", năm đầu có kết quả"
+    prev_year = int(row["year"]) - 1
+    delta = row["delta_pct"]
+    parts = []
+    ch = row["rank_change"]
+    if lang == "vi":
+        if not pd.isna(ch):
+            parts.append(f"tăng {int(ch)} bậc" if ch > 0 else f"giảm {-int(ch)} bậc" if ch < 0
+                         else "giữ nguyên thứ hạng")
+        verb = "tăng" if delta >= 0 else "giảm"
+        parts.append(f"chỉ số {verb} {number(abs(delta), 2, lang)} điểm %")
+        return ", " + ", ".join(parts) + f" so với năm {prev_year}"
+    if not pd.isna(ch):
+        parts.append(f"up {int(ch)} places" if ch > 0 else f"down {-int(ch)} places" if ch < 0
+                     else "same rank")
+    parts.append(f"index {'up' if delta >= 0 else 'down'} {number(abs(delta), 2, lang)} points")
+    return ", " + ", ".join(parts) + f" from {prev_year}"
+
+
+def district_communes(units: pd.DataFrame, district: str, year: int) -> dict | None:
+    """A district's communes that year: mean index, highest and lowest (seed 003)."""
+    from cchc_metrics.model import unit_key
+
+    key = unit_key(district)
+    sel = units[(units["level"] == "commune") & (units["year"] == year) &
+                (units["parent"].fillna("").map(unit_key) == key)]
+    if sel.empty:
+        return None
+    ordered = sel.sort_values("index_pct", ascending=False)
+    exact = 100 * sel["points"] / sel["max_points"]
+    return {"n": len(sel), "mean_index_pct": float(np.round(exact.mean() + 1e-9, 2)),
+            "best": ordered.iloc[0], "worst": ordered.iloc[-1], "rows": ordered}
+
+
+def unit_field_table(scores: pd.DataFrame, row: pd.Series, lang: str) -> pd.DataFrame:
+    """One unit-year per field: points, maximum, % of maximum, block mean and self-assessment."""
+    fields = unit_fields(scores[(scores["year"] == row["year"]) &
+                                (scores["block"] == row["block"])])
+    keys = {k: row[k] for k in UNIT_KEYS}
+    mine = fields
+    for k, v in keys.items():
+        mine = mine[mine[k].fillna("") == (v if not pd.isna(v) else "")]
+    mine = mine[mine["component"] != TOTAL]
+    return pd.DataFrame({
+        t("col_field", lang): [field_label(c, lang) for c in mine["component"]],
+        t("col_points", lang): mine["points"].to_numpy(),
+        t("col_max", lang): mine["max_points"].to_numpy(),
+        t("col_pct", lang): mine["pct"].to_numpy(),
+        t("col_block_pct", lang): mine["block_mean_pct"].to_numpy(),
+        t("col_self", lang): mine["self_points"].to_numpy(),
+    }), mine
+
+
+# ---- compare, trends, fields -------------------------------------------------------------------
+
+def compare_fields(scores: pd.DataFrame, units_rows: pd.DataFrame) -> pd.DataFrame:
+    """unit_fields rows for the chosen unit-years (2 to 8 units)."""
+    keys = units_rows[UNIT_KEYS].drop_duplicates()
+    fields = unit_fields(scores[scores["year"].isin(keys["year"].unique())])
+    return fields.merge(keys, on=UNIT_KEYS)
+
+
+def differences_table(fields: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Field × unit % of maximum, with the gap between the best and worst unit."""
+    fields = fields[fields["component"] != TOTAL]
+    if fields.empty:
+        return pd.DataFrame()
+    wide = fields.pivot_table(index="component", columns="unit", values="pct", aggfunc="first")
+    wide[t("differences", lang)] = wide.max(axis=1) - wide.min(axis=1)
+    wide.index = [field_label(c, lang) for c in wide.index]
+    wide.index.name = t("col_field", lang)
+    return wide.reset_index()
+
+
+def trend_rows(units: pd.DataFrame, view: View, names: list[str] | None = None) -> pd.DataFrame:
+    """The level and block over all years (optionally only some units)."""
+    sel = select(units, view.but(search="", year=None), year=False)
+    if names:
+        sel = sel[sel["unit"].isin(names)]
+    return sel.sort_values(["year", "rank"])
+
+
+def block_band_counts(units: pd.DataFrame, view: View) -> pd.DataFrame:
+    """Band counts for the view's level and block over all years."""
+    return band_counts(select(units, view.but(search="", parent=None), year=False), view.bands)
+
+
+def fields_of_block(scores: pd.DataFrame, view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """unit_fields and field_summary for the view's year, level and block."""
+    sel = scores[(scores["year"] == view.year) & (scores["level"] == view.level)]
+    if view.block:
+        sel = sel[sel["block"] == view.block]
+    if view.parent:
+        sel = sel[sel["parent"] == view.parent]
+    return unit_fields(sel), field_summary(sel)
+
+
+def field_table(fsum: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per field: mean points, maximum, % and points lost, most lost first."""
+    fsum = fsum[fsum["component"] != TOTAL].sort_values("mean_points_lost", ascending=False)
+    return pd.DataFrame({
+        t("col_field", lang): [field_label(c, lang) for c in fsum["component"]],
+        t("col_points", lang): fsum["mean_points"].round(2).to_numpy(),
+        t("col_max", lang): fsum["mean_max_points"].round(2).to_numpy(),
+        t("col_pct", lang): fsum["mean_pct"].to_numpy(),
+        t("col_lost", lang): fsum["mean_points_lost"].round(2).to_numpy(),
+    })

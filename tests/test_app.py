@@ -1,0 +1,113 @@
+"""AppTest: every page renders from the demo data, in Vietnamese and English, and controls work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [
+    ("pages/overview.py", "Tổng quan", "Overview"),
+    ("pages/profile.py", "Hồ sơ đơn vị", "Unit profile"),
+    ("pages/compare.py", "So sánh", "Compare"),
+    ("pages/trends.py", "Xu hướng", "Trends"),
+    ("pages/fields.py", "Lĩnh vực", "Fields"),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """One demo database for the module (pages only read it)."""
+    path = tmp_path_factory.mktemp("db") / "demo.sqlite"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv("CCHC_DATABASE_URL", demo_db)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    return at
+
+
+def set_widget(at: AppTest, key: str, value) -> None:
+    """Set a control by its key, as a person would (AppTest does not apply URL bindings)."""
+    for kind in ("button_group", "selectbox", "text_input", "multiselect"):
+        try:
+            widget = getattr(at, kind)(key=key)
+        except KeyError:
+            continue
+        widget.set_value(value).run()
+        return
+    raise KeyError(key)
+
+
+def run_page(at: AppTest, page: str, **controls) -> AppTest:
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page)
+        at.run()
+    for key, value in controls.items():
+        set_widget(at, key, value)
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [h.value for h in at.title] + \
+        [h.value for h in at.subheader] + [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page, vi, en", PAGES)
+def test_every_page_renders_in_vietnamese_with_the_sample_label(app, page, vi, en):
+    at = run_page(app, page)
+    assert at.title[0].value == vi
+    assert "DỮ LIỆU MẪU" in texts(at)
+
+
+@pytest.mark.parametrize("page, vi, en", PAGES)
+def test_every_page_renders_in_english(app, page, vi, en):
+    at = run_page(app, page, lang="en")
+    assert at.title[0].value == en
+    assert "SAMPLE DATA" in texts(at)
+
+
+def test_overview_shows_cards_and_the_ranking_of_the_newest_year(app):
+    at = run_page(app, "pages/overview.py")
+    labels = [m.label for m in at.metric]
+    assert "Số đơn vị xếp hạng" in labels and "Chỉ số trung bình" in labels
+    table = at.dataframe[0].value
+    assert len(table) > 0 and table["Hạng"].iloc[0] == 1
+    assert "," in at.metric[1].value  # 85,65 % — decimal comma in Vietnamese
+
+
+def test_year_level_and_block_controls_change_the_table(app):
+    at = run_page(app, "pages/overview.py")
+    at.selectbox(key="year").set_value(2022).run()
+    at.selectbox(key="level").set_value("district").run()
+    table = at.dataframe[0].value
+    assert set(table["Năm"]) == {2022} and len(table) == 10
+    at.selectbox(key="level").set_value("commune").run()
+    assert at.selectbox(key="block").options  # communes of 2022 are ranked per district
+    at.selectbox(key="year").set_value(2025).run()
+    at.selectbox(key="level").set_value("district").run()
+    assert "không có" in texts(at).lower() or "không có" in texts(at)
+
+
+def test_search_ignores_case_and_diacritics(app):
+    at = run_page(app, "pages/overview.py", level="department")
+    at.text_input(key="q").set_value("so noi vu").run()
+    units = set(at.dataframe[0].value["Đơn vị"])
+    assert units and all("Nội vụ" in u for u in units)
+
+
+def test_profile_writes_the_summary_paragraph(app):
+    at = run_page(app, "pages/profile.py", year=2022, level="district")
+    paragraph = next(m.value for m in at.markdown if str(m.value).startswith("Năm 2022"))
+    assert "đứng thứ" in paragraph and "/10" in paragraph and "so với năm 2021" in paragraph

@@ -1,0 +1,164 @@
+"""Streamlit glue shared by the pages: the store, cached data, the shared controls, renderers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cchc_metrics import views
+from cchc_metrics.i18n import LANGS, level_label, t
+from cchc_metrics.metrics import unit_table
+from cchc_metrics.model import BAND_PRESET_LABELS, BAND_PRESETS, DEFAULT_BAND_PRESET
+from cchc_metrics.store import open_store
+
+DEMO_USER = "demo"
+
+
+@st.cache_resource(show_spinner=False)
+def store():
+    """One store per server process; the demo province is loaded when the database is empty."""
+    s = open_store()
+    if s.revision() == 0:
+        from cchc_metrics.demo import DEMO_DIR, SAMPLE_NOTE, write_demo_files
+
+        files = sorted(DEMO_DIR.glob("*.*")) or write_demo_files(DEMO_DIR)
+        with st.spinner("Đang nạp dữ liệu mẫu… / Loading the sample data…"):
+            for path in files:
+                s.import_file(path, user=DEMO_USER, note=SAMPLE_NOTE)
+    return s
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def scores(revision: int) -> pd.DataFrame:
+    """Active scores; cached on the store's revision, so a new upload is seen at the next rerun."""
+    return store().scores()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def units(revision: int, bands: str) -> pd.DataFrame:
+    """The unit table for every year and block, cached on the revision and band scheme."""
+    return unit_table(scores(revision), bands=bands)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def is_sample(revision: int) -> bool:
+    """Whether any active data is the demo province's (to label it as sample data)."""
+    ds = store().datasets()
+    return bool(((ds["created_by"] == DEMO_USER) & (ds["active_slices"] > 0)).any())
+
+
+def lang() -> str:
+    """The language shown: Vietnamese unless the switch (or the URL's ?lang=en) says English."""
+    return st.session_state.get("lang", "vi") if st.session_state.get("lang") in LANGS else "vi"
+
+
+def language_switch() -> str:
+    """Tiếng Việt / English, bound to the URL."""
+    st.sidebar.segmented_control(
+        "Ngôn ngữ / Language", options=list(LANGS), default="vi", key="lang",
+        format_func=lambda x: "Tiếng Việt" if x == "vi" else "English", bind="query-params",
+        required=True)
+    return lang()
+
+
+def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True) -> views.View:
+    """The shared filters in the sidebar, each bound to the URL, settled to values that exist."""
+    lg = lang()
+    side = st.sidebar
+    side.header(t("filters", lg))
+    ys = views.years(all_units)
+    if not ys:
+        return views.View(lang=lg)
+    year = side.selectbox(t("year", lg), ys, key="year", bind="query-params")
+    lvs = views.levels(all_units, None)
+    level = side.selectbox(t("level", lg), lvs, key="level", bind="query-params",
+                           format_func=lambda x: level_label(x, lg))
+    view = views.settle(all_units, views.View(year=year, level=level, lang=lg))
+    view = view.but(level=level)  # keep the chosen level even in a year without it
+    if block:
+        bls = views.blocks(all_units, year, level)
+        if len(bls) > 1:
+            chosen = side.selectbox(t("block", lg), bls, key="block", bind="query-params")
+            view = view.but(block=chosen)
+        else:
+            view = view.but(block=bls[0] if bls else None)
+    if level == "commune":
+        ps = views.parents(all_units, year, level)
+        if ps:
+            parent = side.selectbox(t("parent", lg), [""] + ps, key="parent",
+                                    bind="query-params",
+                                    format_func=lambda x: x or t("all", lg))
+            view = view.but(parent=parent or None)
+    presets = list(BAND_PRESETS)
+    bands = side.selectbox(t("bands", lg), presets, key="bands", bind="query-params",
+                           index=presets.index(DEFAULT_BAND_PRESET),
+                           format_func=lambda x: BAND_PRESET_LABELS[x][0 if lg == "vi" else 1])
+    view = view.but(bands=bands)
+    if search:
+        text = side.text_input(t("search", lg), key="q", bind="query-params",
+                               help=t("search_help", lg), placeholder="vd. my loc")
+        view = view.but(search=text)
+    return view
+
+
+def page_header(title_key: str, view: views.View, revision: int) -> None:
+    """The page title and, when the demo data is shown, the sample-data label."""
+    st.title(t(title_key, view.lang))
+    if is_sample(revision):
+        st.warning(t("sample_data", view.lang), icon="⚠️")
+
+
+def show_cards(cards: list[views.Card]) -> None:
+    """Headline numbers in rows of four."""
+    for start in range(0, len(cards), 4):
+        cols = st.columns(4)
+        for col, card in zip(cols, cards[start:start + 4], strict=False):
+            col.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
+                       border=True)
+
+
+def show_table(table: pd.DataFrame, lang: str, *, key: str | None = None) -> None:
+    """A table with numbers in the language's format, the index as a bar, history as a sparkline."""
+    from cchc_metrics.exports import styled
+
+    config = {
+        t("col_index", lang): st.column_config.ProgressColumn(
+            t("col_index", lang), min_value=0, max_value=100, format="%.2f %%"
+            if lang == "en" else None),
+        t("col_history", lang): st.column_config.LineChartColumn(
+            t("col_history", lang), y_min=0, y_max=100),
+    }
+    st.dataframe(styled(table, lang), hide_index=True, column_config=config,
+                 key=f"table_{key}" if key else None,
+                 width="stretch")
+
+
+def revision() -> int:
+    return store().revision()
+
+
+def page(title_key: str, **control_options) -> tuple[views.View, pd.DataFrame, int]:
+    """What every page starts with: controls, heading, and the unit table for the view's bands."""
+    rev = revision()
+    view = controls(units(rev, DEFAULT_BAND_PRESET), **control_options)
+    page_header(title_key, view, rev)
+    return view, units(rev, view.bands), rev
+
+
+def no_data(view: views.View, all_units: pd.DataFrame) -> bool:
+    """Say why there is nothing to show (a level that did not exist that year); True if so."""
+    message = views.level_missing(all_units, view)
+    if message:
+        st.info(message, icon="ℹ️")
+        return True
+    if view.year is None:
+        st.info(t("no_data", view.lang), icon="ℹ️")
+        return True
+    return False
+
+
+def chart(fig, *, key: str | None = None) -> None:
+    """A plotly figure, full width, with its PNG button (plotly's toolbar) kept."""
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}" if key else None,
+                    config={"displaylogo": False, "toImageButtonOptions": {"format": "png",
+                                                                          "scale": 2}})
