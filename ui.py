@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 import streamlit as st
 
@@ -47,17 +49,48 @@ def is_sample(revision: int) -> bool:
     return bool(((ds["created_by"] == DEMO_USER) & (ds["active_slices"] > 0)).any())
 
 
+def to_url(key: str, value, default=None) -> None:
+    """Keep the URL in step with a control (stable codes, not labels), so a link reopens it."""
+    if value is None or value == "" or value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
+
+
+def url_index(key: str, options: list, cast=str, default: int = 0) -> int:
+    """The option the URL asks for, fixed at the session's first run (so the widget keeps it)."""
+    memo = f"_url_{key}"
+    if memo not in st.session_state:
+        index = default
+        with contextlib.suppress(TypeError, ValueError):
+            index = options.index(cast(st.query_params[key])) if key in st.query_params else default
+        st.session_state[memo] = index
+    return min(st.session_state[memo], max(len(options) - 1, 0))
+
+
+def bound(widget, label: str, options: list, key: str, *, cast=str, default: int = 0, **kwargs):
+    """A select-like widget whose value lives in the URL as its option code."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]  # e.g. a year that the new data no longer has
+    value = widget(label, options, index=url_index(key, options, cast, default), key=key,
+                   **kwargs)
+    to_url(key, value, options[default] if options else None)
+    return value
+
+
 def lang() -> str:
     """The language shown: Vietnamese unless the switch (or the URL's ?lang=en) says English."""
     return st.session_state.get("lang", "vi") if st.session_state.get("lang") in LANGS else "vi"
 
 
 def language_switch() -> str:
-    """Tiếng Việt / English, bound to the URL."""
-    st.sidebar.segmented_control(
-        "Ngôn ngữ / Language", options=list(LANGS), default="vi", key="lang",
-        format_func=lambda x: "Tiếng Việt" if x == "vi" else "English", bind="query-params",
-        required=True)
+    """Tiếng Việt / English, kept in the URL as ?lang=en."""
+    value = st.sidebar.segmented_control(
+        "Ngôn ngữ / Language", options=list(LANGS), key="lang",
+        default=LANGS[url_index("lang", list(LANGS))],
+        format_func=lambda x: "Tiếng Việt" if x == "vi" else "English", required=True)
+    to_url("lang", value, "vi")
     return lang()
 
 
@@ -69,34 +102,35 @@ def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True
     ys = views.years(all_units)
     if not ys:
         return views.View(lang=lg)
-    year = side.selectbox(t("year", lg), ys, key="year", bind="query-params")
+    year = bound(side.selectbox, t("year", lg), ys, "year", cast=int)
     lvs = views.levels(all_units, None)
-    level = side.selectbox(t("level", lg), lvs, key="level", bind="query-params",
-                           format_func=lambda x: level_label(x, lg))
+    level = bound(side.selectbox, t("level", lg), lvs, "level",
+                  format_func=lambda x: level_label(x, lg))
     view = views.settle(all_units, views.View(year=year, level=level, lang=lg))
     view = view.but(level=level)  # keep the chosen level even in a year without it
     if block:
         bls = views.blocks(all_units, year, level)
         if len(bls) > 1:
-            chosen = side.selectbox(t("block", lg), bls, key="block", bind="query-params")
-            view = view.but(block=chosen)
+            view = view.but(block=bound(side.selectbox, t("block", lg), bls, "block"))
         else:
             view = view.but(block=bls[0] if bls else None)
     if level == "commune":
         ps = views.parents(all_units, year, level)
         if ps:
-            parent = side.selectbox(t("parent", lg), [""] + ps, key="parent",
-                                    bind="query-params",
-                                    format_func=lambda x: x or t("all", lg))
+            parent = bound(side.selectbox, t("parent", lg), [""] + ps, "parent",
+                           format_func=lambda x: x or t("all", lg))
             view = view.but(parent=parent or None)
     presets = list(BAND_PRESETS)
-    bands = side.selectbox(t("bands", lg), presets, key="bands", bind="query-params",
-                           index=presets.index(DEFAULT_BAND_PRESET),
-                           format_func=lambda x: BAND_PRESET_LABELS[x][0 if lg == "vi" else 1])
+    bands = bound(side.selectbox, t("bands", lg), presets, "bands",
+                  default=presets.index(DEFAULT_BAND_PRESET),
+                  format_func=lambda x: BAND_PRESET_LABELS[x][0 if lg == "vi" else 1])
     view = view.but(bands=bands)
     if search:
-        text = side.text_input(t("search", lg), key="q", bind="query-params",
-                               help=t("search_help", lg), placeholder="vd. my loc")
+        if "q" not in st.session_state:
+            st.session_state["q"] = st.query_params.get("q", "")
+        text = side.text_input(t("search", lg), key="q", help=t("search_help", lg),
+                               placeholder="vd. my loc")
+        to_url("q", text.strip())
         view = view.but(search=text)
     return view
 
@@ -118,19 +152,19 @@ def show_cards(cards: list[views.Card]) -> None:
 
 
 def show_table(table: pd.DataFrame, lang: str, *, key: str | None = None) -> None:
-    """A table with numbers in the language's format, the index as a bar, history as a sparkline."""
+    """A table with numbers in the language's format, a bar beside the index, sparklines."""
     from cchc_metrics.exports import styled
 
-    config = {
-        t("col_index", lang): st.column_config.ProgressColumn(
-            t("col_index", lang), min_value=0, max_value=100, format="%.2f %%"
-            if lang == "en" else None),
-        t("col_history", lang): st.column_config.LineChartColumn(
-            t("col_history", lang), y_min=0, y_max=100),
-    }
+    index_col, bar = t("col_index", lang), " "
+    config = {t("col_history", lang): st.column_config.LineChartColumn(
+        t("col_history", lang), y_min=0, y_max=100)}
+    if index_col in table.columns:  # the bar only draws the index; its number stays formatted
+        table = table.copy()
+        table.insert(table.columns.get_loc(index_col) + 1, bar, table[index_col])
+        config[bar] = st.column_config.ProgressColumn(bar, min_value=0, max_value=100,
+                                                      format=" ", width="small")
     st.dataframe(styled(table, lang), hide_index=True, column_config=config,
-                 key=f"table_{key}" if key else None,
-                 width="stretch")
+                 key=f"table_{key}" if key else None, width="stretch")
 
 
 def revision() -> int:

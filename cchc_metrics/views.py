@@ -182,14 +182,17 @@ def overview_cards(units: pd.DataFrame, view: View) -> list[Card]:
         Card(t("mean_index", lang), pct(s["mean_index_pct"], 2, lang),
              None if pd.isna(s["delta_mean_pct"]) else
              f"{signed(s['delta_mean_pct'], lang)} {prev}"),
-        Card(t("best_unit", lang), s["best_unit"], pct(s["best_index_pct"], 2, lang), "off"),
-        Card(t("worst_unit", lang), s["worst_unit"], pct(s["worst_index_pct"], 2, lang), "off"),
+        Card(f"{t('best_unit', lang)}: {s['best_unit']}", pct(s["best_index_pct"], 2, lang)),
+        Card(f"{t('worst_unit', lang)}: {s['worst_unit']}", pct(s["worst_index_pct"], 2, lang)),
     ]
     counts = band_counts(block_units, view.bands)
-    for r in counts[counts["year"] == view.year].itertuples():
+    year_counts = counts[counts["year"] == view.year]
+    for i, r in enumerate(year_counts.itertuples()):
         change = None if pd.isna(r.count_change) else f"{int(r.count_change):+d} {prev}"
-        cards.append(Card(f"{t('col_band', lang)}: {r.band}",
-                          f"{r.count} ({pct(r.share_pct, 2, lang)})", change))
+        # more units in the best band is good news, more in the worst band is bad news
+        color = "normal" if i == 0 else "inverse" if i == len(year_counts) - 1 else "off"
+        cards.append(Card(f"{t('col_band', lang)} {r.band} ({pct(r.share_pct, 2, lang)})",
+                          str(r.count), change, color))
     return cards
 
 

@@ -11,8 +11,12 @@ lang = view.lang
 if not ui.no_data(view, units):
     rows = views.select(units, view)
     options = sorted(rows["unit"])
-    chosen = st.multiselect(t("pick_units", lang), options, default=options[:3], key="units",
-                            max_selections=8, bind="query-params")
+    if "units" not in st.session_state:  # from the URL ("A|B|C"), else the top three
+        from_url = [u for u in st.query_params.get("units", "").split("|") if u in options]
+        st.session_state["units"] = from_url[:8] or options[:3]
+    st.session_state["units"] = [u for u in st.session_state["units"] if u in options]
+    chosen = st.multiselect(t("pick_units", lang), options, key="units", max_selections=8)
+    ui.to_url("units", "|".join(chosen))
     if len(chosen) < 2:
         st.info(t("pick_units", lang), icon="ℹ️")
     else:

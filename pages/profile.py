@@ -12,7 +12,7 @@ names = views.unit_choices(units, view)
 if not names:
     st.info(t("no_data", lang), icon="ℹ️")
     st.stop()
-unit = st.selectbox(t("pick_unit", lang), names, key="unit", bind="query-params")
+unit = ui.bound(st.selectbox, t("pick_unit", lang), names, "unit")
 history = views.unit_history(units, unit, view.level)
 ui.chart(charts.unit_history(history, lang), key="history")
 this_year = history[history["year"] == view.year]

@@ -111,3 +111,19 @@ def test_profile_writes_the_summary_paragraph(app):
     at = run_page(app, "pages/profile.py", year=2022, level="district")
     paragraph = next(m.value for m in at.markdown if str(m.value).startswith("Năm 2022"))
     assert "đứng thứ" in paragraph and "/10" in paragraph and "so với năm 2021" in paragraph
+
+
+def test_a_copied_link_reopens_the_view(app):
+    for key, value in {"lang": "en", "year": "2022", "level": "district", "q": "my"}.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    table = app.dataframe[0].value
+    assert set(table["Year"]) == {2022} and len(table) >= 1
+    assert all("Mỹ" in u for u in table["Unit"])
+    # and the URL follows the controls, with codes that do not depend on the language
+    app.selectbox(key="level").set_value("commune").run()
+    assert app.query_params["level"] == "commune"
+    app.selectbox(key="level").set_value("department").run()  # the default leaves the URL
+    assert "level" not in app.query_params
