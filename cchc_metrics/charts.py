@@ -292,9 +292,9 @@ def _layout(fig: go.Figure, lang: str, title: str, height: int | None = None,
     base = {"template": TEMPLATE, "separators": ",." if lang != "en" else ".,",
             "title": {"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 1,
                       "yanchor": "top", "pad": {"t": 14}, "font": {"size": 16}},
-            "margin": {"l": 10, "r": 20, "t": 84, "b": 40}, "height": height,
-            # above the plot, under the title: never on the x axis title, whatever the height
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
+            "margin": {"l": 10, "r": 20, "t": 60, "b": 40}, "height": height,
+            # under the plot, below the x axis title: a legend of many units never hides the title
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0,
                        "xanchor": "left"}}
     fig.update_layout(base | layout)
     return fig
@@ -398,7 +398,10 @@ def index_distribution(units: pd.DataFrame, bands: Bands | str, lang: str = "vi"
     _thresholds(fig, bands, lang)
     low = min([start] + [b for _, b in bands if b > 0]) - size
     fig.update_xaxes(range=[max(low, 0), max(100.0, end) + 0.5], title_text=_t("index_axis", lang))
-    fig.update_yaxes(title_text=_t("units_axis", lang), tickformat="d", rangemode="tozero")
+    counts = np.histogram(values, bins=np.arange(start, end + size, size))[0]
+    step = max(1, math.ceil(int(counts.max(initial=1)) / 6))  # whole units, never "1, 1, 2, 2"
+    fig.update_yaxes(title_text=_t("units_axis", lang), tickformat="d", rangemode="tozero",
+                     tick0=0, dtick=step)
     return _layout(fig, lang, _t("distribution", lang) + _scope(units, lang), height=380,
                    showlegend=False, bargap=0.05)
 

@@ -191,15 +191,16 @@ def overview_cards(units: pd.DataFrame, view: View) -> list[Card]:
         change = None if pd.isna(r.count_change) else f"{int(r.count_change):+d} {prev}"
         # more units in the best band is good news, more in the worst band is bad news
         color = "normal" if i == 0 else "inverse" if i == len(year_counts) - 1 else "off"
+        color = "off" if not pd.isna(r.count_change) and r.count_change == 0 else color
         cards.append(Card(f"{t('col_band', lang)} {r.band} ({pct(r.share_pct, 2, lang)})",
                           str(r.count), change, color))
     return cards
 
 
 def signed(value: float, lang: str) -> str:
-    """+3,37 / −1,20 (points of index)."""
+    """+3,37 / -1,20 (points of index; ASCII minus, which st.metric reads as a fall)."""
     text = number(abs(value), 2, lang)
-    return ("+" if value >= 0 else "−") + text
+    return ("+" if value >= 0 else "-") + text
 
 
 # ---- unit profile ------------------------------------------------------------------------------
@@ -315,7 +316,7 @@ def unit_field_table(scores: pd.DataFrame, row: pd.Series, lang: str) -> pd.Data
         t("col_max", lang): mine["max_points"].to_numpy(),
         t("col_pct", lang): mine["pct"].to_numpy(),
         t("col_block_pct", lang): mine["block_mean_pct"].to_numpy(),
-        t("col_self", lang): mine["self_points"].to_numpy(),
+        t("col_self", lang): mine["self_points"].to_numpy(dtype=float),
     }), mine
 
 

@@ -9,6 +9,7 @@ from cchc_metrics.model import parse_bands
 
 view, units, rev = ui.page("page_trends")
 lang = view.lang
+ui.no_data(view, units)  # says so when the level has no data in the chosen year
 rows = views.trend_rows(units, view)
 if rows.empty:
     st.info(t("no_data", lang), icon="ℹ️")
