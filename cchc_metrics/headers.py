@@ -214,14 +214,47 @@ def is_numbering_row(texts: list[str]) -> bool:
         re.fullmatch(r"\(?([0-9]{1,2}|[A-Za-z])\)?(\s*[=+*/-].*)?", t) for t in non_empty)
 
 
-def find_header(rows: list[list], merges=(), scan: int = 40) -> Header | None:
-    """The first row that names a unit column and score columns (with its sub-header row)."""
+# What a person can map an unrecognised column to (the upload page offers these).
+MAPPABLE_ROLES = ("ignore", UNIT, CODE, PROVINCE, PARENT, BLOCK, YEAR, LEVEL, FIELD, MAX, SELF,
+                  POINTS, INDEX, RANK, BAND)
+
+
+def parse_mapping(spec: str) -> tuple[str | None, str | None]:
+    """"points" → (points, None); "points:Cải cách thể chế" → (points, that field)."""
+    role, _, component = str(spec).partition(":")
+    role = role.strip()
+    if role not in MAPPABLE_ROLES:
+        raise ValueError(f"Không hiểu cách gán cột «{spec}». / Unknown column mapping «{spec}».")
+    if role == "ignore":
+        return None, None
+    component = component.strip() or None
+    if component and component.lower() == "survey":
+        component = SURVEY
+    return role, component
+
+
+def apply_mapping(columns: list[Column], mapping: dict[str, str] | None) -> None:
+    """Give the columns a person mapped (by header text) the role they chose."""
+    for col in columns:
+        if mapping and col.header in mapping:
+            col.role, col.component = parse_mapping(mapping[col.header])
+
+
+def find_header(rows: list[list], merges=(), scan: int = 40,
+                mapping: dict[str, str] | None = None) -> Header | None:
+    """The first row that names a unit column and score columns (with its sub-header row).
+
+    `mapping` assigns roles to headers by their text, e.g. {"Tên xã": "unit",
+    "Điểm CC": "points:Cải cách thể chế"}; mapped headers count when finding the header row.
+    """
+    mapping = mapping or {}
     width = max((len(r) for r in rows[:scan + 2]), default=0)
     for i in range(min(scan, len(rows))):
         texts = row_texts(rows[i], width)
         if sum(1 for t in texts if t) < 2:
             continue
-        roles = [simple_role(t)[0] for t in texts]
+        roles = [parse_mapping(mapping[t])[0] if t in mapping else simple_role(t)[0]
+                 for t in texts]
         if UNIT not in roles and PARENT not in roles:
             continue
         nxt = row_texts(rows[i + 1], width) if i + 1 < len(rows) else [""] * width
@@ -238,10 +271,26 @@ def find_header(rows: list[list], merges=(), scan: int = 40) -> Header | None:
             col = classify(top[c], sub[c])
             col.index = c
             columns.append(col)
+        apply_mapping(columns, mapping)
         header = Header(i, i + 1 if two_rows else i, columns)
         resolve(header)
         if header.one(UNIT) and any(c.role in (POINTS, MAX, SELF) for c in columns):
             return header
+    return None
+
+
+def loose_header(rows: list[list], scan: int = 40) -> Header | None:
+    """When no header is recognised: the first row with three or more text cells, as is."""
+    width = max((len(r) for r in rows[:scan]), default=0)
+    for i in range(min(scan, len(rows))):
+        texts = row_texts(rows[i], width)
+        if sum(1 for t in texts if t) >= 3 and is_header_like(texts):
+            cols = []
+            for c, text in enumerate(texts):
+                col = classify(text, "")
+                col.index = c
+                cols.append(col)
+            return Header(i, i, cols)
     return None
 
 

@@ -25,7 +25,7 @@ from cchc_metrics.model import (
     parse_bands,
 )
 from cchc_metrics.numbers import parse_numbers
-from cchc_metrics.problems import Problem, ScoreFileError, problem
+from cchc_metrics.problems import Problem, ScoreFileError, column_letter, problem
 from cchc_metrics.workbooks import Sheet, load_workbook
 
 MAX_PROBLEMS = 200
@@ -78,13 +78,17 @@ def read_scores(source, year: int | None = None, level: str | None = None,
 def read_workbook(source, year: int | None = None, level: str | None = None,
                   sheet: str | None = None, bands: Bands | str | None = None,
                   name: str | None = None,
-                  progress: Callable[[float, str], None] | None = None) -> ReadResult:
+                  progress: Callable[[float, str], None] | None = None,
+                  mapping: dict[str, str] | None = None) -> ReadResult:
     """Read a score file: scores, cross-check warnings and what was detected.
 
+    `mapping` maps header texts the reader does not recognise to a role (see
+    headers.MAPPABLE_ROLES), e.g. {"Điểm CC": "points:Cải cách thể chế"}.
     Nothing but ScoreFileError escapes, whatever the bytes.
     """
     try:
-        return _read(source, year, level, sheet, bands, name, progress or (lambda *_: None))
+        return _read(source, year, level, sheet, bands, name, progress or (lambda *_: None),
+                     mapping)
     except ScoreFileError:
         raise
     except (KeyboardInterrupt, SystemExit):
@@ -102,18 +106,24 @@ def read_workbook(source, year: int | None = None, level: str | None = None,
             value=f"{type(exc).__name__}: {exc}"[:200])]) from None
 
 
-def _read(source, year, level, sheet, bands, name, progress) -> ReadResult:
+def _read(source, year, level, sheet, bands, name, progress, mapping) -> ReadResult:
     if level is not None and level not in LEVELS:
         raise ScoreFileError([problem("bad_level", f"Cấp «{level}» không hợp lệ; dùng một trong: "
                                       f"{', '.join(LEVELS)}.",
                                       f"Unknown level «{level}»; use one of {', '.join(LEVELS)}.")])
     bands = parse_bands(bands) if bands is not None else None
+    try:
+        for spec in (mapping or {}).values():
+            H.parse_mapping(spec)
+    except ValueError as exc:
+        vi, _, en = str(exc).partition(" / ")
+        raise ScoreFileError([problem("bad_mapping", vi, en)]) from None
     progress(0.05, "Đang mở tệp / Opening the file")
     book = load_workbook(source, name=name, sheet=sheet)
     parts, stated, infos, errors = [], [], [], []
     for i, sh in enumerate(book.sheets):
         progress(0.1 + 0.7 * i / max(len(book.sheets), 1), f"Trang tính / Sheet «{sh.name}»")
-        parsed = SheetReader(sh, book.name, year, level).read()
+        parsed = SheetReader(sh, book.name, year, level, mapping).read()
         if parsed is None:
             continue
         errors += parsed.errors
@@ -137,6 +147,26 @@ def _read(source, year, level, sheet, bands, name, progress) -> ReadResult:
     return ReadResult(scores=scores, warnings=book.notes + warnings, tables=infos,
                       stated=stated_df, bands=bands, file_name=book.name, kind=book.kind,
                       sha256=hashlib.sha256(book.data).hexdigest(), data=book.data)
+
+
+def describe_columns(source, name: str | None = None, sheet: str | None = None,
+                     mapping: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every header the reader finds, with the role it gave it (None: not recognised).
+
+    Works even when the file would be refused, so a person can map the columns it missed.
+    """
+    try:
+        book = load_workbook(source, name=name, sheet=sheet)
+    except ScoreFileError:
+        return pd.DataFrame(columns=["sheet", "column", "header", "role", "component"])
+    rows = []
+    for sh in book.sheets:
+        header = H.find_header(sh.rows, sh.merges, mapping=mapping) or H.loose_header(sh.rows)
+        for c in header.columns if header else []:
+            if c.header:
+                rows.append({"sheet": sh.name, "column": column_letter(c.index),
+                             "header": c.header, "role": c.role, "component": c.component})
+    return pd.DataFrame(rows, columns=["sheet", "column", "header", "role", "component"])
 
 
 def empty_scores() -> pd.DataFrame:
@@ -180,8 +210,9 @@ class Parsed:
 class SheetReader:
     """Reads one sheet: header, block rows, data rows, then components per unit."""
 
-    def __init__(self, sheet: Sheet, file_name: str, year: int | None, level: str | None):
-        self.sheet, self.file_name = sheet, file_name
+    def __init__(self, sheet: Sheet, file_name: str, year: int | None, level: str | None,
+                 mapping: dict[str, str] | None = None):
+        self.sheet, self.file_name, self.mapping = sheet, file_name, mapping
         self.year_arg, self.level_arg = year, level
         self.errors: list[Problem] = []
         self.bad_text: dict[int, np.ndarray] = {}  # cells already refused as not numbers
@@ -193,7 +224,7 @@ class SheetReader:
 
     def read(self) -> Parsed | None:
         rows = self.sheet.rows
-        header = H.find_header(rows, self.sheet.merges)
+        header = H.find_header(rows, self.sheet.merges, mapping=self.mapping)
         if header is None:
             return None
         self.header = header

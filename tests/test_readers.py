@@ -11,6 +11,7 @@ import pytest
 
 import cchc_metrics as cm
 from cchc_metrics.model import SCORE_COLUMNS, SURVEY, TOTAL
+from cchc_metrics.readers import describe_columns
 from tests import builders as B
 
 DEPARTMENTS = [
@@ -372,3 +373,29 @@ def test_read_scores_from_a_path_and_a_file_like(tmp_path):
     a = cm.read_scores(path)
     b = cm.read_scores(io.BytesIO(wide_file()))
     assert np.allclose(a["points"], b["points"]) and a["source"].iloc[0].startswith("so.xlsx")
+
+
+def test_unrecognised_columns_are_reported_and_can_be_mapped():
+    rows = [["NĂM 2022 CÁC SỞ, BAN, NGÀNH"],
+            ["STT", "Cơ quan được đánh giá", "Thang điểm CC", "Kết quả CC", "Ý kiến"],
+            [1, "Sở Nội vụ", 6, 5.5, "tốt"], [2, "Sở Y tế", 6, 4.25, ""]]
+    data = B.xlsx({"S": rows})
+    assert refused(data)[0].code == "missing_max"
+    columns = describe_columns(data).set_index("header")
+    assert pd.isna(columns.loc["Ý kiến", "role"]) and columns.loc["Kết quả CC", "role"] == "points"
+    assert columns.loc["Thang điểm CC", "column"] == "C"
+    mapped = cm.read_workbook(data, mapping={"Thang điểm CC": "max:Cải cách thể chế",
+                                             "Kết quả CC": "points:Cải cách thể chế",
+                                             "Ý kiến": "ignore"})
+    assert set(mapped.scores["component"]) == {"Cải cách thể chế"}
+    assert mapped.tables[0].unrecognised == []
+    assert mapped.scores["points"].tolist() == [5.5, 4.25]
+    assert refused(data, mapping={"Kết quả CC": "nonsense"})[0].code == "bad_mapping"
+
+
+def test_a_header_the_reader_cannot_find_can_be_mapped():
+    rows = [["NĂM 2022 CÁC SỞ, BAN, NGÀNH"], ["Số", "Cơ sở", "Trần", "Được"], [1, "Sở A", 10, 8]]
+    assert refused(B.xlsx({"S": rows}))[0].code == "no_header"
+    s = cm.read_scores(B.xlsx({"S": rows})) if False else cm.read_workbook(
+        B.xlsx({"S": rows}), mapping={"Cơ sở": "unit", "Trần": "max", "Được": "points"}).scores
+    assert s["points"].tolist() == [8] and s["max_points"].tolist() == [10]
