@@ -152,3 +152,34 @@ def export_lines(view, version: str | None, lang: str, now: datetime | None = No
         lines.append(("Phiên bản dữ liệu: " if lang == "vi" else "Data version: ") + version)
     lines.append(("Thời điểm xuất: " if lang == "vi" else "Exported at: ") + when)
     return lines
+
+
+def view_xlsx(units: pd.DataFrame, scores: pd.DataFrame, view, version: str | None = None,
+              now: datetime | None = None) -> bytes:
+    """The filtered ranking as a workbook: a sheet per block, the per-field detail, a title block."""
+    from cchc_metrics.i18n import t
+    from cchc_metrics.model import parse_bands
+    from cchc_metrics.views import export_sheets
+
+    title = ("KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH" if view.lang == "vi"
+             else "ADMINISTRATIVE REFORM INDEX RESULTS")
+    if view.year:
+        title += f" {'NĂM' if view.lang == 'vi' else ''} {view.year}".replace("  ", " ")
+    return to_xlsx_bytes(XlsxExport(
+        sheets=export_sheets(units, scores, view), title=title,
+        lines=export_lines(view, version, view.lang, now),
+        band_column=t("col_band", view.lang),
+        band_labels=[label for label, _ in parse_bands(view.bands)]))
+
+
+def view_csv(units: pd.DataFrame, view) -> bytes:
+    """The filtered ranking (every block of the view) as CSV."""
+    from cchc_metrics.views import ranking_table
+
+    return to_csv_bytes(ranking_table(units, view, history=False), view.lang)
+
+
+def file_stem(view) -> str:
+    """A download name that says what is in it: chi-so-cchc-2024-district."""
+    parts = ["chi-so-cchc", str(view.year or "tat-ca-nam"), view.level or "tat-ca-cap"]
+    return "-".join(parts)

@@ -374,3 +374,108 @@ def field_table(fsum: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col_pct", lang): fsum["mean_pct"].to_numpy(),
         t("col_lost", lang): fsum["mean_points_lost"].round(2).to_numpy(),
     })
+
+
+# ---- upload -------------------------------------------------------------------------------------
+
+def detected_table(result, lang: str) -> pd.DataFrame:
+    """What the reader found in each sheet: layout, year, level, blocks, units and fields."""
+    from cchc_metrics.i18n import level_label
+
+    layouts = {"wide": ("Mỗi lĩnh vực một nhóm cột", "A column group per field"),
+               "totals": ("Chỉ có tổng điểm", "Totals only"),
+               "long": ("Mỗi dòng một đơn vị × lĩnh vực", "One row per unit × field")}
+    i = 0 if lang == "vi" else 1
+    return pd.DataFrame([{
+        ("Trang tính" if lang == "vi" else "Sheet"): info.sheet,
+        ("Bố cục" if lang == "vi" else "Layout"): layouts[info.layout][i],
+        ("Dòng tiêu đề" if lang == "vi" else "Header rows"):
+            f"{info.header_rows[0]}–{info.header_rows[1]}" if info.header_rows[0] !=
+            info.header_rows[1] else str(info.header_rows[0]),
+        t("year", lang): ", ".join(str(y) for y in info.years),
+        t("level", lang): ", ".join(level_label(lv, lang) for lv in info.levels),
+        t("block", lang): "; ".join(info.blocks),
+        t("col_n_ranked", lang): info.n_units,
+        t("page_fields", lang): len([f for f in info.fields if f != TOTAL]) or "—",
+    } for info in result.tables])
+
+
+def problem_table(problems, lang: str) -> pd.DataFrame:
+    """Errors and warnings with sheet, row and column, in the language shown."""
+    vi = lang == "vi"
+    return pd.DataFrame([{
+        ("Mức độ" if vi else "Severity"): ("Lỗi" if vi else "Error") if p.severity == "error"
+        else ("Cảnh báo" if vi else "Warning"),
+        ("Trang tính" if vi else "Sheet"): p.sheet or "",
+        ("Dòng" if vi else "Row"): "" if p.row is None else str(p.row),
+        ("Cột" if vi else "Column"): p.column or "",
+        ("Giá trị" if vi else "Value"): "" if p.value is None else str(p.value),
+        ("Nội dung" if vi else "Message"): p.vi if vi else p.en,
+    } for p in problems])
+
+
+def compare_with_active(new_units: pd.DataFrame, active_units: pd.DataFrame,
+                        lang: str) -> pd.DataFrame:
+    """Units added, removed and changed against the active data of the same years and blocks.
+
+    Largest changes first; unchanged units are left out.
+    """
+    keys = ["year", "block", "unit_key"]
+    scope = new_units[["year", "block"]].drop_duplicates()
+    old = active_units.merge(scope, on=["year", "block"])
+    both = new_units[keys + ["unit", "index_pct", "rank"]].merge(
+        old[keys + ["unit", "index_pct", "rank"]], on=keys, how="outer",
+        suffixes=("_new", "_old"), indicator=True)
+    status = {"left_only": ("thêm mới", "added"), "right_only": ("bị bỏ", "removed"),
+              "both": ("thay đổi", "changed")}
+    both["change"] = both["index_pct_new"] - both["index_pct_old"]
+    changed = (both["_merge"] != "both") | (both["change"].abs() > 1e-9) | (
+        both["rank_new"].astype("Float64") != both["rank_old"].astype("Float64")).fillna(True)
+    both = both[changed].copy()
+    both["order"] = both["change"].abs().fillna(np.inf)
+    both = both.sort_values(["order", "year"], ascending=[False, True])
+    i = 0 if lang == "vi" else 1
+    return pd.DataFrame({
+        t("col_year", lang): both["year"].astype(int).to_numpy(),
+        t("col_block", lang): both["block"].to_numpy(),
+        t("col_unit", lang): both["unit_new"].fillna(both["unit_old"]).to_numpy(),
+        ("Tình trạng" if lang == "vi" else "Status"): [status[str(m)][i] for m in both["_merge"]],
+        ("Chỉ số đang dùng" if lang == "vi" else "Active index"): both["index_pct_old"].to_numpy(
+            dtype=float),
+        ("Chỉ số mới" if lang == "vi" else "New index"): both["index_pct_new"].to_numpy(
+            dtype=float),
+        t("col_delta", lang): both["change"].round(2).to_numpy(dtype=float),
+    })
+
+
+# ---- export -------------------------------------------------------------------------------------
+
+def field_detail_table(scores: pd.DataFrame, units_rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per unit × field detail for the units of an export (the "Chi tiết lĩnh vực" sheet)."""
+    fields = compare_fields(scores, units_rows) if not units_rows.empty else pd.DataFrame()
+    if fields.empty:
+        return pd.DataFrame()
+    fields = fields[fields["component"] != TOTAL].sort_values(["year", "block", "unit"])
+    return pd.DataFrame({
+        t("col_year", lang): fields["year"].astype(int).to_numpy(),
+        t("col_block", lang): fields["block"].to_numpy(),
+        t("col_unit", lang): fields["unit"].to_numpy(),
+        t("col_field", lang): [field_label(c, lang) for c in fields["component"]],
+        t("col_max", lang): fields["max_points"].to_numpy(dtype=float),
+        t("col_self", lang): fields["self_points"].to_numpy(dtype=float),
+        t("col_points", lang): fields["points"].to_numpy(dtype=float),
+        t("col_pct", lang): fields["pct"].to_numpy(dtype=float),
+        t("col_block_pct", lang): fields["block_mean_pct"].to_numpy(dtype=float),
+    })
+
+
+def export_sheets(units: pd.DataFrame, scores: pd.DataFrame, view: View) -> dict[str, pd.DataFrame]:
+    """The workbook of an export: the ranking table once per block, then the per-field detail."""
+    table = ranking_table(units, view, history=False)
+    block_col = t("col_block", view.lang)
+    sheets = {str(b): part.reset_index(drop=True) for b, part in table.groupby(block_col,
+                                                                              sort=False)}
+    detail = field_detail_table(scores, select(units, view), view.lang)
+    if not detail.empty:
+        sheets["Chi tiết lĩnh vực" if view.lang == "vi" else "Field detail"] = detail
+    return sheets or {t("ranking", view.lang): table}
