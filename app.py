@@ -8,12 +8,19 @@ from cchc_metrics.i18n import t
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/analytics:", layout="wide")
 lang = ui.language_switch()
 
+
+def page(script: str, key: str, icon: str, url: str, **options) -> st.Page:
+    return st.Page(f"pages/{script}", title=t(key, lang), icon=f":material/{icon}:",
+                   url_path=url, **options)
+
+
 PAGES = [
-    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/leaderboard:", url_path="tong-quan",
-            default=True),
-    st.Page("pages/profile.py", title=t("page_profile", lang), icon=":material/account_balance:", url_path="ho-so"),
-    st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/compare_arrows:", url_path="so-sanh"),
-    st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/trending_up:", url_path="xu-huong"),
-    st.Page("pages/fields.py", title=t("page_fields", lang), icon=":material/grid_view:", url_path="linh-vuc"),
+    page("overview.py", "page_overview", "leaderboard", "tong-quan", default=True),
+    page("profile.py", "page_profile", "account_balance", "ho-so"),
+    page("compare.py", "page_compare", "compare_arrows", "so-sanh"),
+    page("trends.py", "page_trends", "trending_up", "xu-huong"),
+    page("fields.py", "page_fields", "grid_view", "linh-vuc"),
+    page("data.py", "page_data", "table_view", "du-lieu"),
+    page("upload.py", "page_upload", "upload_file", "tai-len"),
 ]
 st.navigation(PAGES).run()

@@ -93,8 +93,8 @@ def to_xlsx_bytes(export: XlsxExport) -> bytes:
         for line in export.lines:
             ws.append([line])
         ws.append([])
-        header_row = ws.max_row + 1
         ws.append([str(c) for c in table.columns])
+        header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -183,3 +183,10 @@ def file_stem(view) -> str:
     """A download name that says what is in it: chi-so-cchc-2024-district."""
     parts = ["chi-so-cchc", str(view.year or "tat-ca-nam"), view.level or "tat-ca-cap"]
     return "-".join(parts)
+
+
+def table_xlsx(table: pd.DataFrame, view, title: str, version: str | None = None,
+               now: datetime | None = None) -> bytes:
+    """Any one table a page shows (trends, fields) as a formatted single-sheet workbook."""
+    return to_xlsx_bytes(XlsxExport(sheets={title[:31]: table}, title=title,
+                                    lines=export_lines(view, version, view.lang, now)))

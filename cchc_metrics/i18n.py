@@ -125,3 +125,53 @@ def rank_change_text(change, prev_rank, lang: str = "vi") -> str:
         return "—"
     change = int(change)
     return f"▲ {change}" if change > 0 else f"▼ {-change}" if change < 0 else "="
+
+STRINGS.update({
+    "upload_file": ("Chọn tệp kết quả (.xlsx, .xlsm, .xls, .ods, .csv)",
+                    "Choose a results file (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    "upload_help": ("Tệp như tỉnh vẫn ban hành: có thể có dòng tiêu đề, hai dòng tiêu đề cột, "
+                    "dòng khối đánh số La Mã. Hoặc dùng mẫu nhập điểm bên dưới.",
+                    "The file as the province publishes it: title rows, one or two header rows "
+                    "and Roman-numeral block rows are fine. Or use the template below."),
+    "template": ("Tải mẫu nhập điểm (.xlsx)", "Download the blank template (.xlsx)"),
+    "corrections": ("Điều chỉnh khi tệp không ghi rõ", "Corrections when the file is unclear"),
+    "auto": ("Tự nhận biết", "Detect"),
+    "block_override": ("Đặt khối xếp hạng cho toàn bộ tệp (để trống: theo tệp)",
+                       "Ranking block for the whole file (empty: as in the file)"),
+    "columns": ("Cột trong tệp", "Columns in the file"),
+    "columns_help": ("Cột nào chưa được nhận biết, chọn ý nghĩa của nó; lựa chọn được ghi nhớ cho "
+                     "tệp sau có cùng tiêu đề cột.",
+                     "Choose what each unrecognised column holds; the choice is remembered for "
+                     "the next file with the same headers."),
+    "reading": ("Đang đọc tệp…", "Reading the file…"),
+    "detected": ("Đã nhận biết", "Detected"),
+    "preview": ("Xem trước bảng xếp hạng", "Ranking preview"),
+    "errors_found": ("Tệp có {n} lỗi, chưa thể nhập. Hãy sửa trong tệp rồi tải lên lại.",
+                     "The file has {n} errors and cannot be imported. Fix them and upload again."),
+    "warnings_found": ("Có {n} cảnh báo: số liệu trong tệp khác với kết quả tính lại.",
+                       "{n} warnings: the file's own figures differ from the recomputed ones."),
+    "confirm_warnings": ("Tôi đã xem các cảnh báo và vẫn muốn nhập",
+                         "I have read the warnings and still want to import"),
+    "vs_active": ("So với dữ liệu đang dùng", "Compared with the active data"),
+    "no_changes": ("Không có đơn vị nào thay đổi so với dữ liệu đang dùng.",
+                   "No unit differs from the active data."),
+    "all_new": ("Chưa có dữ liệu đang dùng cho các năm và khối này: tất cả là mới.",
+                "No active data for these years and blocks yet: everything is new."),
+    "note": ("Ghi chú (vd. Quyết định số 2729/QĐ-UBND ngày 25/12/2023)",
+             "Note (e.g. the publishing decision)"),
+    "user": ("Người nhập", "Imported by"),
+    "confirm_import": ("Xác nhận nhập dữ liệu", "Confirm the import"),
+    "storing": ("Đang lưu…", "Storing…"),
+    "see_overview": ("Xem tổng quan năm {year}", "See the {year} overview"),
+    "history": ("Lịch sử các phiên bản", "Version history"),
+    "download_original": ("Tải tệp gốc", "Download the original"),
+    "rollback": ("Dùng lại phiên bản này", "Make this version active"),
+    "rollback_pick": ("Phiên bản", "Version"),
+    "status_active": ("đang dùng", "active"),
+    "status_superseded": ("đã thay thế", "superseded"),
+    "status_partial": ("dùng một phần", "partly active"),
+    "page_data_intro": ("Bảng dưới đây đúng như tệp tải về: chọn năm, cấp, khối ở thanh bên.",
+                        "The table below is exactly what the download holds: pick year, level "
+                        "and block in the sidebar."),
+    "all_blocks": ("Tất cả các khối", "All blocks"),
+})

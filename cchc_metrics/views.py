@@ -479,3 +479,51 @@ def export_sheets(units: pd.DataFrame, scores: pd.DataFrame, view: View) -> dict
     if not detail.empty:
         sheets["Chi tiết lĩnh vực" if view.lang == "vi" else "Field detail"] = detail
     return sheets or {t("ranking", view.lang): table}
+
+
+def with_block(scores: pd.DataFrame, block: str) -> pd.DataFrame:
+    """The scores with every row in one ranking block, when the person sets one."""
+    return scores.assign(block=block) if block else scores
+
+
+def mapping_choices(lang: str) -> dict[str, str]:
+    """What an unrecognised column can be mapped to: code → label."""
+    from cchc_metrics.headers import MAPPABLE_ROLES
+    from cchc_metrics.model import FIELDS
+
+    vi = lang == "vi"
+    names = {"ignore": ("(bỏ qua)", "(ignore)"), "unit": ("Tên đơn vị", "Unit name"),
+             "code": ("Mã đơn vị", "Unit code"), "province": ("Tỉnh", "Province"),
+             "parent": ("Đơn vị cấp huyện", "District"), "block": ("Khối xếp hạng", "Block"),
+             "year": ("Năm", "Year"), "level": ("Cấp", "Level"),
+             "field": ("Tên lĩnh vực", "Field name"), "max": ("Điểm tối đa", "Maximum"),
+             "self": ("Điểm tự đánh giá", "Self-assessed"),
+             "points": ("Điểm thẩm định", "Appraised points"),
+             "index": ("Chỉ số (%)", "Index (%)"), "rank": ("Xếp hạng", "Rank"),
+             "band": ("Xếp loại", "Band")}
+    out = {role: names[role][0 if vi else 1] for role in MAPPABLE_ROLES}
+    for field, en, _ in FIELDS + [("survey", "Survey", ())]:
+        label = field_label(field, lang) if field != "survey" else (
+            "Điều tra xã hội học" if vi else en)
+        for role in ("max", "self", "points"):
+            out[f"{role}:{field}"] = f"{label} — {names[role][0 if vi else 1]}"
+    return out
+
+
+def header_signature(columns: pd.DataFrame) -> str:
+    """Identifies "a file with the same headers", to remember its column mapping."""
+    import hashlib
+
+    text = "\n".join(sorted(set(columns["header"].astype(str))))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def trend_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Units × years of index (%), newest year's order: the table behind the trend lines."""
+    if rows.empty:
+        return pd.DataFrame()
+    wide = rows.pivot_table(index="unit", columns="year", values="index_pct", aggfunc="first")
+    wide = wide.sort_values(wide.columns[-1], ascending=False, na_position="last")
+    wide.columns = [str(c) for c in wide.columns]
+    wide.index.name = t("col_unit", lang)
+    return wide.reset_index()

@@ -19,4 +19,6 @@ if not ui.no_data(view, units):
             ui.chart(charts.field_means(fsum, lang), key="means")
         with right:
             ui.chart(charts.points_lost(fsum, lang), key="lost")
-        ui.show_table(views.field_table(fsum, lang), lang, key="field_table")
+        table = views.field_table(fsum, lang)
+        ui.downloads(units, view, key="fields", table=table, title=t("page_fields", lang))
+        ui.show_table(table, lang, key="field_table")

@@ -18,8 +18,10 @@ if not ui.no_data(view, units):
         ui.show_table(table, view.lang, key="ranking")
         shown = views.select(units, view)
         bands = parse_bands(view.bands)
+        bars = charts.ranking_bars(shown, bands, view.lang)
+        ui.downloads(units, view, key="overview", figure=bars)
         left, right = st.columns([3, 2])
         with left:
-            ui.chart(charts.ranking_bars(shown, bands, view.lang), key="bars")
+            ui.chart(bars, key="bars")
         with right:
             ui.chart(charts.index_distribution(shown, bands, view.lang), key="dist")

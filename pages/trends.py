@@ -18,9 +18,10 @@ latest = rows[rows["year"] == rows["year"].max()].sort_values("rank")
 default = latest["unit"].head(5).tolist()
 picked = views.trend_rows(units, view, default if not view.search else
                           sorted(set(views.select(units, view, year=False)["unit"]))[:8])
+lines = charts.trend_lines(picked, lang)
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.trend_lines(picked, lang), key="lines")
+    ui.chart(lines, key="lines")
 with right:
     ui.chart(charts.rank_bump(picked, lang), key="bump")
 year_rows = views.select(units, view.but(search=""))
@@ -30,3 +31,7 @@ with c1:
 with c2:
     ui.chart(charts.band_counts_over_time(views.block_band_counts(units, view),
                                           parse_bands(view.bands), lang), key="bands")
+table = views.trend_table(views.trend_rows(units, view), lang)
+st.subheader(t("col_index", lang))
+ui.downloads(units, view, key="trends", table=table, title=t("page_trends", lang), figure=lines)
+ui.show_table(table, lang, key="trend_table")
