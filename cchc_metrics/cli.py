@@ -12,7 +12,7 @@ import pandas as pd
 from cchc_metrics.problems import ScoreFileError
 
 # Modules that add sub-commands; each has register(subparsers, add_format).
-COMMAND_MODULES = ["cchc_metrics.cli_summarize", "cchc_metrics.cli_store"]
+COMMAND_MODULES = ["cchc_metrics.cli_summarize", "cchc_metrics.cli_store", "cchc_metrics.cli_export"]
 
 
 class CommandError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cchc_metrics.cli import CommandError, print_problems, print_table
+from cchc_metrics.cli_store import add_db_option, store_units
 from cchc_metrics.metrics import unit_table
 from cchc_metrics.model import LEVELS, parse_bands
 from cchc_metrics.readers import read_workbook
@@ -29,6 +30,7 @@ def register(sub, add_format) -> None:
     p.add_argument("--level", choices=LEVELS, help="cấp đơn vị / unit level")
     p.add_argument("--sheet", help="chỉ đọc trang tính này / read only this sheet")
     p.add_argument("--bands", help='thang xếp loại, vd. "Tốt:80,Khá:60,Kém:0" hoặc tên có sẵn')
+    add_db_option(p)
     add_format(p)
     p.set_defaults(handler=run)
 
@@ -38,8 +40,14 @@ def run(args: argparse.Namespace) -> int:
         bands = parse_bands(args.bands) if args.bands else None
     except ValueError as exc:
         raise CommandError(str(exc)) from None
+    if args.db is not None:
+        if args.file:
+            raise CommandError("Chọn tệp hoặc --db, không cả hai. / Give FILE or --db, not both.")
+        units = store_units(args.db, year=args.year, level=args.level, bands=bands)
+        print_table(summary_frame(units), args.format)
+        return 0
     if not args.file:
-        raise CommandError("Thiếu tên tệp. / Missing FILE.")
+        raise CommandError("Thiếu tên tệp (hoặc --db). / Missing FILE (or --db).")
     result = read_workbook(args.file, year=args.year, level=args.level, sheet=args.sheet,
                            bands=bands)
     print_problems(result.warnings, args.format)

@@ -238,6 +238,7 @@ def apply_mapping(columns: list[Column], mapping: dict[str, str] | None) -> None
     for col in columns:
         if mapping and col.header in mapping:
             col.role, col.component = parse_mapping(mapping[col.header])
+            col.role = col.role or "ignore"  # seen and set aside, no longer "unrecognised"
 
 
 def find_header(rows: list[list], merges=(), scan: int = 40,

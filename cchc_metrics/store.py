@@ -6,8 +6,9 @@
 * Each import or rollback is one transaction, serialised by a lock (SQLite ``BEGIN IMMEDIATE``,
   PostgreSQL ``LOCK TABLE``); a writer that cannot get it in time gets StoreBusyError ("try
   again"), never a half-written state.
-* Reads come from per-slice Arrow frames written in the same transaction as the rows (see
-  store_frames); the `scores` table stays the row-level record, traceable to sheet and row.
+* Reads come from one Arrow frame per dataset, written in the same transaction as its rows and
+  sorted by slice, so a slice is a row range; the `scores` table is the row-level record
+  (traceable to sheet and row) and the fallback when a frame is missing.
 
 The database URL is ``CCHC_DATABASE_URL``, else SQLite ``cchc.sqlite`` in the data directory
 (WAL mode). PostgreSQL goes through psycopg 3, with COPY for the score rows.
@@ -23,25 +24,30 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy import exc as sa_exc
 
-from cchc_metrics import settings
 from cchc_metrics import store_frames as sf
 from cchc_metrics.model import SCORE_COLUMNS, band_spec, parse_bands
+from cchc_metrics.store_engine import (
+    BUSY_TIMEOUT_S,
+    StoreBusyError,
+    StoreError,
+    database_url,
+    db_errors,
+    make_engine,
+    sqlite_path,
+    upgrade_engine,
+)
 from cchc_metrics.store_schema import audit as audit_table
 from cchc_metrics.store_schema import datasets as datasets_table
 from cchc_metrics.store_schema import files as files_table
 from cchc_metrics.store_schema import frames as frames_table
+from cchc_metrics.store_schema import preferences as preferences_table
 from cchc_metrics.store_schema import scores as scores_table
 from cchc_metrics.store_schema import slices as slices_table
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another one before "try again"
 CHUNK_ROWS = 10_000  # rows per executemany / COPY chunk (and per progress report)
 Slice = tuple[int, str, str]  # (year, level, block)
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -51,26 +57,6 @@ DATASET_COLUMNS = ["dataset_id", "created_at", "created_by", "file_name", "sha25
                    "active_slices", "n_slices", "supersedes"]
 SLICE_COLUMNS = ["dataset_id", "year", "level", "block", "n_rows", "active"]
 AUDIT_COLUMNS = ["id", "ts", "actor", "action", "dataset_id", "detail"]
-
-
-class StoreError(Exception):
-    """A refusal or failure of the store, said in Vietnamese and English."""
-
-    def __init__(self, vi: str, en: str):
-        self.vi, self.en = vi, en
-        super().__init__(f"{vi} / {en}")
-
-
-class StoreBusyError(StoreError):
-    """Another import or rollback holds the database: nothing was written, try again."""
-
-    def __init__(self, detail: str = ""):
-        super().__init__(
-            "Cơ sở dữ liệu đang bận với một lần nhập hoặc khôi phục khác; chưa có gì được ghi. "
-            "Vui lòng thử lại sau ít phút.",
-            "The database is busy with another import or rollback; nothing was written. "
-            "Please try again in a moment.")
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -134,127 +120,6 @@ _PG_ROW_TYPES = ["int4", "int4", "varchar", "varchar", "int4", "text", "text", "
 _STATUS_VI = {"active": "đang dùng", "partial": "dùng một phần", "superseded": "đã bị thay thế"}
 
 
-# ---------------------------------------------------------------------------------------------
-# Engine, URL, migrations
-
-
-def database_url(url: str | None = None) -> str:
-    """The URL to use: the argument, else CCHC_DATABASE_URL, else SQLite in the data dir.
-
-    A plain path (no "://") means an SQLite file.
-    """
-    url = url or settings.get("database_url")
-    if not url:
-        return f"sqlite:///{Path(settings.get('data_dir')) / 'cchc.sqlite'}"
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    return url
-
-
-def _sqlite_path(url: str) -> Path | None:
-    """The file of an SQLite URL (None for other databases or in-memory)."""
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
-
-
-def _make_engine(url: str, busy_timeout: float) -> sa.Engine:
-    """An engine with SQLite in WAL mode, our own BEGIN (IMMEDIATE for writers)."""
-    if sa.engine.make_url(url).get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
-    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        write = conn.get_execution_options().get("cchc_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
-
-
-def _alembic_config(conn: sa.Connection):
-    """An Alembic config pointing at our migrations, bound to an open connection."""
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
-    cfg.attributes["connection"] = conn
-    return cfg
-
-
-def _head_revision() -> str:
-    """The newest migration this code knows."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
-
-
-def _current_revision(conn: sa.Connection) -> str | None:
-    """The migration a database is at (None for an empty one)."""
-    from alembic.runtime.migration import MigrationContext
-
-    return MigrationContext.configure(conn).get_current_revision()
-
-
-def _upgrade_engine(engine: sa.Engine) -> None:
-    """Bring a database to the newest schema, once, even with several processes opening it."""
-    head = _head_revision()
-    with _db_errors(), engine.connect() as conn:
-        with conn.begin():
-            current = _current_revision(conn)
-        if current == head:
-            return
-        conn.execution_options(cchc_write=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('cchc_store_upgrade'))")
-            if _current_revision(conn) != head:
-                from alembic import command
-
-                command.upgrade(_alembic_config(conn), "head")
-
-
-def upgrade(url: str | None = None) -> None:
-    """Migrate a database in place to the schema this code expects (no-op when current)."""
-    engine = _make_engine(database_url(url), BUSY_TIMEOUT_S)
-    try:
-        _upgrade_engine(engine)
-    finally:
-        engine.dispose()
-
-
-def _is_busy(exc: BaseException) -> bool:
-    """Whether a driver error means "another writer holds the lock" rather than a fault."""
-    orig = getattr(exc, "orig", exc)
-    if getattr(orig, "sqlstate", None) in {"55P03", "40001", "40P01"}:
-        return True
-    text = str(orig).lower()
-    return "database is locked" in text or "database table is locked" in text
-
-
-@contextlib.contextmanager
-def _db_errors() -> Iterator[None]:
-    """Driver errors as StoreError / StoreBusyError: a message, never a traceback."""
-    try:
-        yield
-    except sa_exc.DBAPIError as exc:
-        if _is_busy(exc):
-            raise StoreBusyError(str(exc.orig)) from None
-        detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
-        raise StoreError(f"Lỗi cơ sở dữ liệu: {detail}", f"Database error: {detail}") from None
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -295,15 +160,15 @@ class Store:
                  busy_timeout: float = BUSY_TIMEOUT_S):
         self.url = database_url(url)
         self.busy_timeout = busy_timeout
-        path = _sqlite_path(self.url)
+        path = sqlite_path(self.url)
         if path is not None and not path.exists():
             if not create:
                 raise StoreError(f"Không tìm thấy cơ sở dữ liệu «{path}». Hãy nhập dữ liệu trước.",
                                  f"No database at «{path}». Import some data first.")
             path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine = _make_engine(self.url, busy_timeout)
+        self.engine = make_engine(self.url, busy_timeout)
         try:
-            _upgrade_engine(self.engine)
+            upgrade_engine(self.engine)
         except BaseException:
             self.engine.dispose()
             raise
@@ -327,13 +192,13 @@ class Store:
     @contextlib.contextmanager
     def _read(self) -> Iterator[sa.Connection]:
         """A read transaction (one snapshot on SQLite)."""
-        with _db_errors(), self.engine.connect() as conn, conn.begin():
+        with db_errors(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         """The one writer at a time: everything inside commits together or not at all."""
-        with _db_errors(), self.engine.connect() as conn:
+        with db_errors(), self.engine.connect() as conn:
             conn.execution_options(cchc_write=True)
             with conn.begin():
                 if self.dialect == "postgresql":
@@ -360,11 +225,11 @@ class Store:
             raise StoreError(*_split(str(exc))) from None
         if frame.empty:
             raise StoreError("Không có dòng điểm nào để nhập.", "There are no score rows to import.")
-        if not user or not str(user).strip():
-            raise StoreError("Thiếu tên người nhập.", "The importing user is missing.")
+        _require_user(user)
         data = bytes(file_bytes)
         sha = hashlib.sha256(data).hexdigest()
-        parts = _split_slices(frame)
+        ordered, sizes = sf.by_slice(frame)
+        parts = dict(sizes)
         with self._write() as conn:
             existing = self._dataset_of_file(conn, sha)
             if existing is not None:  # nothing written: the empty transaction just ends
@@ -377,9 +242,11 @@ class Store:
                 self._set_active(conn, taken.items(), False)
             conn.execute(slices_table.insert(), [
                 {"dataset_id": dataset_id, "year": y, "level": lv, "block": b,
-                 "n_rows": len(part), "active": True} for (y, lv, b), part in parts.items()])
+                 "n_rows": n, "active": True} for (y, lv, b), n in sizes])
             self._insert_rows(conn, frame, dataset_id, progress)
-            self._insert_frames(conn, dataset_id, parts)
+            if sf.frames_available():
+                conn.execute(frames_table.insert().values(
+                    dataset_id=dataset_id, format=sf.FRAME_FORMAT, data=sf.encode(ordered)))
             self._refresh_status(conn, set(taken.values()))
             self._log(conn, user, "import", dataset_id, {
                 "file_name": file_name, "sha256": sha, "n_rows": len(frame),
@@ -413,6 +280,7 @@ class Store:
 
     def rollback(self, dataset_id: int, *, user: str, note: str = "") -> RollbackResult:
         """Make a dataset active again for all its slices; their current holders are superseded."""
+        _require_user(user)
         with self._write() as conn:
             own = conn.execute(sa.select(slices_table.c.year, slices_table.c.level,
                                          slices_table.c.block, slices_table.c.active)
@@ -501,16 +369,6 @@ class Store:
             if progress:
                 progress(min(start + CHUNK_ROWS, total), total)
 
-    def _insert_frames(self, conn: sa.Connection, dataset_id: int,
-                       parts: dict[Slice, pd.DataFrame]) -> None:
-        """Each slice as one Arrow frame, when pyarrow is there (reads fall back to rows)."""
-        if not sf.frames_available():
-            return
-        conn.execute(frames_table.insert(), [
-            {"dataset_id": dataset_id, "year": y, "level": lv, "block": b,
-             "format": sf.FRAME_FORMAT, "data": sf.encode(part)}
-            for (y, lv, b), part in parts.items()])
-
     def _refresh_status(self, conn: sa.Connection, dataset_ids: set[int]) -> None:
         """Datasets' status from their slices: active, partial or superseded."""
         if not dataset_ids:
@@ -542,6 +400,7 @@ class Store:
         query = sa.select(t.dataset_id, t.year, t.level, t.block)
         query = query.where(t.dataset_id == int(dataset_id)) if dataset_id is not None \
             else query.where(t.active)
+        years = None if years is None else [int(y) for y in _as_list(years)]  # numpy ints too
         for column, wanted in ((t.year, years), (t.level, levels), (t.block, blocks)):
             if wanted is not None:
                 query = query.where(column.in_(_as_list(wanted)))
@@ -554,23 +413,48 @@ class Store:
         return frame.reset_index(drop=True)
 
     def _load(self, conn: sa.Connection, keys: list) -> pd.DataFrame:
-        """The rows of these slices: from their Arrow frames, else from the score rows."""
+        """The rows of these slices (in this order): ranges of dataset frames, else score rows."""
         if not keys:
             return sf.empty_scores()
-        blobs: dict = {}
-        if sf.frames_available():
-            f = frames_table.c
-            wanted = {(k.dataset_id, k.year, k.level, k.block) for k in keys}
-            query = (sa.select(f.dataset_id, f.year, f.level, f.block, f.data)
-                     .where(f.dataset_id.in_(sorted({k.dataset_id for k in keys})),
-                            f.format == sf.FRAME_FORMAT))
-            blobs = {(r.dataset_id, r.year, r.level, r.block): r.data
-                     for r in conn.execute(query) if (r.dataset_id, r.year, r.level, r.block) in wanted}
-        parts = []
+        ids = sorted({k.dataset_id for k in keys})
+        t, f = slices_table.c, frames_table.c
+        blobs = {} if not sf.frames_available() else dict(conn.execute(
+            sa.select(f.dataset_id, f.data).where(f.dataset_id.in_(ids),
+                                                  f.format == sf.FRAME_FORMAT)).all())
+        tables = {d: sf.read_table(blob) for d, blob in blobs.items()}
+        offsets: dict[tuple, tuple[int, int]] = {}
+        rows = sorted(conn.execute(sa.select(t.dataset_id, t.year, t.level, t.block, t.n_rows)
+                                   .where(t.dataset_id.in_(list(blobs)))).all(),
+                      key=lambda r: (r.dataset_id, r.year, r.level, r.block))
+        for dataset_id in tables:
+            mine, start = {}, 0
+            for r in (r for r in rows if r.dataset_id == dataset_id):
+                mine[(dataset_id, r.year, r.level, r.block)] = (start, r.n_rows)
+                start += r.n_rows
+            if start == tables[dataset_id].num_rows:  # else distrust the frame: read the rows
+                offsets.update(mine)
+        parts: list[pd.DataFrame] = []
+        ranges: list[list] = []  # [dataset_id, start, length], neighbours merged
         for k in keys:
             key = (k.dataset_id, k.year, k.level, k.block)
-            parts.append(sf.decode([blobs[key]]) if key in blobs else self._rows(conn, *key))
+            if key not in offsets:  # no frame (stored without pyarrow): the slow path
+                parts.append(self._ranges(tables, ranges))
+                parts.append(self._rows(conn, *key))
+                ranges = []
+                continue
+            start, length = offsets[key]
+            if ranges and ranges[-1][0] == k.dataset_id and sum(ranges[-1][1:]) == start:
+                ranges[-1][2] += length
+            else:
+                ranges.append([k.dataset_id, start, length])
+        parts.append(self._ranges(tables, ranges))
+        parts = [p for p in parts if len(p)] or [sf.empty_scores()]
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    @staticmethod
+    def _ranges(tables: dict, ranges: list[list]) -> pd.DataFrame:
+        """Row ranges of decoded dataset frames as one canonical frame."""
+        return sf.to_frame([tables[d].slice(start, length) for d, start, length in ranges])
 
     def _rows(self, conn: sa.Connection, dataset_id: int, year: int, level: str,
               block: str) -> pd.DataFrame:
@@ -608,8 +492,10 @@ class Store:
         for column in ("years", "levels", "blocks", "provinces", "supersedes"):
             frame[column] = [", ".join(str(v) for v in json.loads(x)) for x in frame[column]]
         frame["created_at"] = _utc(frame["created_at"])
+        text = ["created_by", "file_name", "sha256", "note", "bands", "years", "levels", "blocks",
+                "provinces", "status", "supersedes"]
         return frame.astype({"dataset_id": "int64", "n_rows": "int64", "active_slices": "int64",
-                             "n_slices": "int64"})
+                             "n_slices": "int64", **dict.fromkeys(text, "str")})
 
     def slices(self, active_only: bool = False) -> pd.DataFrame:
         """Which dataset covers which (year, level, block), and which one is active there."""
@@ -629,6 +515,7 @@ class Store:
         t, d = slices_table.c, datasets_table.c
         query = (sa.select(d.bands).join(slices_table, t.dataset_id == d.id)
                  .where(t.active, d.bands.is_not(None)).order_by(d.id.desc()).limit(1))
+        years = None if years is None else [int(y) for y in _as_list(years)]
         for column, wanted in ((t.year, years), (t.level, levels), (t.block, blocks)):
             if wanted is not None:
                 query = query.where(column.in_(_as_list(wanted)))
@@ -651,6 +538,22 @@ class Store:
             raise StoreError(f"Không có tệp với SHA-256 {sha256}.", f"No file with SHA-256 {sha256}.")
         return bytes(data)
 
+    def remember(self, key: str, value) -> None:
+        """Keep a small JSON-able choice for next time (not score data: the revision stays)."""
+        p = preferences_table.c
+        with self._write() as conn:
+            found = conn.execute(sa.select(p.key).where(p.key == str(key))).first()
+            stmt = (preferences_table.update().where(p.key == str(key)) if found
+                    else preferences_table.insert().values(key=str(key)))
+            conn.execute(stmt.values(value=_json(value), updated_at=_now()))
+
+    def recall(self, key: str, default=None):
+        """A choice kept with remember(), or `default`."""
+        p = preferences_table.c
+        with self._read() as conn:
+            text = conn.execute(sa.select(p.value).where(p.key == str(key))).scalar()
+        return default if text is None else json.loads(text)
+
     def audit(self, limit: int | None = None) -> pd.DataFrame:
         """The audit log, oldest first (the last `limit` entries when given)."""
         a = audit_table.c
@@ -662,6 +565,11 @@ class Store:
         frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=AUDIT_COLUMNS)
         frame["ts"] = _utc(frame["ts"])
         return frame.astype({"id": "int64", "dataset_id": "Int64"})
+
+
+def upgrade(url: str | None = None) -> None:
+    """Migrate a database in place to the schema this code expects (no-op when current)."""
+    Store(url).close()
 
 
 def open_store(url: str | None = None, **options) -> Store:
@@ -676,10 +584,10 @@ def _duplicate(existing, file_name: str, warnings) -> ImportResult:
                         superseded=[], status=existing.status, warnings=list(warnings or []))
 
 
-def _split_slices(frame: pd.DataFrame) -> dict[Slice, pd.DataFrame]:
-    """A canonical frame cut into its (year, level, block) slices, each in file order."""
-    return {(int(y), str(lv), str(b)): part.reset_index(drop=True)
-            for (y, lv, b), part in frame.groupby(["year", "level", "block"], sort=True)}
+def _require_user(user) -> None:
+    """Every write names who did it, for the audit log."""
+    if not user or not str(user).strip():
+        raise StoreError("Thiếu tên người thực hiện.", "Who is doing this is missing (user).")
 
 
 def _distinct(column: pd.Series) -> list[str]:

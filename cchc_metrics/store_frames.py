@@ -1,4 +1,4 @@
-"""Canonical score frames in and out of the store: checking, row tuples and Arrow slice frames."""
+"""Canonical score frames in and out of the store: checking, row tuples and Arrow dataset frames."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ NUMBER_COLUMNS = ["max_points", "points", "self_points"]
 ROW_COLUMNS = ["year", "level", "block", "seq", "province", "parent", "unit", "unit_code",
                "component", "max_points", "points", "self_points", "source", "sheet", "sheet_row"]
 FRAME_FORMAT = "arrow-ipc/1"
-_ROW_NUMBER = re.compile(r"(\d+)\s*$")
+_ROW_NUMBER = re.compile(r"([0-9]+)$")
 
 
 def empty_scores() -> pd.DataFrame:
@@ -59,28 +59,35 @@ def canonical(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def sheet_and_row(source: str) -> tuple[str, int | None]:
-    """The sheet and row a "file · sheet · dòng 12" source names (empty sheet, None if absent)."""
-    parts = [p.strip() for p in str(source).split(" · ")]
-    match = _ROW_NUMBER.search(parts[-1]) if len(parts) > 1 else None
-    row = int(match.group(1)) if match else None
-    sheet_parts = parts[1:-1] if match else parts[1:]
-    return (sheet_parts[-1] if sheet_parts else ""), row
+    """The sheet and row a "file · sheet · dòng 12" source names ("" / None where it names none).
+
+    The row is the number ending the last of three or more parts; the sheet is what lies between
+    the file and the row ("f.xlsx · Sheet1" names a sheet but no row).
+    """
+    parts = str(source).rstrip().split(" · ")
+    match = _ROW_NUMBER.search(parts[-1]) if len(parts) >= 3 else None
+    middle = parts[1:-1] if match else parts[1:]
+    return " · ".join(middle).strip(), (int(match.group(1)) if match else None)
 
 
 def locate(sources: list[str]) -> tuple[list[str], list[int | None]]:
     """sheet_and_row of many sources, parsing each distinct "file · sheet · dòng " head once."""
-    heads: dict[tuple[str, bool], str] = {}
+    heads: dict[tuple[str, bool], tuple[str, bool]] = {}
     sheets, rows = [], []
     for source in sources:
-        text = source.rstrip()
+        text = str(source).rstrip()
         head = text.rstrip("0123456789")
         digits = text[len(head):]
-        numbered = bool(digits) and " · " in head
-        sheet = heads.get((head, numbered))
-        if sheet is None:
-            sheet = heads[(head, numbered)] = sheet_and_row(head + "0" if numbered else text)[0]
-        sheets.append(sheet)
-        rows.append(int(digits) if numbered else None)
+        known = heads.get((head, bool(digits)))
+        if known is None:
+            sheet, row = sheet_and_row(text)
+            known = heads[(head, bool(digits))] = (sheet, row is not None)
+        if known[1] or not digits:
+            sheets.append(known[0])
+            rows.append(int(digits) if known[1] else None)
+        else:  # digits that are not a row number belong to the sheet name: rare, parse it whole
+            sheets.append(sheet_and_row(text)[0])
+            rows.append(None)
     return sheets, rows
 
 
@@ -106,8 +113,26 @@ def row_tuples(frame: pd.DataFrame, dataset_id: int) -> list[tuple]:
         np.asarray(sheet_rows, dtype=object)[codes].tolist(), strict=True))
 
 
+def by_slice(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[tuple[int, str, str], int]]]:
+    """The frame ordered by (year, level, block) then file order, and each slice's row count.
+
+    Slices are ordered by Python's tuple order, the same order the store uses to find a slice's
+    offset in a dataset frame.
+    """
+    grouped = frame.groupby(["year", "level", "block"], sort=False)
+    sizes = grouped.size()
+    keys = [(int(y), str(lv), str(b)) for y, lv, b in sizes.index]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.arange(len(keys))
+    perm = np.argsort(rank[grouped.ngroup().to_numpy()], kind="stable")
+    counts = sizes.to_numpy()
+    return (frame.take(perm).reset_index(drop=True),
+            [(keys[i], int(counts[i])) for i in order])
+
+
 def frames_available() -> bool:
-    """Slice frames need pyarrow; without it the store reads (slower) from the rows."""
+    """Dataset frames need pyarrow; without it the store reads (slower) from the rows."""
     try:
         import pyarrow  # noqa: F401
     except ImportError:
@@ -116,14 +141,14 @@ def frames_available() -> bool:
 
 
 def encode(frame: pd.DataFrame) -> bytes:
-    """One slice's canonical frame as an Arrow IPC stream, text dictionary-encoded, zstd."""
+    """A canonical frame as an Arrow IPC stream: text dictionary-encoded, zstd-compressed."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     table = pa.Table.from_pandas(frame[SCORE_COLUMNS], preserve_index=False)
-    arrays = [pc.dictionary_encode(col.combine_chunks()) if col.type in (pa.string(), pa.large_string())
-              else col for col in table.columns]
-    table = pa.table(arrays, names=table.column_names)
+    arrays = [pc.dictionary_encode(col.combine_chunks())
+              if col.type in (pa.string(), pa.large_string()) else col for col in table.columns]
+    table = pa.table(arrays, names=table.column_names)  # no pandas metadata: tables concatenate
     codec = "zstd" if pa.Codec.is_available("zstd") else None
     sink = io.BytesIO()
     with pa.ipc.new_stream(sink, table.schema,
@@ -132,19 +157,23 @@ def encode(frame: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
-def decode(blobs: list[bytes]) -> pd.DataFrame:
-    """Slice frames back into one canonical frame, in the order given."""
+def read_table(blob: bytes):
+    """One encoded frame as an Arrow table (slice it by row ranges before converting)."""
     import pyarrow as pa
 
-    if not blobs:
+    return pa.ipc.open_stream(blob).read_all()
+
+
+def to_frame(tables: list) -> pd.DataFrame:
+    """Arrow tables (or row ranges of them) as one canonical frame, converted once."""
+    import pyarrow as pa
+
+    if not tables:
         return empty_scores()
-    tables = []
-    for blob in blobs:
-        table = pa.ipc.open_stream(blob).read_all()
-        tables.append(pa.table(
-            [col.cast(pa.large_string()) if pa.types.is_dictionary(col.type) else col
-             for col in table.columns], names=table.column_names))
-    frame = pa.concat_tables(tables).to_pandas()
+    table = pa.concat_tables(tables)  # dictionary chunks may differ; the cast below unifies them
+    table = pa.table([col.cast(pa.large_string()) if pa.types.is_dictionary(col.type) else col
+                      for col in table.columns], names=table.column_names)
+    frame = table.to_pandas()
     return frame.astype({"year": "int64", **{c: "float64" for c in NUMBER_COLUMNS},
                          **{c: "str" for c in TEXT_COLUMNS}})[SCORE_COLUMNS]
 

@@ -75,20 +75,14 @@ scores = sa.Table(
     sa.Index("ix_scores_slice", "dataset_id", "year", "level", "block"),
 )
 
-# Each slice's rows again as one compressed Arrow table: a million rows load in well under a
-# second, where fetching them row by row through a Python driver takes several.
+# Each dataset's rows again as one compressed Arrow table, sorted by (year, level, block) then
+# file order, so a slice is a row range (its offset: the n_rows of the dataset's slices before it).
+# A million rows load in well under a second; fetched row by row through a driver they take several.
 frames = sa.Table(
-    "slice_frames", metadata,
-    sa.Column("dataset_id", sa.Integer, primary_key=True),
-    sa.Column("year", sa.Integer, primary_key=True),
-    sa.Column("level", sa.String(20), primary_key=True),
-    sa.Column("block", sa.String(300), primary_key=True),
+    "dataset_frames", metadata,
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
     sa.Column("format", sa.String(40), nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
-    sa.ForeignKeyConstraint(["dataset_id", "year", "level", "block"],
-                            ["dataset_slices.dataset_id", "dataset_slices.year",
-                             "dataset_slices.level", "dataset_slices.block"],
-                            name="fk_frames_slice"),
 )
 
 # Who did what, when, to which dataset; its largest id is the store's revision.
@@ -100,4 +94,12 @@ audit = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),
     sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id")),
     sa.Column("detail", sa.Text, nullable=False),  # JSON
+)
+
+# Remembered choices (e.g. a column mapping for a header layout): key → JSON. Not score data.
+preferences = sa.Table(
+    "preferences", metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -86,3 +86,34 @@ def test_the_module_runs_as_a_process(two_years):
     proc = subprocess.run([sys.executable, "-m", "cchc_metrics", "summarize", "/dev/null"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_summarize_db_gives_the_same_table_as_the_file(two_years, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    code, out, err = run(["import", two_years, "--db", url, "--user", "kiểm thử"], capsys)
+    assert code == 0, err
+    _, from_file, _ = run(["summarize", two_years, "--format", "csv"], capsys)
+    code, from_db, _ = run(["summarize", "--db", url, "--format", "csv"], capsys)
+    assert code == 0 and from_db == from_file
+    code, _, err = run(["summarize", two_years, "--db", url], capsys)
+    assert code == 2 and "không cả hai" in err
+
+
+def test_export_command_writes_xlsx_and_csv(two_years, tmp_path, capsys):
+    import openpyxl
+
+    url = f"sqlite:///{tmp_path / 'exp.sqlite'}"
+    assert run(["import", two_years, "--db", url, "--user", "kiểm thử"], capsys)[0] == 0
+    out = tmp_path / "bao_cao.xlsx"
+    code, _, err = run(["export", "--db", url, "--year", "2022", "--level", "district",
+                        "--format", "xlsx", "-o", out], capsys)
+    assert code == 0, err
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    values = [c for row in ws.iter_rows(values_only=True) for c in row]
+    assert "Huyện Mỹ Lộc" in values and 85.65 in values
+    code, _, _ = run(["export", "--db", url, "--year", "2022", "--format", "csv",
+                      "-o", tmp_path / "b.csv"], capsys)
+    assert code == 0 and (tmp_path / "b.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    code, _, err = run(["export", "--db", url, "--year", "1999", "-o", tmp_path / "x.csv",
+                        "--format", "csv"], capsys)
+    assert code == 2 and "Không có dữ liệu" in err

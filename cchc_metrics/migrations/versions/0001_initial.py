@@ -1,4 +1,4 @@
-"""The first schema: files, datasets, slices, scores, slice frames, audit.
+"""The first schema: files, datasets, slices, scores, dataset frames, audit.
 
 Revision ID: 0001
 Revises:
@@ -72,17 +72,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_scores_slice", "scores", ["dataset_id", "year", "level", "block"])
     op.create_table(
-        "slice_frames",
-        sa.Column("dataset_id", sa.Integer, primary_key=True),
-        sa.Column("year", sa.Integer, primary_key=True),
-        sa.Column("level", sa.String(20), primary_key=True),
-        sa.Column("block", sa.String(300), primary_key=True),
+        "dataset_frames",
+        sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
         sa.Column("format", sa.String(40), nullable=False),
         sa.Column("data", sa.LargeBinary, nullable=False),
-        sa.ForeignKeyConstraint(["dataset_id", "year", "level", "block"],
-                                ["dataset_slices.dataset_id", "dataset_slices.year",
-                                 "dataset_slices.level", "dataset_slices.block"],
-                                name="fk_frames_slice"),
     )
     op.create_table(
         "audit",
@@ -97,5 +90,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the store's tables (only for a developer's scratch database: data is lost)."""
-    for table in ("audit", "slice_frames", "scores", "dataset_slices", "datasets", "files"):
+    for table in ("audit", "dataset_frames", "scores", "dataset_slices", "datasets", "files"):
         op.drop_table(table)
