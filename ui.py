@@ -94,7 +94,8 @@ def language_switch() -> str:
     return lang()
 
 
-def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True) -> views.View:
+def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True,
+             all_blocks: bool = False) -> views.View:
     """The shared filters in the sidebar, each bound to the URL, settled to values that exist."""
     lg = lang()
     side = st.sidebar
@@ -110,7 +111,11 @@ def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True
     view = view.but(level=level)  # keep the chosen level even in a year without it
     if block:
         bls = views.blocks(all_units, year, level)
-        if len(bls) > 1:
+        if all_blocks and len(bls) > 1:
+            chosen = bound(side.selectbox, t("block", lg), ["", *bls], "block",
+                           format_func=lambda x: x or t("all_blocks", lg))
+            view = view.but(block=chosen or None)
+        elif len(bls) > 1:
             view = view.but(block=bound(side.selectbox, t("block", lg), bls, "block"))
         else:
             view = view.but(block=bls[0] if bls else None)
@@ -192,7 +197,112 @@ def no_data(view: views.View, all_units: pd.DataFrame) -> bool:
 
 
 def chart(fig, *, key: str | None = None) -> None:
-    """A plotly figure, full width, with its PNG button (plotly's toolbar) kept."""
+    """A plotly figure, full width: PNG from plotly's toolbar, standalone HTML from a button."""
+    from cchc_metrics.charts import figure_html
+
     st.plotly_chart(fig, width="stretch", key=f"chart_{key}" if key else None,
                     config={"displaylogo": False, "toImageButtonOptions": {"format": "png",
                                                                           "scale": 2}})
+    st.download_button(t("download_html", lang()), lambda: figure_html(fig),
+                       f"bieu-do-{key or 'cchc'}.html", mime="text/html", type="tertiary",
+                       icon=":material/download:", key=f"html_{key}" if key else None)
+
+
+def current_user() -> str:
+    """The signed-in person (empty until sign-in is configured)."""
+    return st.session_state.get("user_name") or st.session_state.get("upload_user", "").strip()
+
+
+def column_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Let a person say what each column the reader did not recognise holds; remembered."""
+    if columns.empty:
+        return {}
+    choices = views.mapping_choices(lang)
+    signature = views.header_signature(columns)
+    remembered = store().recall(f"mapping:{signature}") or {}
+    unknown = columns[columns["role"].isna()]
+    st.caption(t("columns_help", lang))
+    mapping = {}
+    for r in unknown.itertuples():
+        default = remembered.get(r.header, "ignore")
+        options = list(choices)
+        picked = st.selectbox(f"{r.sheet} · {r.column} · «{r.header}»", options,
+                              index=options.index(default) if default in options else 0,
+                              format_func=choices.get, key=f"map_{signature}_{r.sheet}_{r.column}")
+        if picked != "ignore":
+            mapping[r.header] = picked
+    return mapping
+
+
+def save_mapping(columns: pd.DataFrame, mapping: dict[str, str]) -> None:
+    """Remember a mapping for the next file with the same headers."""
+    if mapping and not columns.empty:
+        store().remember(f"mapping:{views.header_signature(columns)}", mapping)
+
+
+def history(s, lang: str) -> None:
+    """Every version with who, when, file and note; the original file; rollback."""
+    ds = s.datasets()
+    if ds.empty:
+        st.info(t("no_data", lang), icon=":material/info:")
+        return
+    status = {"active": t("status_active", lang), "superseded": t("status_superseded", lang),
+              "partial": t("status_partial", lang)}
+    vi = lang == "vi"
+    table = pd.DataFrame({
+        "#": ds["dataset_id"],
+        ("Thời điểm" if vi else "When"): ds["created_at"].dt.tz_convert("Asia/Ho_Chi_Minh")
+        .dt.strftime("%d/%m/%Y %H:%M" if vi else "%Y-%m-%d %H:%M"),
+        ("Người nhập" if vi else "By"): ds["created_by"],
+        ("Tệp" if vi else "File"): ds["file_name"],
+        ("Ghi chú" if vi else "Note"): ds["note"],
+        t("year", lang): ds["years"], t("block", lang): ds["blocks"],
+        ("Trạng thái" if vi else "Status"): ds["status"].map(lambda x: status.get(x, x)),
+    }).iloc[::-1]
+    st.dataframe(table, hide_index=True)
+    ids = ds["dataset_id"].tolist()[::-1]
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    picked = c1.selectbox(t("rollback_pick", lang), ids, key="history_pick",
+                          format_func=lambda i: f"#{i} · {ds.set_index('dataset_id').loc[i, 'file_name']}")
+    row = ds.set_index("dataset_id").loc[picked]
+    c2.download_button(t("download_original", lang), s.file_bytes(row["sha256"]),
+                       row["file_name"], key="history_download", icon=":material/download:")
+    if c3.button(t("rollback", lang), key="history_rollback", disabled=row["status"] == "active"
+                 or not current_user()):
+        st.success(s.rollback(int(picked), user=current_user()).message(lang))
+        st.rerun()
+
+
+def downloads(units: pd.DataFrame, view: views.View, *, key: str, table=None,
+              title=None) -> None:
+    """Downloads of exactly the table on screen, as XLSX and CSV.
+
+    Without `table`, the view's ranking (a sheet per block and the per-field detail).
+    """
+    from cchc_metrics.exports import file_stem, table_xlsx, to_csv_bytes, view_csv, view_xlsx
+
+    rev = revision()
+    stem = file_stem(view) + ("" if table is None else f"-{key}")
+    version = data_version(rev, view)
+    if table is None:
+        xlsx = lambda: view_xlsx(units, scores(rev), view, version)  # noqa: E731
+        csv = lambda: view_csv(units, view)  # noqa: E731
+    else:
+        xlsx = lambda: table_xlsx(table, view, title or key, version)  # noqa: E731
+        csv = lambda: to_csv_bytes(table, view.lang)  # noqa: E731
+    row = st.container(horizontal=True)
+    row.download_button(
+        t("download_xlsx", view.lang), xlsx, f"{stem}.xlsx", key=f"xlsx_{key}",
+        icon=":material/table_view:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    row.download_button(t("download_csv", view.lang), csv, f"{stem}.csv", key=f"csv_{key}",
+                            icon=":material/download:", mime="text/csv")
+
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def data_version(revision: int, view: views.View) -> str:
+    """Which stored datasets the numbers come from ("#3, #7"), for exports."""
+    from cchc_metrics.cli_export import data_version as version
+
+    return version(store(), view.year, view.level)

@@ -139,6 +139,8 @@ def _read(source, year, level, sheet, bands, name, progress, mapping) -> ReadRes
         errors.append(problem("no_units", "Không có đơn vị nào có điểm trong tệp.",
                               "No unit with scores was found in the file."))
     if errors:
+        order = {sh.name: i for i, sh in enumerate(book.sheets)}
+        errors.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0, p.column or ""))
         raise ScoreFileError(cap(errors))
     progress(0.85, "Đang đối chiếu / Cross-checking")
     stated_df = pd.concat(stated, ignore_index=True) if stated else pd.DataFrame()

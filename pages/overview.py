@@ -19,7 +19,7 @@ if not ui.no_data(view, units):
         shown = views.select(units, view)
         bands = parse_bands(view.bands)
         bars = charts.ranking_bars(shown, bands, view.lang)
-        ui.downloads(units, view, key="overview", figure=bars)
+        ui.downloads(units, view, key="overview")
         left, right = st.columns([3, 2])
         with left:
             ui.chart(bars, key="bars")

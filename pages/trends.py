@@ -33,5 +33,5 @@ with c2:
                                           parse_bands(view.bands), lang), key="bands")
 table = views.trend_table(views.trend_rows(units, view), lang)
 st.subheader(t("col_index", lang))
-ui.downloads(units, view, key="trends", table=table, title=t("page_trends", lang), figure=lines)
+ui.downloads(units, view, key="trends", table=table, title=t("page_trends", lang))
 ui.show_table(table, lang, key="trend_table")

@@ -15,6 +15,8 @@ PAGES = [
     ("pages/compare.py", "So sánh", "Compare"),
     ("pages/trends.py", "Xu hướng", "Trends"),
     ("pages/fields.py", "Lĩnh vực", "Fields"),
+    ("pages/data.py", "Dữ liệu & xuất", "Data & export"),
+    ("pages/upload.py", "Tải dữ liệu lên", "Upload data"),
 ]
 
 
@@ -30,6 +32,7 @@ def app(demo_db, monkeypatch):
     monkeypatch.setenv("CCHC_DATABASE_URL", demo_db)
     st.cache_resource.clear()
     st.cache_data.clear()
+    st.set_option("client.showErrorDetails", "full")  # tests see real errors, users do not
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     return at
 
