@@ -29,16 +29,19 @@ def duplicate_problems(scores: pd.DataFrame) -> list[Problem]:
 
     if scores.empty:
         return []
+    from cchc_metrics.metrics import group_ids
+
     keys = pd.DataFrame({"year": scores["year"].to_numpy(), "block": scores["block"].to_numpy(),
                          "component": scores["component"].to_numpy(),
                          "unit": keyed(scores["unit"]), "code": scores["unit_code"].to_numpy(),
                          "parent": keyed(scores["parent"]), "province": keyed(scores["province"])})
-    dup = keys.duplicated(keep=False).to_numpy()
+    ids = group_ids(keys, list(keys.columns))
+    dup = pd.Series(ids).duplicated(keep=False).to_numpy()
     if not dup.any():
         return []
     out = []
     seen = set()
-    for _, group in scores[dup].groupby(keys[dup].apply(tuple, axis=1).to_numpy(), sort=False):
+    for _, group in scores[dup].groupby(ids[dup], sort=False):
         year, block, unit = group["year"].iloc[0], group["block"].iloc[0], group["unit"].iloc[0]
         if (year, block, unit) in seen:
             continue

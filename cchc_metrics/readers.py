@@ -373,14 +373,14 @@ class SheetReader:
     def components(self, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Canonical rows (one per unit × component) and the publisher's stated values."""
         hd = self.header
-        units = data[hd.one(H.UNIT).index].map(H.clean)
+        units = per_distinct(data[hd.one(H.UNIT).index], H.clean)
         columns = {
             "year": data["_year"].to_numpy(),
             "level": data["_level"].to_numpy(),
             "block": self.blocks(data),
             "province": self.text_col(data, H.PROVINCE),
             "parent": self.text_col(data, H.PARENT),
-            "unit": units.to_numpy(),
+            "unit": units,
             "unit_code": self.codes(data),
             "source": [f"{self.file_name} · {self.sheet.name} · dòng {r}" for r in data["_row"]],
         }
@@ -391,6 +391,7 @@ class SheetReader:
         commune_block_parent = ((base["level"] == "commune") & (base["parent"] == "")
                                 & data["_block"].isin(district_blocks).to_numpy())
         base.loc[commune_block_parent, "parent"] = data["_block"].to_numpy()[commune_block_parent]
+        self.n_units = int(base[["year", "block", "parent", "unit"]].drop_duplicates().shape[0])
         numeric = {c.index: self.numbers(data, c) for c in hd.columns
                    if c.role in (H.MAX, H.SELF, H.POINTS, H.INDEX, H.RANK)}
         if hd.one(H.FIELD) is not None:
@@ -421,20 +422,15 @@ class SheetReader:
         col = self.header.one(role)
         if col is None:
             return np.full(len(data), "", dtype=object)
-        return data[col.index].map(H.clean).to_numpy()
+        return per_distinct(data[col.index], H.clean)
 
     def codes(self, data: pd.DataFrame) -> np.ndarray:
         """Official codes as text; numbers typed in Excel get their leading zeros back."""
         col = self.header.one(H.CODE)
         if col is None:
             return np.full(len(data), "", dtype=object)
-        out = []
-        for value, level in zip(data[col.index], data["_level"], strict=True):
-            text = H.clean(value)
-            if re.fullmatch(r"\d+", text) and CODE_WIDTH.get(level):
-                text = text.zfill(CODE_WIDTH[level])
-            out.append(text)
-        return np.array(out, dtype=object)
+        pairs = pd.Series(list(zip(data[col.index], data["_level"], strict=True)), dtype=object)
+        return per_distinct(pairs, lambda pair: code_text(*pair))
 
     def numbers(self, data: pd.DataFrame, col: H.Column) -> np.ndarray:
         """A score column as floats; text that is not a number is a located error."""
@@ -596,10 +592,25 @@ class SheetReader:
             years=sorted(int(y) for y in scores["year"].unique()),
             levels=[lv for lv in LEVELS if lv in set(scores["level"].unique())],
             blocks=[str(b) for b in pd.unique(scores["block"])],
-            n_units=int(scores[["year", "block", "parent", "unit"]].drop_duplicates().shape[0]),
+            n_units=self.n_units,
             fields=[str(c) for c in pd.unique(scores["component"])],
             unrecognised=[c.header for c in hd.unrecognised if c.role not in used],
         )
+
+
+def per_distinct(values: pd.Series, fn) -> np.ndarray:
+    """fn applied once per distinct value (names and codes repeat across fields and rows)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([fn(u) for u in uniques], dtype=object)[codes] if len(values) else \
+        np.array([], dtype=object)
+
+
+def code_text(value, level) -> str:
+    """A unit code as text, zero-padded to its level's width when typed as a number."""
+    text = H.clean(value)
+    if re.fullmatch(r"\d+", text) and CODE_WIDTH.get(level):
+        text = text.zfill(CODE_WIDTH[level])
+    return text
 
 
 def filled(value) -> bool:
