@@ -1,8 +1,10 @@
-"""Entry point: page set-up, language, and navigation over the pages in pages/."""
+"""Entry point: page set-up, language, sign-in, and navigation over the pages in pages/."""
 
 import streamlit as st
 
+import auth_ui
 import ui
+from cchc_metrics import settings
 from cchc_metrics.i18n import t
 
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/analytics:", layout="wide")
@@ -14,13 +16,25 @@ def page(script: str, key: str, icon: str, url: str, **options) -> st.Page:
                    url_path=url, **options)
 
 
-PAGES = [
+DASHBOARD = [
     page("overview.py", "page_overview", "leaderboard", "tong-quan", default=True),
     page("profile.py", "page_profile", "account_balance", "ho-so"),
     page("compare.py", "page_compare", "compare_arrows", "so-sanh"),
     page("trends.py", "page_trends", "trending_up", "xu-huong"),
     page("fields.py", "page_fields", "grid_view", "linh-vuc"),
     page("data.py", "page_data", "table_view", "du-lieu"),
-    page("upload.py", "page_upload", "upload_file", "tai-len"),
 ]
-st.navigation(PAGES).run()
+LOGIN = page("login.py", "page_login", "login", "dang-nhap")
+
+if auth_ui.actor() is None and settings.get("require_login"):
+    pages = [page("login.py", "page_login", "login", "dang-nhap", default=True)]
+else:
+    pages = list(DASHBOARD)
+    if auth_ui.allowed("editor"):
+        pages.append(page("upload.py", "page_upload", "upload_file", "tai-len"))
+    if auth_ui.allowed("admin"):
+        pages.append(page("admin.py", "page_admin", "admin_panel_settings", "quan-tri"))
+    if auth_ui.actor() is None:
+        pages.append(LOGIN)
+auth_ui.sidebar()
+st.navigation(pages).run()

@@ -25,8 +25,9 @@ def store():
 
         files = sorted(DEMO_DIR.glob("*.*")) or write_demo_files(DEMO_DIR)
         with st.spinner("Đang nạp dữ liệu mẫu… / Loading the sample data…"):
+            loader = s.system_actor(DEMO_USER)
             for path in files:
-                s.import_file(path, user=DEMO_USER, note=SAMPLE_NOTE)
+                s.import_file(path, user=loader, note=SAMPLE_NOTE)
     return s
 
 
@@ -208,9 +209,9 @@ def chart(fig, *, key: str | None = None) -> None:
                        icon=":material/download:", key=f"html_{key}" if key else None)
 
 
-def current_user() -> str:
-    """The signed-in person (empty until sign-in is configured)."""
-    return st.session_state.get("user_name") or st.session_state.get("upload_user", "").strip()
+def current_actor():
+    """The signed-in person's store-issued actor (None when nobody is signed in)."""
+    return st.session_state.get("actor")
 
 
 def column_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -237,7 +238,8 @@ def column_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
 def save_mapping(columns: pd.DataFrame, mapping: dict[str, str]) -> None:
     """Remember a mapping for the next file with the same headers."""
     if mapping and not columns.empty:
-        store().remember(f"mapping:{views.header_signature(columns)}", mapping)
+        store().remember(f"mapping:{views.header_signature(columns)}", mapping,
+                         user=current_actor())
 
 
 def history(s, lang: str) -> None:
@@ -267,9 +269,10 @@ def history(s, lang: str) -> None:
     row = ds.set_index("dataset_id").loc[picked]
     c2.download_button(t("download_original", lang), s.file_bytes(row["sha256"]),
                        row["file_name"], key="history_download", icon=":material/download:")
-    if c3.button(t("rollback", lang), key="history_rollback", disabled=row["status"] == "active"
-                 or not current_user()):
-        st.success(s.rollback(int(picked), user=current_user()).message(lang))
+    editor = current_actor() is not None and current_actor().role in ("editor", "admin")
+    if editor and c3.button(t("rollback", lang), key="history_rollback",
+                            disabled=row["status"] == "active"):
+        st.success(s.rollback(int(picked), user=current_actor()).message(lang))
         st.rerun()
 
 
@@ -283,7 +286,7 @@ def downloads(units: pd.DataFrame, view: views.View, *, key: str, table=None,
 
     rev = revision()
     stem = file_stem(view) + ("" if table is None else f"-{key}")
-    version = data_version(rev, view)
+    version = data_version(rev, view) if view.year or view.level else None
     if table is None:
         xlsx = lambda: view_xlsx(units, scores(rev), view, version)  # noqa: E731
         csv = lambda: view_csv(units, view)  # noqa: E731
@@ -306,3 +309,8 @@ def data_version(revision: int, view: views.View) -> str:
     from cchc_metrics.cli_export import data_version as version
 
     return version(store(), view.year, view.level)
+
+
+def table_downloads(table: pd.DataFrame, view: views.View, *, key: str, title: str) -> None:
+    """XLSX and CSV downloads of one table that is not a ranking (the audit log)."""
+    downloads(table, view, key=key, table=table, title=title)

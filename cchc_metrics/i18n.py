@@ -175,3 +175,40 @@ STRINGS.update({
                         "and block in the sidebar."),
     "all_blocks": ("Tất cả các khối", "All blocks"),
 })
+
+STRINGS.update({
+    "page_login": ("Đăng nhập", "Sign in"),
+    "page_admin": ("Quản trị", "Administration"),
+    "sign_in": ("Đăng nhập", "Sign in"),
+    "sign_out": ("Đăng xuất", "Sign out"),
+    "sign_in_sso": ("Đăng nhập bằng tài khoản của cơ quan", "Sign in with your organisation"),
+    "login_name": ("Tên đăng nhập", "User name"),
+    "login_password": ("Mật khẩu", "Password"),
+    "signed_in_as": ("Đang đăng nhập: {name} ({role})", "Signed in: {name} ({role})"),
+    "signed_in": ("Đã đăng nhập với vai trò {role}.", "Signed in as {role}."),
+    "session_expired": ("Phiên đăng nhập đã hết hạn do lâu không thao tác. Hãy đăng nhập lại.",
+                        "Your session ended after a period of inactivity. Please sign in again."),
+    "need_role": ("Trang này cần quyền {role}. Hãy đăng nhập bằng tài khoản có quyền đó.",
+                  "This page needs the {role} role. Sign in with an account that has it."),
+    "login_required": ("Cần đăng nhập để xem bảng điều khiển.",
+                       "Signing in is required to view the dashboard."),
+    "no_admin": ("Chưa có tài khoản quản trị. Người quản trị máy chủ tạo tài khoản đầu tiên bằng "
+                 "lệnh:\n\n`python -m cchc_metrics users add TEN_DANG_NHAP --role admin`\n\n"
+                 "(mật khẩu được hỏi khi chạy lệnh; không có mật khẩu mặc định).",
+                 "There is no administrator yet. The server's operator creates the first account "
+                 "with:\n\n`python -m cchc_metrics users add NAME --role admin`\n\n(the password "
+                 "is asked for; there is no default password)."),
+    "role_viewer": ("người xem", "viewer"),
+    "role_editor": ("biên tập", "editor"),
+    "role_admin": ("quản trị", "admin"),
+    "users": ("Tài khoản", "Users"),
+    "add_user": ("Thêm tài khoản", "Add a user"),
+    "display_name": ("Tên hiển thị", "Display name"),
+    "role": ("Vai trò", "Role"),
+    "password_again": ("Nhập lại mật khẩu", "Password again"),
+    "passwords_differ": ("Hai lần nhập mật khẩu không khớp.", "The two passwords differ."),
+    "disable_user": ("Khóa tài khoản", "Disable the account"),
+    "change_role": ("Đổi vai trò", "Change the role"),
+    "audit_log": ("Nhật ký hoạt động", "Audit log"),
+    "done": ("Đã thực hiện.", "Done."),
+})

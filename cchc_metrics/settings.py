@@ -25,6 +25,8 @@ class Setting:
         raw = os.environ.get(self.env)
         if raw is None or raw == "":
             return self.default
+        if isinstance(self.default, bool):
+            return raw.strip().lower() in ("1", "true", "yes", "on", "có")
         return type(self.default)(raw) if self.default is not None else raw
 
 
@@ -36,6 +38,12 @@ SETTINGS = [
     Setting("max_columns", 1_000, "Most columns read from one sheet."),
     Setting("database_url", None, "SQLAlchemy URL of the score store; default SQLite in data/."),
     Setting("data_dir", str(PROJECT_DIR / "data"), "Where the default database and stored files live."),
+    Setting("require_login", False, "Whether viewing the dashboard needs signing in (changes "
+            "always do)."),
+    Setting("session_minutes", 60, "Minutes of inactivity after which a signed-in session ends."),
+    Setting("login_max_failures", 5, "Consecutive wrong passwords after which an account is locked."),
+    Setting("login_lock_minutes", 15, "Minutes an account stays locked after too many wrong passwords."),
+    Setting("login_delay_s", 0.25, "Seconds of delay per consecutive wrong password (capped at 2 s)."),
 ]
 _BY_NAME = {s.name: s for s in SETTINGS}
 

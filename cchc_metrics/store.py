@@ -6,6 +6,9 @@
 * Each import or rollback is one transaction, serialised by a lock (SQLite ``BEGIN IMMEDIATE``,
   PostgreSQL ``LOCK TABLE``); a writer that cannot get it in time gets StoreBusyError ("try
   again"), never a half-written state.
+* Every write names an ``Actor`` the store itself issued (``authenticate``, ``sso_actor``,
+  ``system_actor``; see ``store_users``) with the role it needs: imports, rollbacks and remembered
+  column mappings need an editor, user management an admin. Anything else is refused.
 * Reads come from one Arrow frame per dataset, written in the same transaction as its rows and
   sorted by slice, so a slice is a row range; the `scores` table is the row-level record
   (traceable to sheet and row) and the fallback when a frame is missing.
@@ -29,6 +32,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cchc_metrics import store_frames as sf
+from cchc_metrics.auth import Actor, AuthError, NotAllowedError
 from cchc_metrics.model import SCORE_COLUMNS, band_spec, parse_bands
 from cchc_metrics.store_engine import (
     BUSY_TIMEOUT_S,
@@ -47,6 +51,7 @@ from cchc_metrics.store_schema import frames as frames_table
 from cchc_metrics.store_schema import preferences as preferences_table
 from cchc_metrics.store_schema import scores as scores_table
 from cchc_metrics.store_schema import slices as slices_table
+from cchc_metrics.store_users import USER_COLUMNS, Accounts
 
 CHUNK_ROWS = 10_000  # rows per executemany / COPY chunk (and per progress report)
 Slice = tuple[int, str, str]  # (year, level, block)
@@ -57,6 +62,10 @@ DATASET_COLUMNS = ["dataset_id", "created_at", "created_by", "file_name", "sha25
                    "active_slices", "n_slices", "supersedes"]
 SLICE_COLUMNS = ["dataset_id", "year", "level", "block", "n_rows", "active"]
 AUDIT_COLUMNS = ["id", "ts", "actor", "action", "dataset_id", "detail"]
+DATA_ACTIONS = ("import", "rollback")  # the audit actions that change score data (the revision)
+IMPORT_VI_EN = ("nhập dữ liệu điểm", "import score data")
+ROLLBACK_VI_EN = ("khôi phục phiên bản dữ liệu", "roll back a dataset")
+REMEMBER_VI_EN = ("lưu cách ghép cột", "save a column mapping")
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ def default_user() -> str:
 # The store
 
 
-class Store:
+class Store(Accounts):
     """A score database: open it once, share it (the engine is thread-safe), close it at exit.
 
     Parameters
@@ -154,10 +163,16 @@ class Store:
     url : SQLAlchemy URL or SQLite path; default CCHC_DATABASE_URL or data/cchc.sqlite.
     create : when False, a missing SQLite file is an error instead of a new empty store.
     busy_timeout : seconds a writer waits for another writer before StoreBusyError.
+    clock : returns the current UTC-aware time (lock-outs); tests inject a fixed one.
+    sleep : pauses after a wrong password (default time.sleep); tests inject a recorder.
+    hasher : an argon2 PasswordHasher (default argon2-cffi's recommended argon2id parameters).
     """
 
     def __init__(self, url: str | None = None, *, create: bool = True,
-                 busy_timeout: float = BUSY_TIMEOUT_S):
+                 busy_timeout: float = BUSY_TIMEOUT_S,
+                 clock: Callable[[], datetime] | None = None,
+                 sleep: Callable[[float], None] | None = None, hasher=None):
+        self._init_accounts(clock, sleep, hasher)
         self.url = database_url(url)
         self.busy_timeout = busy_timeout
         path = sqlite_path(self.url)
@@ -196,28 +211,35 @@ class Store:
             yield conn
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sa.Connection]:
-        """The one writer at a time: everything inside commits together or not at all."""
+    def _write(self, lock: str | None = "datasets") -> Iterator[sa.Connection]:
+        """The one writer at a time: everything inside commits together or not at all.
+
+        On PostgreSQL `lock` names the table serialising this kind of write ("datasets" for
+        score data, "users" for accounts, None for a sign-in's row updates); SQLite has one writer.
+        """
         with db_errors(), self.engine.connect() as conn:
             conn.execution_options(cchc_write=True)
             with conn.begin():
                 if self.dialect == "postgresql":
                     conn.exec_driver_sql(
                         f"SET LOCAL lock_timeout = '{int(self.busy_timeout * 1000)}ms'")
-                    conn.exec_driver_sql("LOCK TABLE datasets IN SHARE ROW EXCLUSIVE MODE")
+                    if lock in ("datasets", "users"):
+                        conn.exec_driver_sql(f"LOCK TABLE {lock} IN SHARE ROW EXCLUSIVE MODE")
                 yield conn
 
     # -- writing ------------------------------------------------------------------------------
 
     def import_scores(self, scores: pd.DataFrame, *, file_name: str, file_bytes: bytes,
-                      user: str, note: str = "", bands=None,
+                      user: Actor | None = None, note: str = "", bands=None,
                       progress: Progress | None = None, warnings: list | None = None
                       ) -> ImportResult:
         """Store canonical scores as a new dataset that takes over the slices it covers.
 
         The same file bytes a second time are recognised: the earlier dataset is reported and
         nothing is written. `bands` is a scheme, a preset name or "Tốt:80,Khá:60,Kém:0".
+        `user` is an editor or admin Actor issued by this store.
         """
+        grant = self._authorise(user, "editor", IMPORT_VI_EN)
         try:
             frame = sf.canonical(scores)
             spec = band_spec(parse_bands(bands)) if bands is not None else None
@@ -225,18 +247,18 @@ class Store:
             raise StoreError(*_split(str(exc))) from None
         if frame.empty:
             raise StoreError("Không có dòng điểm nào để nhập.", "There are no score rows to import.")
-        _require_user(user)
         data = bytes(file_bytes)
         sha = hashlib.sha256(data).hexdigest()
         ordered, sizes = sf.by_slice(frame)
         parts = dict(sizes)
         with self._write() as conn:
+            self._confirm(conn, grant, "editor", IMPORT_VI_EN)
             existing = self._dataset_of_file(conn, sha)
             if existing is not None:  # nothing written: the empty transaction just ends
                 return _duplicate(existing, file_name, warnings)
             taken = self._active_holders(conn, list(parts))
             dataset_id = self._insert_dataset(conn, frame, file_name=file_name, sha=sha,
-                                              data=data, user=user, note=note, bands=spec,
+                                              data=data, user=grant.name, note=note, bands=spec,
                                               supersedes=sorted(set(taken.values())))
             if taken:
                 self._set_active(conn, taken.items(), False)
@@ -248,14 +270,15 @@ class Store:
                 conn.execute(frames_table.insert().values(
                     dataset_id=dataset_id, format=sf.FRAME_FORMAT, data=sf.encode(ordered)))
             self._refresh_status(conn, set(taken.values()))
-            self._log(conn, user, "import", dataset_id, {
+            self._log(conn, grant.name, "import", dataset_id, {
                 "file_name": file_name, "sha256": sha, "n_rows": len(frame),
                 "slices": [list(k) for k in parts], "superseded": sorted(set(taken.values()))})
         return ImportResult(dataset_id=dataset_id, duplicate=False, file_name=file_name,
                             sha256=sha, n_rows=len(frame), slices=list(parts),
                             superseded=sorted(set(taken.values())), warnings=list(warnings or []))
 
-    def import_file(self, source, name: str | None = None, *, user: str, note: str = "",
+    def import_file(self, source, name: str | None = None, *, user: Actor | None = None,
+                    note: str = "",
                     year: int | None = None, level: str | None = None, sheet: str | None = None,
                     bands=None, progress: Progress | None = None) -> ImportResult:
         """Read a score file with the readers and import it; a bad file raises ScoreFileError.
@@ -264,6 +287,7 @@ class Store:
         """
         from cchc_metrics.workbooks import read_source
 
+        self._authorise(user, "editor", IMPORT_VI_EN)
         data, file_name = read_source(source, name)
         sha = hashlib.sha256(data).hexdigest()
         with self._read() as conn:
@@ -278,10 +302,12 @@ class Store:
                                   note=note, bands=bands if bands is not None else result.bands,
                                   progress=progress, warnings=result.warnings)
 
-    def rollback(self, dataset_id: int, *, user: str, note: str = "") -> RollbackResult:
+    def rollback(self, dataset_id: int, *, user: Actor | None = None,
+                 note: str = "") -> RollbackResult:
         """Make a dataset active again for all its slices; their current holders are superseded."""
-        _require_user(user)
+        grant = self._authorise(user, "editor", ROLLBACK_VI_EN)
         with self._write() as conn:
+            self._confirm(conn, grant, "editor", ROLLBACK_VI_EN)
             own = conn.execute(sa.select(slices_table.c.year, slices_table.c.level,
                                          slices_table.c.block, slices_table.c.active)
                                .where(slices_table.c.dataset_id == int(dataset_id))).all()
@@ -298,7 +324,7 @@ class Store:
                                     for r in own if not r.active], True)
             losers = sorted(set(taken.values()))
             self._refresh_status(conn, {int(dataset_id), *losers})
-            self._log(conn, user, "rollback", int(dataset_id), {
+            self._log(conn, grant.name, "rollback", int(dataset_id), {
                 "slices": [list(k) for k in keys], "superseded": losers, "note": note})
         return RollbackResult(int(dataset_id), keys, losers, changed=True)
 
@@ -382,10 +408,10 @@ class Store:
             conn.execute(datasets_table.update().where(datasets_table.c.id == dataset_id)
                          .values(status=status))
 
-    def _log(self, conn: sa.Connection, user: str, action: str, dataset_id: int | None,
+    def _log(self, conn: sa.Connection, actor: str, action: str, dataset_id: int | None,
              detail: dict) -> None:
-        """One audit row; its id is the new revision."""
-        conn.execute(audit_table.insert().values(ts=_now(), actor=str(user), action=action,
+        """One audit row (never a password or hash); an import's or rollback's id is the revision."""
+        conn.execute(audit_table.insert().values(ts=_now(), actor=str(actor)[:200], action=action,
                                                  dataset_id=dataset_id, detail=_json(detail)))
 
     # -- reading ------------------------------------------------------------------------------
@@ -524,10 +550,14 @@ class Store:
         return parse_bands(spec) if spec else None
 
     def revision(self) -> int:
-        """A number that grows with every write (import or rollback): a cache key for reads."""
+        """A number that grows with every score-data write (import or rollback): a cache key.
+
+        Sign-ins and user changes are audited too but do not move it.
+        """
+        a = audit_table.c
         with self._read() as conn:
-            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_table.c.id), 0)))
-                       .scalar_one())
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(a.id), 0))
+                                    .where(a.action.in_(DATA_ACTIONS))).scalar_one())
 
     def file_bytes(self, sha256: str) -> bytes:
         """The original bytes of an imported file, by its SHA-256."""
@@ -538,10 +568,15 @@ class Store:
             raise StoreError(f"Không có tệp với SHA-256 {sha256}.", f"No file with SHA-256 {sha256}.")
         return bytes(data)
 
-    def remember(self, key: str, value) -> None:
-        """Keep a small JSON-able choice for next time (not score data: the revision stays)."""
+    def remember(self, key: str, value, *, user: Actor | None = None) -> None:
+        """Keep a small JSON-able choice for next time (not score data: the revision stays).
+
+        Needs an editor or admin Actor, like the import the choice belongs to.
+        """
+        grant = self._authorise(user, "editor", REMEMBER_VI_EN)
         p = preferences_table.c
         with self._write() as conn:
+            self._confirm(conn, grant, "editor", REMEMBER_VI_EN)
             found = conn.execute(sa.select(p.key).where(p.key == str(key))).first()
             stmt = (preferences_table.update().where(p.key == str(key)) if found
                     else preferences_table.insert().values(key=str(key)))
@@ -584,12 +619,6 @@ def _duplicate(existing, file_name: str, warnings) -> ImportResult:
                         superseded=[], status=existing.status, warnings=list(warnings or []))
 
 
-def _require_user(user) -> None:
-    """Every write names who did it, for the audit log."""
-    if not user or not str(user).strip():
-        raise StoreError("Thiếu tên người thực hiện.", "Who is doing this is missing (user).")
-
-
 def _distinct(column: pd.Series) -> list[str]:
     """The sorted non-empty values of a text column (without iterating every row in Python)."""
     return sorted(str(v) for v in column.unique() if v != "")
@@ -608,5 +637,6 @@ def _as_list(value) -> list:
     return list(value)
 
 
-__all__ = ["BUSY_TIMEOUT_S", "ImportResult", "RollbackResult", "Store", "StoreBusyError",
-           "StoreError", "database_url", "default_user", "open_store", "upgrade"]
+__all__ = ["BUSY_TIMEOUT_S", "USER_COLUMNS", "Actor", "AuthError", "ImportResult",
+           "NotAllowedError", "RollbackResult", "Store", "StoreBusyError", "StoreError",
+           "database_url", "default_user", "open_store", "upgrade"]

@@ -94,6 +94,8 @@ audit = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),
     sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id")),
     sa.Column("detail", sa.Text, nullable=False),  # JSON
+    # The revision is the newest import or rollback: sign-ins and user changes do not move it.
+    sa.Index("ix_audit_action", "action", "id"),
 )
 
 # Remembered choices (e.g. a column mapping for a header layout): key → JSON. Not score data.
@@ -102,4 +104,21 @@ preferences = sa.Table(
     sa.Column("key", sa.String(200), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Local accounts. `name_key` (the name case-folded) is what is unique and looked up; the hash is
+# argon2id and never leaves the store. A NULL hash: the account signs in only by single sign-on.
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("name_key", sa.String(100), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),  # viewer | editor | admin
+    sa.Column("password_hash", sa.String(300)),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("failed_count", sa.Integer, nullable=False),  # consecutive wrong passwords
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("last_login", sa.DateTime(timezone=True)),
 )

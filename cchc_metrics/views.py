@@ -527,3 +527,32 @@ def trend_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     wide.columns = [str(c) for c in wide.columns]
     wide.index.name = t("col_unit", lang)
     return wide.reset_index()
+
+
+# ---- administration -----------------------------------------------------------------------------
+
+def users_table(users: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Accounts as an admin sees them: never a password or hash."""
+    vi = lang == "vi"
+    cols = {"name": t("login_name", lang), "display_name": t("display_name", lang),
+            "role": t("role", lang), "enabled": "Đang dùng" if vi else "Enabled",
+            "last_login": "Lần đăng nhập cuối" if vi else "Last sign-in",
+            "locked_until": "Khóa đến" if vi else "Locked until"}
+    shown = users[[c for c in cols if c in users.columns]].copy()
+    if "role" in shown:
+        shown["role"] = shown["role"].map(lambda r: t(f"role_{r}", lang))
+    return shown.rename(columns=cols)
+
+
+def audit_table(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The audit log, newest first, with Vietnamese or English headers."""
+    vi = lang == "vi"
+    names = {"ts": "Thời điểm" if vi else "When", "actor": "Người thực hiện" if vi else "Actor",
+             "action": "Hoạt động" if vi else "Action",
+             "dataset_id": "Bộ dữ liệu" if vi else "Dataset",
+             "detail": "Chi tiết" if vi else "Detail"}
+    shown = audit[[c for c in names if c in audit.columns]].iloc[::-1].copy()
+    if "ts" in shown:
+        shown["ts"] = shown["ts"].dt.tz_convert("Asia/Ho_Chi_Minh").dt.strftime(
+            "%d/%m/%Y %H:%M:%S" if vi else "%Y-%m-%d %H:%M:%S")
+    return shown.rename(columns=names).reset_index(drop=True)

@@ -4,6 +4,7 @@ import hashlib
 
 import streamlit as st
 
+import auth_ui
 import ui
 from cchc_metrics import views
 from cchc_metrics.i18n import level_label, t
@@ -16,6 +17,7 @@ from cchc_metrics.template import build_template
 rev = ui.revision()
 lang = ui.lang()
 ui.page_header("page_upload", views.View(lang=lang), rev)
+auth_ui.require("editor")
 store = ui.store()
 st.download_button(t("template", lang), build_template(), "mau_nhap_diem_cchc.xlsx",
                    icon=":material/download:")
@@ -69,13 +71,12 @@ if upload is not None:
         else:
             ui.show_table(diff, lang, key="diff")
         note = st.text_input(t("note", lang), key="upload_note")
-        user = st.text_input(t("user", lang), key="upload_user", value=ui.current_user())
-        if st.button(t("confirm_import", lang), type="primary", disabled=not (confirmed and user),
+        if st.button(t("confirm_import", lang), type="primary", disabled=not confirmed,
                      key="upload_go"):
             ui.save_mapping(columns, mapping)
             bar = st.progress(0.0, t("storing", lang))
             outcome = store.import_scores(
-                scores, file_name=upload.name, file_bytes=data, user=user, note=note,
+                scores, file_name=upload.name, file_bytes=data, user=auth_ui.actor(), note=note,
                 bands=result.bands, warnings=result.warnings,
                 progress=lambda done, total: bar.progress(done / max(total, 1), t("storing", lang)))
             bar.empty()

@@ -16,7 +16,7 @@ PAGES = [
     ("pages/trends.py", "Xu hướng", "Trends"),
     ("pages/fields.py", "Lĩnh vực", "Fields"),
     ("pages/data.py", "Dữ liệu & xuất", "Data & export"),
-    ("pages/upload.py", "Tải dữ liệu lên", "Upload data"),
+    ("pages/login.py", "Đăng nhập", "Sign in"),
 ]
 
 

@@ -29,7 +29,7 @@ from tests.store_fixtures import ROOT, big_scores, make_scores, python
 
 DEMO = ROOT / "data" / "demo"
 TABLES = ["files", "datasets", "dataset_slices", "scores", "dataset_frames", "audit",
-          "preferences"]
+          "preferences", "users"]
 
 # A separate process importing `n_rows` rows. mode "hang": sleep inside the transaction after the
 # first chunk (to be killed); "hold": wait there until the file `flag` exists; "go": plain import.
@@ -56,7 +56,7 @@ if mode == "go":
 start = time.monotonic()
 try:
     result = store.import_scores(frame, file_name=label + ".xlsx", file_bytes=label.encode(),
-                                 user=label, progress=progress)
+                                 user=store.system_actor(label), progress=progress)
 except StoreBusyError as exc:
     print("BUSY", exc, flush=True)
     sys.exit(75)
@@ -87,9 +87,14 @@ def counts(url: str) -> dict[str, int]:
 
 
 def imp(store: Store, frame: pd.DataFrame, label: str, **kw):
-    """Import a frame under a file label (distinct labels = distinct bytes)."""
+    """Import a frame under a file label (distinct labels = distinct bytes), as a trusted editor."""
     return store.import_scores(frame, file_name=f"{label}.xlsx", file_bytes=label.encode(),
-                               user=kw.pop("user", "tester"), **kw)
+                               user=as_(store, kw.pop("user", "tester")), **kw)
+
+
+def as_(store: Store, name: str):
+    """A trusted editor actor of this store (what the command line uses)."""
+    return store.system_actor(name)
 
 
 @pytest.fixture
@@ -131,14 +136,15 @@ def test_a_database_at_the_first_schema_upgrades_in_place(store_url):
     with engine.connect() as conn:
         from alembic.runtime.migration import MigrationContext
 
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert MigrationContext.configure(conn).get_current_revision() == \
+            store_engine.head_revision()
     engine.dispose()
 
 
 def test_remembered_choices_survive_and_do_not_touch_the_revision(store_url):
     with Store(store_url) as store:
-        store.remember("mapping:abc", {"Ý kiến": "ignore"})
-        store.remember("mapping:abc", {"Ý kiến": "survey"})
+        store.remember("mapping:abc", {"Ý kiến": "ignore"}, user=as_(store, "an"))
+        store.remember("mapping:abc", {"Ý kiến": "survey"}, user=as_(store, "an"))
         assert store.revision() == 0
     with Store(store_url) as store:
         assert store.recall("mapping:abc") == {"Ý kiến": "survey"}
@@ -246,7 +252,7 @@ def test_a_refused_frame_writes_nothing(store):
 def test_original_bytes_are_kept_by_hash_not_by_name(store, tmp_path):
     payload = b"PK\x03\x04 original upload bytes"
     result = store.import_scores(make_scores(2023), file_name="../../etc/passwd",
-                                 file_bytes=payload, user="tester")
+                                 file_bytes=payload, user=as_(store, "tester"))
     assert store.file_bytes(result.sha256) == payload
     assert store.datasets().iloc[0]["file_name"] == "../../etc/passwd"
     with pytest.raises(StoreError, match="No file with SHA-256"):
@@ -260,9 +266,9 @@ def test_revision_changes_on_every_write(store):
     seen.append(store.revision())
     imp(store, make_scores(2022, seed=3), "b")
     seen.append(store.revision())
-    store.rollback(1, user="boss")
+    store.rollback(1, user=as_(store, "boss"))
     seen.append(store.revision())
-    store.rollback(1, user="boss")  # already active: no write
+    store.rollback(1, user=as_(store, "boss"))  # already active: no write
     assert store.revision() == seen[-1]
     assert seen == sorted(set(seen)) and len(seen) == 4
 
@@ -293,7 +299,7 @@ def test_rollback_gives_the_slices_back_and_deletes_nothing(store):
     imp(store, pd.concat([make_scores(2022, seed=1), make_scores(2023, seed=2)]), "v1")
     imp(store, make_scores(2023, seed=5), "v2")
     before = counts(store.url)
-    result = store.rollback(1, user="boss", note="sai số liệu")
+    result = store.rollback(1, user=as_(store, "boss"), note="sai số liệu")
     assert result.changed and result.superseded == [2]
     assert "#1" in result.message("vi") and "#2" in result.message("en")
     pd.testing.assert_frame_equal(store.scores(years=2023), sf.canonical(make_scores(2023, seed=2)))
@@ -310,14 +316,14 @@ def test_rollback_gives_the_slices_back_and_deletes_nothing(store):
     assert log.iloc[-1]["actor"] == "boss"
     assert json.loads(log.iloc[-1]["detail"])["note"] == "sai số liệu"
     # and forward again
-    assert store.rollback(2, user="boss").superseded == [1]
+    assert store.rollback(2, user=as_(store, "boss")).superseded == [1]
     assert store.datasets().set_index("dataset_id")["status"].to_dict() == {1: "partial",
                                                                             2: "active"}
 
 
 def test_rollback_of_an_unknown_dataset_is_refused(store):
     with pytest.raises(StoreError, match="no dataset #42"):
-        store.rollback(42, user="boss")
+        store.rollback(42, user=as_(store, "boss"))
 
 
 def test_duplicate_of_a_superseded_version_points_to_rollback(store):
@@ -364,11 +370,11 @@ def test_any_sequence_of_imports_and_rollbacks_matches_the_model(steps, template
                 frames[n] = parts
                 active.update({s: n for s in parts})
             elif arg in frames:
-                store.rollback(arg, user="u")
+                store.rollback(arg, user=as_(store, "u"))
                 active.update({s: arg for s in frames[arg]})
             else:
                 with pytest.raises(StoreError):
-                    store.rollback(arg, user="u")
+                    store.rollback(arg, user=as_(store, "u"))
         got = store.slices(active_only=True)
         assert {(y, lv, b): d for d, y, lv, b in
                 zip(got["dataset_id"], got["year"], got["level"], got["block"], strict=True)} == active
@@ -463,7 +469,7 @@ def test_sheet_and_row_of_reader_sources():
 
 def test_import_file_reads_the_file_and_refuses_nothing_good(store):
     path = DEMO / "so_ban_nganh.xlsx"
-    result = store.import_file(path, user="tester", note="mẫu")
+    result = store.import_file(path, user=as_(store, "tester"), note="mẫu")
     from cchc_metrics.readers import read_scores
 
     expected = sf.canonical(read_scores(path))
@@ -472,7 +478,7 @@ def test_import_file_reads_the_file_and_refuses_nothing_good(store):
     pd.testing.assert_frame_equal(store.scores(), expected)
     assert result.file_name == "so_ban_nganh.xlsx" and store.file_bytes(result.sha256) == \
         path.read_bytes()
-    again = store.import_file(io.BytesIO(path.read_bytes()), "copy.xlsx", user="other")
+    again = store.import_file(io.BytesIO(path.read_bytes()), "copy.xlsx", user=as_(store, "other"))
     assert again.duplicate and again.dataset_id == result.dataset_id
 
 
@@ -480,7 +486,7 @@ def test_import_file_refuses_a_bad_file_and_writes_nothing(store):
     imp(store, make_scores(2023), "a")
     before = counts(store.url)
     with pytest.raises(ScoreFileError):
-        store.import_file(b"this is not a spreadsheet\x00\x01", "bang.xlsx", user="tester")
+        store.import_file(b"this is not a spreadsheet\x00\x01", "bang.xlsx", user=as_(store, "tester"))
     assert counts(store.url) == before
 
 
@@ -612,7 +618,7 @@ def test_store_units_summarises_the_active_data(store_url):
     from cchc_metrics.cli_store import store_units
 
     with Store(store_url) as store:
-        store.import_file(DEMO / "huyen.xlsx", user="an")
+        store.import_file(DEMO / "huyen.xlsx", user=as_(store, "an"))
     units = store_units(store_url)
     for column in ["year", "block", "unit", "points", "max_points", "index_pct", "rank",
                    "n_ranked", "band", "rank_change", "delta_pct"]:

@@ -16,19 +16,35 @@ ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+PASSWORD = "mật-khẩu-biên-tập-viên"
+
+
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'upload.sqlite'}"
     monkeypatch.setenv("CCHC_DATABASE_URL", url)
+    with open_store(url) as s:
+        s.add_user("bientap", PASSWORD, "editor", by=s.system_actor("kiểm thử", role="admin"))
     st.cache_resource.clear()
     st.cache_data.clear()
     st.set_option("client.showErrorDetails", "full")
     return url
 
 
-def upload_page(files: tuple[str, bytes]) -> AppTest:
+def signed_in_app() -> AppTest:
+    """The app with an editor signed in through the sign-in page."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
+    at.switch_page("pages/login.py").run()
+    at.text_input(key="login_name").set_value("bientap")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    next(b for b in at.button if b.label == "Đăng nhập").click().run()
+    assert "actor" in at.session_state
+    return at
+
+
+def upload_page(files: tuple[str, bytes]) -> AppTest:
+    at = signed_in_app()
     at.switch_page("pages/upload.py").run()
     at.file_uploader(key="upload").set_value((files[0], files[1], XLSX)).run()
     assert not at.exception, [e.message for e in at.exception]
@@ -48,7 +64,6 @@ def test_valid_upload_previews_then_confirm_stores_it_and_the_overview_shows_it(
     assert preview["Đơn vị"].tolist() == ["Thành phố Nam Định", "Huyện Mỹ Lộc", "Huyện Vụ Bản"]
     before = counts(db)
     at.text_input(key="upload_note").set_value("QĐ 123/QĐ-UBND ngày 15/3/2027").run()
-    at.text_input(key="upload_user").set_value("Nguyễn Văn An").run()
     at.button(key="upload_go").click().run()
     assert not at.exception
     assert any("Đã nhập" in s.value for s in at.success)
@@ -81,7 +96,6 @@ def test_warnings_need_an_explicit_confirmation(db):
     rows[6][6] = 90  # the stated total disagrees with the components
     at = upload_page(("canh_bao.xlsx", B.xlsx({"S": rows})))
     assert any("cảnh báo" in w.value for w in at.warning)
-    at.text_input(key="upload_user").set_value("Nguyễn Văn An").run()
     assert at.button(key="upload_go").disabled
     at.checkbox(key="upload_confirm_warnings").check().run()
     assert not at.button(key="upload_go").disabled
@@ -92,11 +106,9 @@ def test_warnings_need_an_explicit_confirmation(db):
 def test_the_same_file_twice_is_recognised(db):
     data = B.xlsx({"S": B.totals_table(2026)})
     at = upload_page(("a.xlsx", data))
-    at.text_input(key="upload_user").set_value("An").run()
     at.button(key="upload_go").click().run()
     n = counts(db)
     at = upload_page(("a-copy.xlsx", data))
-    at.text_input(key="upload_user").set_value("An").run()
     at.button(key="upload_go").click().run()
     assert any("đã được nhập trước đây" in i.value for i in at.info)
     assert counts(db) == n
@@ -105,7 +117,6 @@ def test_the_same_file_twice_is_recognised(db):
 def test_comparison_with_the_active_data_lists_the_largest_change_first(db):
     first = B.xlsx({"S": B.totals_table(2026)})
     at = upload_page(("v1.xlsx", first))
-    at.text_input(key="upload_user").set_value("An").run()
     at.button(key="upload_go").click().run()
     rows = B.totals_table(2026)
     rows[7] = [3, "Huyện Vụ Bản", 70, 65, 60, 20, 80, "80%", 3, "Tốt"]  # +10 points
@@ -118,12 +129,10 @@ def test_comparison_with_the_active_data_lists_the_largest_change_first(db):
 
 def test_history_lists_versions_and_rollback_restores_the_earlier_one(db):
     at = upload_page(("v1.xlsx", B.xlsx({"S": B.totals_table(2026)})))
-    at.text_input(key="upload_user").set_value("An").run()
     at.button(key="upload_go").click().run()
     rows = B.totals_table(2026)
     rows[7] = [3, "Huyện Vụ Bản", 70, 65, 60, 20, 80, "80%", 3, "Tốt"]
     at = upload_page(("v2.xlsx", B.xlsx({"S": rows})))
-    at.text_input(key="upload_user").set_value("An").run()
     at.button(key="upload_go").click().run()
     with open_store(db) as s:
         ds = s.datasets()
@@ -136,8 +145,7 @@ def test_history_lists_versions_and_rollback_restores_the_earlier_one(db):
 
 
 def test_template_download_is_offered(db):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
+    at = signed_in_app()
     at.switch_page("pages/upload.py").run()
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
