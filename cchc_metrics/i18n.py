@@ -211,4 +211,9 @@ STRINGS.update({
     "change_role": ("Đổi vai trò", "Change the role"),
     "audit_log": ("Nhật ký hoạt động", "Audit log"),
     "done": ("Đã thực hiện.", "Done."),
+    "already_imported": ("Tệp này đã được nhập trước đây (bộ dữ liệu #{id}, {status}); không cần "
+                         "nhập lại. Muốn dùng lại phiên bản đó, chọn nó trong lịch sử bên dưới.",
+                         "This file was imported before (dataset #{id}, {status}); no need to "
+                         "import it again. To make that version active, pick it in the history "
+                         "below."),
 })

@@ -16,7 +16,7 @@ from cchc_metrics.metrics import (
     unit_fields,
     unit_strengths,
 )
-from cchc_metrics.model import DEFAULT_BAND_PRESET, DEFAULT_BLOCKS, LEVELS, TOTAL, fold
+from cchc_metrics.model import DEFAULT_BAND_PRESET, DEFAULT_BLOCKS, LEVELS, SURVEY, TOTAL, fold
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
 def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> pd.DataFrame:
     """The ranking table on screen and in exports: localized headers, rank order."""
     lang = view.lang
-    rows = select(units, view).sort_values(["block", "rank", "unit"], kind="stable")
+    rows = select(units, view).sort_values(["year", "block", "rank", "unit"], kind="stable")
     table = pd.DataFrame({
         t("col_year", lang): rows["year"].astype(int),
         t("col_block", lang): rows["block"],
@@ -396,7 +396,7 @@ def detected_table(result, lang: str) -> pd.DataFrame:
         t("level", lang): ", ".join(level_label(lv, lang) for lv in info.levels),
         t("block", lang): "; ".join(info.blocks),
         t("col_n_ranked", lang): info.n_units,
-        t("page_fields", lang): len([f for f in info.fields if f != TOTAL]) or "—",
+        t("page_fields", lang): len([f for f in info.fields if f not in (TOTAL, SURVEY)]) or "—",
     } for info in result.tables])
 
 
@@ -539,9 +539,22 @@ def users_table(users: pd.DataFrame, lang: str) -> pd.DataFrame:
             "last_login": "Lần đăng nhập cuối" if vi else "Last sign-in",
             "locked_until": "Khóa đến" if vi else "Locked until"}
     shown = users[[c for c in cols if c in users.columns]].copy()
+    for column in ("last_login", "locked_until"):
+        if column in shown:
+            shown[column] = [local_time(v, lang) for v in shown[column]]
     if "role" in shown:
         shown["role"] = shown["role"].map(lambda r: t(f"role_{r}", lang))
     return shown.rename(columns=cols)
+
+
+def local_time(value, lang: str) -> str:
+    """A UTC timestamp as Vietnam's local time ("24/11/2026 07:21"); "—" when there is none."""
+    if value is None or pd.isna(value):
+        return "—"
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert("Asia/Ho_Chi_Minh").strftime(
+        "%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
 
 
 def audit_table(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -556,3 +569,11 @@ def audit_table(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
         shown["ts"] = shown["ts"].dt.tz_convert("Asia/Ho_Chi_Minh").dt.strftime(
             "%d/%m/%Y %H:%M:%S" if vi else "%Y-%m-%d %H:%M:%S")
     return shown.rename(columns=names).reset_index(drop=True)
+
+
+def earlier_import(datasets: pd.DataFrame, sha256: str) -> tuple[int, str] | None:
+    """(dataset id, status) when these exact bytes were imported before."""
+    hit = datasets[datasets["sha256"] == sha256]
+    if hit.empty:
+        return None
+    return int(hit["dataset_id"].iloc[0]), str(hit["status"].iloc[0])

@@ -70,6 +70,10 @@ if upload is not None:
             st.info(t("no_changes", lang), icon=":material/info:")
         else:
             ui.show_table(diff, lang, key="diff")
+        earlier = views.earlier_import(store.datasets(), sha)
+        if earlier is not None:
+            st.info(t("already_imported", lang, id=earlier[0],
+                      status=t(f"status_{earlier[1]}", lang)), icon=":material/info:")
         note = st.text_input(t("note", lang), key="upload_note")
         if st.button(t("confirm_import", lang), type="primary", disabled=not confirmed,
                      key="upload_go"):
