@@ -162,9 +162,16 @@ def classify(top: str, sub: str) -> Column:
     return Column(0, header, role, comp, header_max(header))
 
 
+# Control and bidirectional-override characters: never meaningful in a name, unsafe in exports.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                      "\u2066-\u2069]")
+
+
 def clean(value) -> str:
-    """A cell as one line of text without extra spaces."""
+    """A cell as one line of text without extra spaces or control characters."""
     if type(value) is str:
+        if _CONTROL.search(value):
+            value = _CONTROL.sub("", value)
         return " ".join(value.split())
     if value is None:
         return ""

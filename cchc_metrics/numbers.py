@@ -21,7 +21,7 @@ def parse_number(value) -> float | None:
         return None if value is None else float("nan")
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
-        return None if math.isnan(v) else v
+        return None if math.isnan(v) else v if math.isfinite(v) else float("nan")
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").rstrip("%").strip()
     if text in ("", "-", "–", "—"):
         return None
@@ -31,14 +31,16 @@ def parse_number(value) -> float | None:
     text = text.replace(",", ".")
     if not _NUMBER.match(text):
         return float("nan")
-    return float(text)
+    number = float(text)
+    return number if math.isfinite(number) else float("nan")
 
 
 def parse_numbers(values) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised parse_number: (floats with NaN for empty or bad, mask of non-numeric text)."""
     arr = np.asarray(values, dtype=object)
     out = np.array(pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce"), dtype=float)
-    bad = np.zeros(len(arr), dtype=bool)
+    bad = np.isinf(out)  # "inf", "1e999": not a score anyone typed
+    out[bad] = np.nan
     # only text the fast path could not read ("51,75", "85,65%", "abc") is parsed one by one
     for i in np.flatnonzero(np.isnan(out) & (arr != "") & pd.notna(arr)):
         v = parse_number(arr[i])

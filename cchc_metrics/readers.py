@@ -157,10 +157,13 @@ def describe_columns(source, name: str | None = None, sheet: str | None = None,
 
     Works even when the file would be refused, so a person can map the columns it missed.
     """
+    empty = pd.DataFrame(columns=["sheet", "column", "header", "role", "component"])
     try:
         book = load_workbook(source, name=name, sheet=sheet)
     except ScoreFileError:
-        return pd.DataFrame(columns=["sheet", "column", "header", "role", "component"])
+        return empty
+    except Exception:  # the upload page calls this first; the read that follows reports  # noqa: BLE001
+        return empty
     rows = []
     for sh in book.sheets:
         header = H.find_header(sh.rows, sh.merges, mapping=mapping) or H.loose_header(sh.rows)

@@ -36,6 +36,8 @@ SETTINGS = [
     Setting("max_compression_ratio", 200, "Largest uncompressed/compressed ratio of a zip container."),
     Setting("max_rows", 1_000_000, "Most rows read from one sheet or CSV file."),
     Setting("max_columns", 1_000, "Most columns read from one sheet."),
+    Setting("max_cells", 5_000_000, "Most cells one sheet may span (the parser allocates them all)."),
+    Setting("max_sheets", 100, "Most sheets in one workbook."),
     Setting("database_url", None, "SQLAlchemy URL of the score store; default SQLite in data/."),
     Setting("data_dir", str(PROJECT_DIR / "data"), "Where the default database and stored files live."),
     Setting("require_login", False, "Whether viewing the dashboard needs signing in (changes "

@@ -122,14 +122,19 @@ def inspect_zip(data: bytes) -> tuple[str, list[str]]:
     names = {i.filename for i in infos}
     kind = container_kind(zf, names)
     # Decompress once with a running cap: sizes in headers can lie, CRCs catch truncation.
+    # Sheet XML is also scanned for the cells it reaches, since the parser allocates the
+    # whole rectangle up to the farthest cell before any row limit could be checked.
     seen = 0
     try:
         for info in infos:
+            extent = Extent(info.filename, kind)
             with zf.open(info) as member:
                 while chunk := member.read(1 << 20):
                     seen += len(chunk)
                     if seen > max_total or seen > max_ratio * max(len(data), 1):
                         raise zip_bomb(seen, len(data), max_total, max_ratio)
+                    extent.feed(chunk)
+            extent.check()
     except ScoreFileError:
         raise
     except Exception as exc:  # zlib.error, BadZipFile (CRC), EOFError …
@@ -141,6 +146,91 @@ def inspect_zip(data: bytes) -> tuple[str, list[str]]:
                              "The file contains macros (VBA): they are ignored; only values are "
                              "read.", severity="warning"))
     return kind, notes
+
+
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_BIG_CELL_ROW = re.compile(rb'\br="[A-Z]{1,3}(\d{6,})"')
+_WIDE_CELL_COL = re.compile(rb'\br="([A-Z]{3,})\d+"')
+_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d{4,})"')
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?"
+                       rb"table-cell>)", re.S)
+_REPEAT = re.compile(rb'number-(rows|columns)-repeated="(\d+)"')
+
+
+class Extent:
+    """How far the cells of one sheet reach, read from its XML before the real parser runs."""
+
+    def __init__(self, member: str, kind: str):
+        self.is_sheet = kind in ("xlsx", "xlsm") and member.startswith("xl/worksheets/") \
+            and member.endswith(".xml")
+        self.is_ods = kind == "ods" and member == "content.xml"
+        self.rows = self.cols = 0
+        self.tail = b""
+        self.ods_parts: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> None:
+        if self.is_sheet:
+            text = self.tail + chunk
+            self.tail = text[-64:]  # a reference cut in two by the chunk boundary
+            rows = [int(m) for m in _ROW_REF.findall(text)] + [
+                int(m) for m in _BIG_CELL_ROW.findall(text)]
+            self.rows = max([self.rows, *rows])
+            self.cols = max([self.cols, *(column_number(m) for m in _WIDE_CELL_COL.findall(text))])
+        elif self.is_ods:
+            self.ods_parts.append(chunk)
+
+    def check(self) -> None:
+        """Refuse a sheet whose cells span more than the limits allow."""
+        if self.is_ods:
+            self.rows, self.cols = ods_extent(b"".join(self.ods_parts))
+        if not self.rows and not self.cols:
+            return
+        max_rows, max_cols = settings.get("max_rows"), settings.get("max_columns")
+        cells = self.rows * max(self.cols, 1)
+        if self.rows > max_rows or self.cols > max_cols or cells > settings.get("max_cells"):
+            raise refuse("too_many_rows",
+                         f"Bảng tính trải tới {self.rows} dòng × {max(self.cols, 1)} cột, vượt giới "
+                         f"hạn ({max_rows} dòng, {max_cols} cột, {settings.get('max_cells')} ô). "
+                         "Hãy xóa các ô thừa ở xa bảng rồi lưu lại.",
+                         f"The sheet reaches {self.rows} rows × {max(self.cols, 1)} columns, over "
+                         f"the limits ({max_rows} rows, {max_cols} columns, "
+                         f"{settings.get('max_cells')} cells). Delete stray far-away cells.")
+
+
+def column_number(letters: bytes) -> int:
+    """b"XFD" → 16384."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def ods_extent(content: bytes) -> tuple[int, int]:
+    """(rows, columns) an ODS table reaches, counting repeated rows and cells that hold values."""
+    if not _ODS_REPEAT.search(content):
+        return 0, 0  # no large repeats: the parser's own size is bounded by the file's
+    rows = cols = 0
+    for row_attrs, inner in _ODS_ROW.findall(content):
+        repeat = repeated(row_attrs, b"rows")
+        width = reach = 0
+        for cell_attrs, cell_inner in _ODS_CELL.findall(inner or b""):
+            width += repeated(cell_attrs, b"columns")
+            if b"office:value" in cell_attrs or (cell_inner or b"").strip():
+                reach = width
+        rows += repeat
+        if reach:
+            cols = max(cols, reach)
+        elif repeat > 1:
+            rows -= repeat  # trailing empty rows LibreOffice writes: nothing is allocated
+    return rows, cols
+
+
+def repeated(attrs: bytes, what: bytes) -> int:
+    for kind, n in _REPEAT.findall(attrs):
+        if kind == what:
+            return int(n)
+    return 1
 
 
 def zip_bomb(size: int, packed: int, max_total: int, max_ratio: int) -> ScoreFileError:
@@ -180,6 +270,11 @@ def load_calamine(data: bytes, kind: str, only: str | None) -> list[Sheet]:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [m.name for m in book.sheets_metadata
                  if str(getattr(m, "typ", "")).endswith("WorkSheet")] or list(book.sheet_names)
+        if len(names) > settings.get("max_sheets"):
+            raise refuse("too_many_sheets", f"Tệp có {len(names)} trang tính, vượt giới hạn "
+                         f"{settings.get('max_sheets')}. Hãy tách tệp.",
+                         f"The file has {len(names)} sheets, over the limit of "
+                         f"{settings.get('max_sheets')}. Split it.")
         if only is not None:
             if only not in names:
                 raise refuse("no_such_sheet", f"Không có trang tính «{only}». Các trang có: "
@@ -207,7 +302,8 @@ def load_calamine(data: bytes, kind: str, only: str | None) -> list[Sheet]:
             kind, ("bảng tính", "spreadsheet"))
         text = str(exc).split("\n")[0][:200]
         if "password" in text.lower() or "encrypt" in text.lower() or (
-                kind == "xls" and b"EncryptedPackage" in data[:65536].replace(b"\x00", b"")):
+                kind == "xls" and (b"EncryptedPackage" in data[:65536].replace(b"\x00", b"")
+                                   or has_filepass(data))):
             raise refuse("encrypted", "Tệp có mật khẩu. Hãy gỡ mật khẩu trong Excel rồi tải lên lại.",
                          "The file is password-protected. Remove the password in Excel and "
                          "upload it again.") from None
@@ -215,6 +311,25 @@ def load_calamine(data: bytes, kind: str, only: str | None) -> list[Sheet]:
                      f"bảng tính ({text}). Hãy mở bằng Excel và lưu lại dạng .xlsx.",
                      f"Cannot read this {what[1]}: it is corrupt, truncated or not a spreadsheet "
                      f"({text}). Open it in Excel and save it as .xlsx.") from None
+
+
+def has_filepass(data: bytes) -> bool:
+    """An .xls saved with a password: a FILEPASS record (0x002F) right after the first BOF."""
+    start = data.find(b"\x09\x08\x10\x00")
+    while start != -1:
+        pos = start + 4 + 16
+        for _ in range(8):  # the records that may come before FILEPASS
+            if pos + 4 > len(data):
+                break
+            rec, size = int.from_bytes(data[pos:pos + 2], "little"), int.from_bytes(
+                data[pos + 2:pos + 4], "little")
+            if rec == 0x002F:
+                return True
+            pos += 4 + size
+        start = data.find(b"\x09\x08\x10\x00", start + 1)
+        if start > 1 << 20:
+            break
+    return False
 
 
 def decode_text(data: bytes) -> str:
@@ -252,12 +367,14 @@ def load_csv(data: bytes, name: str) -> list[Sheet]:
                      f"{settings.get('max_rows')} dòng.",
                      f"The file has {len(lines)} lines, over the limit of "
                      f"{settings.get('max_rows')}.")
-    delimiter = guess_delimiter(lines[:50])
     try:
+        delimiter = guess_delimiter([ln[:65536] for ln in lines[:50]])
         rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
-        raise refuse("corrupt", f"Không đọc được tệp CSV: {exc}.",
-                     f"Cannot parse the CSV: {exc}.") from None
+        raise refuse("corrupt", f"Không đọc được tệp CSV ({exc}): có dòng hoặc ô quá dài, hoặc "
+                     "dấu ngoặc kép không khớp. Hãy mở bằng Excel và lưu lại dạng CSV UTF-8.",
+                     f"Cannot parse the CSV ({exc}): a line or cell is too long, or quotes do "
+                     "not match. Open it in Excel and save it as CSV UTF-8.") from None
     if rows and max(len(r) for r in rows) > settings.get("max_columns"):
         raise refuse("too_many_columns", "Tệp có quá nhiều cột.", "The file has too many columns.")
     return [Sheet(re.sub(r"\.\w+$", "", name) or "CSV", rows)]
