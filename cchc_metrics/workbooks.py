@@ -148,14 +148,16 @@ def inspect_zip(data: bytes) -> tuple[str, list[str]]:
     return kind, notes
 
 
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_BIG_CELL_ROW = re.compile(rb'\br="[A-Z]{1,3}(\d{6,})"')
-_WIDE_CELL_COL = re.compile(rb'\br="([A-Z]{3,})\d+"')
-_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d{4,})"')
+# Quote- and blank-tolerant patterns: XML allows r='1', r = "1" …
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_R_ATTR = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+_BIG_CELL_ROW = re.compile(rb"""\br\s*=\s*["'][A-Za-z]{1,3}(\d{5,})["']""")
+_WIDE_CELL_COL = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{2,3})\d+["']""")
+_ODS_REPEAT = re.compile(rb"""number-(?:rows|columns)-repeated\s*=\s*["'](\d{3,})""")
 _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?"
                        rb"table-cell>)", re.S)
-_REPEAT = re.compile(rb'number-(rows|columns)-repeated="(\d+)"')
+_REPEAT = re.compile(rb"""number-(rows|columns)-repeated\s*=\s*["'](\d+)""")
 
 
 class Extent:
@@ -165,7 +167,7 @@ class Extent:
         self.is_sheet = kind in ("xlsx", "xlsm") and member.startswith("xl/worksheets/") \
             and member.endswith(".xml")
         self.is_ods = kind == "ods" and member == "content.xml"
-        self.rows = self.cols = 0
+        self.rows = self.cols = self.row = 0
         self.tail = b""
         self.ods_parts: list[bytes] = []
 
@@ -173,9 +175,11 @@ class Extent:
         if self.is_sheet:
             text = self.tail + chunk
             self.tail = text[-64:]  # a reference cut in two by the chunk boundary
-            rows = [int(m) for m in _ROW_REF.findall(text)] + [
-                int(m) for m in _BIG_CELL_ROW.findall(text)]
-            self.rows = max([self.rows, *rows])
+            for attrs in _ROW_TAG.findall(chunk):  # rows without r= follow the previous one
+                m = _R_ATTR.search(attrs)
+                self.row = int(m.group(1)) if m else self.row + 1
+                self.rows = max(self.rows, self.row)
+            self.rows = max([self.rows, *(int(m) for m in _BIG_CELL_ROW.findall(text))])
             self.cols = max([self.cols, *(column_number(m) for m in _WIDE_CELL_COL.findall(text))])
         elif self.is_ods:
             self.ods_parts.append(chunk)
@@ -201,7 +205,7 @@ class Extent:
 def column_number(letters: bytes) -> int:
     """b"XFD" → 16384."""
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
@@ -210,7 +214,7 @@ def ods_extent(content: bytes) -> tuple[int, int]:
     """(rows, columns) an ODS table reaches, counting repeated rows and cells that hold values."""
     if not _ODS_REPEAT.search(content):
         return 0, 0  # no large repeats: the parser's own size is bounded by the file's
-    rows = cols = 0
+    rows = cols = cells = 0
     for row_attrs, inner in _ODS_ROW.findall(content):
         repeat = repeated(row_attrs, b"rows")
         width = reach = 0
@@ -221,9 +225,10 @@ def ods_extent(content: bytes) -> tuple[int, int]:
         rows += repeat
         if reach:
             cols = max(cols, reach)
+            cells += repeat * reach
         elif repeat > 1:
             rows -= repeat  # trailing empty rows LibreOffice writes: nothing is allocated
-    return rows, cols
+    return rows, max(cols, -(-cells // max(rows, 1)))
 
 
 def repeated(attrs: bytes, what: bytes) -> int:
