@@ -318,6 +318,24 @@ def load_calamine(data: bytes, kind: str, only: str | None) -> list[Sheet]:
                      f"({text}). Open it in Excel and save it as .xlsx.") from None
 
 
+# BIFF8 cell records (id, length) whose first four bytes are the cell's row and column.
+_BIFF_CELLS = re.compile(b"(?:\x03\x02\x0e\x00|\x7e\x02\x0a\x00|\xfd\x00\x0a\x00"
+                         b"|\x01\x02\x06\x00|\x05\x02\x08\x00)(....)", re.S)
+_BIFF_DIMENSIONS = re.compile(b"\x00\x02\x0e\x00(....)(....)(..)(..)", re.S)
+
+
+def xls_extent(data: bytes) -> tuple[int, int]:
+    """(rows, columns) an .xls reaches, from its cell and DIMENSIONS records, before parsing."""
+    rows = cols = 0
+    for m in _BIFF_CELLS.finditer(data):
+        row, col = int.from_bytes(m.group(1)[:2], "little"), int.from_bytes(m.group(1)[2:], "little")
+        rows, cols = max(rows, row + 1), max(cols, col + 1)
+    for m in _BIFF_DIMENSIONS.finditer(data):
+        rows = max(rows, int.from_bytes(m.group(2), "little"))
+        cols = max(cols, int.from_bytes(m.group(4), "little"))
+    return rows, cols
+
+
 def has_filepass(data: bytes) -> bool:
     """An .xls saved with a password: a FILEPASS record (0x002F) right after the first BOF."""
     start = data.find(b"\x09\x08\x10\x00")
@@ -408,6 +426,9 @@ def load_workbook(source, name: str | None = None, sheet: str | None = None) -> 
         kind, notes = inspect_zip(data)
         sheets = load_calamine(data, kind, sheet)
     elif kind == "xls":
+        extent = Extent("", kind)
+        extent.rows, extent.cols = xls_extent(data)
+        extent.check()
         sheets = load_calamine(data, kind, sheet)
     else:
         kind = "csv"
