@@ -75,51 +75,72 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 
 def to_xlsx_bytes(export: XlsxExport) -> bytes:
-    """A formatted workbook: title block, frozen header, two decimals, band colours, widths."""
+    """A formatted workbook: title block, frozen header, two decimals, band colours, widths.
+
+    Written in openpyxl's write-only mode: a national table (10,000+ rows) stays fast.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     taken: set[str] = set()
     fills = {label: PatternFill("solid", fgColor=BAND_FILLS[i % len(BAND_FILLS)])
              for i, label in enumerate(export.band_labels)}
+    bold, header_fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF4")
+    wrap = Alignment(wrap_text=True, vertical="center")
     for name, table in export.sheets.items():
         table = exportable(table)
         ws = wb.create_sheet(sheet_name(name, taken))
-        ws.append([export.title])
-        ws["A1"].font = Font(bold=True, size=13)
-        for line in export.lines:
-            ws.append([line])
-        ws.append([])
-        ws.append([str(c) for c in table.columns])
-        header_row = ws.max_row
-        for cell in ws[header_row]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.fill = PatternFill("solid", fgColor="E8EEF4")
-        floats = {i for i, c in enumerate(table.columns) if c in number_columns(table)}
-        band_i = list(table.columns).index(export.band_column) \
-            if export.band_column in table.columns else None
-        for values in table.itertuples(index=False):
-            ws.append([None if _missing(v) else _plain(v) for v in values])
-            row = ws[ws.max_row]
-            for i, cell in enumerate(row):
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # "=HYPERLINK(…)" from an upload stays text
-                if i in floats:
-                    cell.number_format = "0.00"
-                if i == band_i and cell.value in fills:
-                    cell.fill = fills[cell.value]
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         for i, column in enumerate(table.columns, 1):
             longest = max([len(str(column))] + [len(f"{v:.2f}" if isinstance(v, float) else str(v))
                                                  for v in table[column].head(500)])
             ws.column_dimensions[get_column_letter(i)].width = min(max(8, longest + 2), 60)
+        header_row = len(export.lines) + 3
+        ws.freeze_panes = f"A{header_row + 1}"
+        title = WriteOnlyCell(ws, value=export.title)
+        title.font = Font(bold=True, size=13)
+        ws.append([title])
+        for line in export.lines:
+            ws.append([text_cell(ws, line)])
+        ws.append([])
+        header = []
+        for column in table.columns:
+            cell = text_cell(ws, str(column))
+            cell.font, cell.fill, cell.alignment = bold, header_fill, wrap
+            header.append(cell)
+        ws.append(header)
+        floats = {i for i, c in enumerate(table.columns) if c in number_columns(table)}
+        band_i = list(table.columns).index(export.band_column) \
+            if export.band_column in table.columns else -1
+        for values in table.itertuples(index=False):
+            row = []
+            for i, v in enumerate(values):
+                v = None if _missing(v) else _plain(v)
+                if i in floats and v is not None:
+                    v = WriteOnlyCell(ws, value=v)
+                    v.number_format = "0.00"
+                elif isinstance(v, str):
+                    fill = fills.get(v) if i == band_i else None
+                    if fill is not None or v.startswith("="):
+                        v = text_cell(ws, v)
+                        if fill is not None:
+                            v.fill = fill
+                row.append(v)
+            ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def text_cell(ws, text: str):
+    """A cell that is text whatever it starts with: "=HYPERLINK(…)" from an upload never runs."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    return cell
 
 
 def _missing(value) -> bool:
