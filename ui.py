@@ -74,8 +74,9 @@ def bound(widget, label: str, options: list, key: str, *, cast=str, default: int
     """A select-like widget whose value lives in the URL as its option code."""
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]  # e.g. a year that the new data no longer has
+    # persist_state: the filters follow the person from page to page
     value = widget(label, options, index=url_index(key, options, cast, default), key=key,
-                   **kwargs)
+                   persist_state="session", **kwargs)
     to_url(key, value, options[default] if options else None)
     return value
 
@@ -135,7 +136,7 @@ def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True
         if "q" not in st.session_state:
             st.session_state["q"] = st.query_params.get("q", "")
         text = side.text_input(t("search", lg), key="q", help=t("search_help", lg),
-                               placeholder="vd. my loc")
+                               placeholder="vd. my loc", persist_state="session")
         to_url("q", text.strip())
         view = view.but(search=text)
     return view
