@@ -1,0 +1,409 @@
+"""Many sessions: 20 browsers at once on one replica, over ten years of national commune data.
+
+    python bench/bench_load.py [--sessions 20] [--rounds 3] [--browsers 2] [--data national|demo]
+                               [--db URL] [--app-dir DIR] [--label TEXT] [--rebuild] [--no-write]
+
+With --data national (default) it builds once (cached in bench/out/, git-ignored) an SQLite store
+holding 2015–2024 of the simulated national data (bench/national.py: 10,035 communes × 8 fields
+a year, one dataset per year); with --data demo the app loads the demo province into a new file.
+It starts one `streamlit run app.py` on a loopback port, warms it up with one session, lets one
+session browse alone, then runs `--sessions` Playwright contexts at once (over `--browsers`
+headless Debian Chromium processes). Each session opens the dashboard (the default view's
+ranking), then `--rounds` times clicks «Hồ sơ đơn vị» and «Tổng quan» in the sidebar, as a
+person does. Each step is timed until the person sees the answer (the ranking table's cells, or
+the profile's summary paragraph); a step that fails or exceeds --step-timeout is an error.
+
+Prints the results and writes them under "## Many sessions" in bench/RESULTS.md as the
+subsection "### <label>", replacing that subsection only; other sections and subsections are
+kept. `--app-dir` runs another checkout's app.py (e.g. a copy with a proposed fix) against the
+same store, to compare. It measures; it asserts nothing. Target (issue 7): p95 time until the
+ranking table is shown ≤ 3 s with 20 sessions on this 2-core machine, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    browser_missing,
+    start_app,
+)
+
+OUT = ROOT / "bench" / "out"
+STORE = OUT / "load-ten-years.sqlite"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SECTION = "Many sessions"
+N_UNITS, N_YEARS = 10_035, 10
+TARGET_P95_S = 3.0
+
+
+# ---- the store -----------------------------------------------------------------------------------
+
+def actor(store):
+    """Who imports: the store's system actor where it issues them, else a plain name."""
+    return store.system_actor("bench") if hasattr(store, "system_actor") else "bench"
+
+
+def build_store(url: str) -> dict:
+    """Import the ten national years into the store at url unless it already holds them."""
+    import cchc_metrics as cm
+    from bench.national import national_workbook, ten_years
+    from cchc_metrics.store import open_store
+
+    with open_store(url) as store:
+        ds = store.datasets()
+        active = ds[ds["status"] == "active"] if not ds.empty else ds
+        if len(active) == N_YEARS and int(active["n_rows"].sum()) == N_UNITS * 8 * N_YEARS:
+            return {"reused": True, "build_s": 0.0}
+        if store.revision():
+            raise SystemExit(f"{url} holds other data; use --rebuild or another --db")
+        start = time.perf_counter()
+        frames = ten_years(cm.read_scores(national_workbook()))
+        who = actor(store)
+        for year, frame in frames.groupby("year"):
+            store.import_scores(frame.reset_index(drop=True), file_name=f"xa-toan-quoc-{year}.xlsx",
+                                file_bytes=f"bench_load national {year}".encode(), user=who,
+                                note="Dữ liệu mô phỏng để đo tải (bench/national.py)")
+        return {"reused": False, "build_s": time.perf_counter() - start}
+
+
+# ---- one person's browsing ---------------------------------------------------------------------
+
+@dataclass
+class Session:
+    """The timings (seconds) and errors of one browser session."""
+
+    opened: list[float] = field(default_factory=list)  # first page load: overview shown
+    overview: list[float] = field(default_factory=list)  # sidebar click: ranking shown again
+    profile: list[float] = field(default_factory=list)  # sidebar click: summary shown
+    errors: list[str] = field(default_factory=list)
+
+
+# What a person waits for, on fresh (not stale) elements of the page asked for.
+READY = """([title, kind]) => {
+  const fresh = e => !e.closest('[data-stale="true"]');
+  const titled = [...document.querySelectorAll('h1')].some(
+      h => fresh(h) && h.textContent.trim().startsWith(title));
+  if (!titled) return false;
+  if (kind === 'ranking') {
+    return [...document.querySelectorAll('[data-testid="stDataFrame"]')].some(d => fresh(d)
+      && [...d.querySelectorAll('th')].some(th => th.textContent.trim() === 'Hạng')
+      && d.querySelector('td[role=gridcell]'));
+  }
+  return [...document.querySelectorAll('[data-testid="stMarkdownContainer"] p')].some(
+      p => fresh(p) && p.textContent.includes(' đứng thứ '));
+}"""
+
+
+async def shown(page, title: str, kind: str, timeout_ms: float) -> None:
+    """Wait until the page titled `title` shows its ranking table or its summary paragraph."""
+    await page.wait_for_function(READY, arg=[title, kind], timeout=timeout_ms, polling=50)
+
+
+async def step(page, result: Session, into: list[float], action, title: str, kind: str,
+               timeout_ms: float) -> None:
+    """Do one thing a person does and time it until they see the answer; errors are counted."""
+    start = time.perf_counter()
+    try:
+        await action()
+        await shown(page, title, kind, timeout_ms)
+        into.append(time.perf_counter() - start)
+        if await page.locator('[data-testid="stException"]').count():
+            result.errors.append(f"error box on {title}")
+    except Exception as exc:  # noqa: BLE001 — a failed step is a measured error
+        result.errors.append(f"{title}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+
+
+async def browse(browser, server: AppServer, rounds: int, timeout_ms: float,
+                 deadline: float) -> Session:
+    """Open the dashboard, then `rounds` times: a unit's profile and back, by the sidebar."""
+    result = Session()
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(timeout_ms)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    try:
+        await step(page, result, result.opened,
+                   lambda: page.goto(server.url("/"), wait_until="commit", timeout=timeout_ms),
+                   "Tổng quan", "ranking", timeout_ms)
+        for _ in range(rounds if not result.errors else 0):
+            if time.monotonic() > deadline:
+                result.errors.append("the run's time limit was reached")
+                break
+            await step(page, result, result.profile,
+                       lambda: nav.get_by_role("link", name="Hồ sơ đơn vị").click(),
+                       "Hồ sơ đơn vị", "summary", timeout_ms)
+            await step(page, result, result.overview,
+                       lambda: nav.get_by_role("link", name="Tổng quan").click(),
+                       "Tổng quan", "ranking", timeout_ms)
+    finally:
+        await context.close()
+    return result
+
+
+async def load_run(server: AppServer, args) -> tuple[Session, list[Session], float]:
+    """A warm-up, one session alone, then all sessions at once over `args.browsers` Chromiums.
+
+    Returns (the lone session, the concurrent sessions, wall seconds of the concurrent part).
+    """
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browsers = [await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                    for _ in range(args.browsers)]
+        try:
+            warm = await browse(browsers[0], server, 1, 600_000, time.monotonic() + 600)
+            if warm.errors:  # the first run fills the caches (and loads the demo into a new store)
+                raise RuntimeError(f"warm-up failed: {warm.errors}")
+            alone = await browse(browsers[0], server, args.rounds, args.step_timeout * 1000,
+                                 time.monotonic() + args.time_limit)
+            start = time.perf_counter()
+            deadline = time.monotonic() + args.time_limit
+            sessions = await asyncio.gather(*[
+                browse(browsers[i % len(browsers)], server, args.rounds,
+                       args.step_timeout * 1000, deadline) for i in range(args.sessions)])
+            return alone, list(sessions), time.perf_counter() - start
+        finally:
+            for browser in browsers:
+                await browser.close()
+
+
+# ---- figures and the report --------------------------------------------------------------------
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank), NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def machine() -> str:
+    """nproc, CPU model and RAM."""
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               "unknown CPU")
+    kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    return f"nproc {os.cpu_count()}, {cpu}, {kb / 1048576:.1f} GiB RAM"
+
+
+def versions() -> str:
+    """Python, Streamlit, Playwright and Chromium versions."""
+    import subprocess
+    from importlib import metadata
+
+    chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True,
+                              check=False).stdout.strip()
+    return (f"Python {platform.python_version()}, streamlit {metadata.version('streamlit')}, "
+            f"playwright {metadata.version('playwright')}, {chromium}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_memory(server: AppServer) -> str:
+    """The Streamlit process's peak and current resident memory."""
+    status = Path(f"/proc/{server.process.pid}/status")
+    if not status.exists():
+        return "n/a"
+    text = status.read_text()
+    peak, now = (int(re.search(rf"{k}:\s+(\d+)", text).group(1)) // 1024 for k in ("VmHWM", "VmRSS"))
+    return f"peak {peak} MB, after the run {now} MB"
+
+
+def row(name: str, values: list[float]) -> str:
+    """One markdown table row of a step's timings."""
+    if not values:
+        return f"| {name} | 0 | — | — | — | — |"
+    return (f"| {name} | {len(values)} | {statistics.median(values):.2f} | "
+            f"{percentile(values, 95):.2f} | {max(values):.2f} | {min(values):.2f} |")
+
+
+def report(alone: Session, sessions: list[Session], wall: float, info: dict, args) -> str:
+    """The section's body: what was run, on what, and the figures."""
+    ranking = [t for s in sessions for t in s.opened + s.overview]
+    errors = [e for s in [alone, *sessions] for e in s.errors]
+    p95 = percentile(ranking, 95)
+    met = "yes" if p95 <= TARGET_P95_S and not errors else "**no**"
+    n = args.sessions
+    lines = [
+        f"Measured {datetime.now():%Y-%m-%d %H:%M} with `python bench/bench_load.py "
+        f"{args.command}`"
+        f"{'' if Path(args.app_dir).resolve() == ROOT else ' (app.py from another checkout)'}.",
+        "",
+        f"- Machine: {machine()}; {versions()}.",
+        f"- Load average before / after: {info['load_before']} / {info['load_after']}. The "
+        "machine is shared with other work, and the browsers run on the same 2 cores as the "
+        "server (in use, each person's browser runs on their own computer).",
+        data_line(info, args),
+        f"- App: {app_version(Path(args.app_dir))}. One replica: `streamlit run app.py` on "
+        f"127.0.0.1, warmed up by one session first. Server memory: {info['memory']}.",
+        f"- Load: {n} Playwright contexts at once in {args.browsers} headless Chromium "
+        "processes, after one session alone did the same. Each opens the dashboard (`/`, the "
+        "default view: a full page load, new websocket session) and waits until the ranking "
+        f"table's cells are drawn; then, {args.rounds} times, clicks «Hồ sơ đơn vị» in the "
+        "sidebar and waits for the unit's summary paragraph, and clicks «Tổng quan» and waits "
+        "for the ranking table again. Each time runs from the request or click until that "
+        "moment; a step that fails or takes over "
+        f"{args.step_timeout:.0f} s is an error, not a time.",
+        f"- Wall time of the {n} sessions: {wall:.1f} s; the server process used "
+        f"{info['server_cpu']:.0f} s of CPU during the whole run (warm-up and lone session "
+        "included).",
+        "",
+        "| step | n | p50 (s) | p95 (s) | max (s) | min (s) |",
+        "|---|---:|---:|---:|---:|---:|",
+        row("1 session alone — open the dashboard: ranking shown", alone.opened),
+        row("1 session alone — «Tổng quan»: ranking shown", alone.overview),
+        row("1 session alone — «Hồ sơ đơn vị»: summary shown", alone.profile),
+        row(f"{n} at once — open the dashboard: ranking shown",
+            [t for s in sessions for t in s.opened]),
+        row(f"{n} at once — «Tổng quan»: ranking shown",
+            [t for s in sessions for t in s.overview]),
+        row(f"**{n} at once — ranking shown (both rows above)**", ranking),
+        row(f"{n} at once — «Hồ sơ đơn vị»: summary shown",
+            [t for s in sessions for t in s.profile]),
+        "",
+        f"Errors: {len(errors)}" + (" (the first ten):" if errors else "."),
+        *[f"- {first_line(e)}" for e in errors[:10]],
+        "",
+        f"Target: p95 until the ranking table is shown ≤ {TARGET_P95_S:.0f} s with {n} "
+        f"sessions, no errors — met: {met}.",
+    ]
+    return "\n".join(lines)
+
+
+def data_line(info: dict, args) -> str:
+    """What the store held."""
+    if args.data == "demo":
+        return (f"- Store: {info['db']}; the app loads the demo province at its first page "
+                "(`cchc_metrics.demo`, 2021–2025: up to 20 departments, 10 districts and 150 "
+                "communes a year). Default view: 2025, departments (15 units).")
+    note = ("reused from bench/out/" if info["store"]["reused"] else
+            f"built in {info['store']['build_s']:.0f} s")
+    return (f"- Store: {info['db']} ({note}): 2015–2024 of the simulated national data "
+            f"(bench/national.py), {N_UNITS:,} communes × 8 fields a year, 802,800 score rows. "
+            "Default view: 2024, one ranking block of 10,035 communes.")
+
+
+def first_line(error: str) -> str:
+    """An error's first line, without the session's port (it changes every run)."""
+    return re.sub(r"http://127\.0\.0\.1:\d+", "", error.splitlines()[0])
+
+
+def write_section(label: str, body: str, path: Path = RESULTS) -> None:
+    """Put this run under "## Many sessions" as "### label", keeping everything else."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    found = pattern.search(text)
+    runs = subsections(found.group(0)) if found else {}
+    runs[label] = body.strip()
+    section = f"## {SECTION}\n\n" + "\n\n".join(f"### {k}\n\n{v}" for k, v in runs.items())
+    if found:
+        text = text[:found.start()] + section + "\n\n" + text[found.end():].lstrip()
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def subsections(section: str) -> dict[str, str]:
+    """The "### title" parts of a section, in order."""
+    parts = re.split(r"^### (.+)\n", section, flags=re.M)
+    return {title.strip(): body.strip() for title, body in zip(parts[1::2], parts[2::2],
+                                                                strict=True)}
+
+
+def app_version(app_dir: Path) -> str:
+    """The checkout's commit, and whether it has uncommitted changes."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(app_dir), *args], capture_output=True,
+                              text=True, check=False).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return f"`{app_dir}`"
+    dirty = git("status", "--porcelain", "--", "app.py", "ui.py", "auth_ui.py", "pages",
+                "cchc_metrics")
+    return f"`{commit}`" + (" with uncommitted changes" if dirty else "")
+
+
+def load_average() -> str:
+    """The 1, 5 and 15-minute load averages."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--browsers", type=int, default=2)
+    parser.add_argument("--step-timeout", type=float, default=60, help="seconds per step")
+    parser.add_argument("--time-limit", type=float, default=600, help="seconds for the run")
+    parser.add_argument("--data", choices=["national", "demo"], default="national",
+                        help="ten national years (default) or the demo province")
+    parser.add_argument("--db", help=f"store URL (default SQLite {STORE.relative_to(ROOT)})")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached store")
+    parser.add_argument("--app-dir", default=str(ROOT), help="checkout whose app.py to run")
+    parser.add_argument("--label", default="This checkout's app",
+                        help="subsection title (a run replaces the one with its title)")
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    args = parser.parse_args(argv)
+    args.command = " ".join(sys.argv[1:] if argv is None else argv)
+    if reason := browser_missing():
+        raise SystemExit(reason)
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.rebuild and not args.db:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{STORE}{suffix}").unlink(missing_ok=True)
+    url = args.db or f"sqlite:///{STORE}"
+    info = {"store": {"reused": False, "build_s": 0.0}, "db": "a new SQLite file"}
+    if args.data == "national":
+        info = {"store": build_store(url), "db": "PostgreSQL" if url.startswith("postgres")
+                else f"SQLite `{STORE.relative_to(ROOT)}`"}
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        if args.data == "demo":
+            url = f"sqlite:///{Path(tmp) / 'demo.sqlite'}"
+        server = start_app(url, Path(tmp), app_dir=Path(args.app_dir).resolve())
+        try:
+            info["load_before"] = load_average()
+            cpu_before = cpu_seconds(server.process.pid)
+            alone, sessions, wall = asyncio.run(load_run(server, args))
+            info["load_after"] = load_average()
+            info["server_cpu"] = cpu_seconds(server.process.pid) - cpu_before
+            info["memory"] = server_memory(server)
+            if server.errors():
+                sessions[0].errors.extend(f"server log: {e}" for e in server.errors()[:5])
+        finally:
+            server.stop()
+    body = report(alone, sessions, wall, info, args)
+    print(f"### {args.label}\n\n{body}")
+    if not args.no_write:
+        write_section(args.label, body)
+    return 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())
