@@ -189,7 +189,8 @@ def section(m: dict) -> str:
         HEADING, "",
         f"Measured {m['date']} with `python bench/bench_export.py`; code at {m['state']}. "
         "A target is judged on the median wall time; CPU is this process's.", "",
-        f"- Machine: {machine(PACKAGES)}.",
+        f"- Machine: {machine(PACKAGES)}; openpyxl writes through lxml: "
+        f"{'yes' if m['lxml'] else 'no'}.",
         f"- Load average before / after: {m['load'][0]} / {m['load'][1]}. The machine is shared: "
         "when CPU time is well below wall time, other work was running.",
         f"- Table: the national {YEAR} commune ranking in Vietnamese, {m['sizes']['ranking_table']:,}"
@@ -212,6 +213,9 @@ def measure(runs: int) -> dict:
     for job in jobs.values():  # warm-up: imports and first-call caches are not billed
         job()
     m["times"], m["sizes"] = time_all(jobs, runs)
+    import openpyxl.xml
+
+    m["lxml"] = bool(openpyxl.xml.LXML)  # decided when openpyxl was first imported
     m["profile"] = profile(jobs["view_xlsx"])
     m["ours"] = project_lines(jobs["view_xlsx"])
     m["load"].append(load())

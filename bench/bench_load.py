@@ -1,17 +1,21 @@
 """Many sessions: 20 browsers at once on one replica, over ten years of national commune data.
 
-    python bench/bench_load.py [--sessions 20] [--rounds 3] [--browsers 2] [--data national|demo]
-                               [--db URL] [--app-dir DIR] [--label TEXT] [--rebuild] [--no-write]
+    python bench/bench_load.py [--sessions 20] [--rounds 3] [--browsers 2] [--ramp 20]
+                               [--think 3] [--data national|demo] [--db URL] [--app-dir DIR]
+                               [--label TEXT] [--quiet LOAD] [--rebuild] [--no-write]
 
 With --data national (default) it builds once (cached in bench/out/, git-ignored) an SQLite store
 holding 2015–2024 of the simulated national data (bench/national.py: 10,035 communes × 8 fields
 a year, one dataset per year); with --data demo the app loads the demo province into a new file.
 It starts one `streamlit run app.py` on a loopback port, warms it up with one session, lets one
-session browse alone, then runs `--sessions` Playwright contexts at once (over `--browsers`
-headless Debian Chromium processes). Each session opens the dashboard (the default view's
-ranking), then `--rounds` times clicks «Hồ sơ đơn vị» and «Tổng quan» in the sidebar, as a
-person does. Each step is timed until the person sees the answer (the ranking table's cells, or
-the profile's summary paragraph); a step that fails or exceeds --step-timeout is an error.
+session browse alone, then keeps `--sessions` Playwright contexts open at once (over
+`--browsers` headless Debian Chromium processes), opened one after another over `--ramp`
+seconds. Each opens the dashboard (the default view's ranking), then `--rounds` times clicks
+«Hồ sơ đơn vị» and «Tổng quan» in the sidebar, reading about `--think` seconds before each
+click, as a person does. Each step is timed until the person sees the answer (the ranking
+table's cells, or the profile's summary paragraph); a step that fails or exceeds
+--step-timeout is an error. The browsers share the machine with the server, so on a small
+machine they cost much of what is measured; --quiet waits for other work to calm down first.
 
 Prints the results and writes them under "## Many sessions" in bench/RESULTS.md as the
 subsection "### <label>", replacing that subsection only; other sections and subsections are
@@ -27,6 +31,7 @@ import asyncio
 import contextlib
 import os
 import platform
+import random
 import re
 import statistics
 import sys
@@ -132,10 +137,26 @@ async def step(page, result: Session, into: list[float], action, title: str, kin
         result.errors.append(f"{title}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
 
 
-async def browse(browser, server: AppServer, rounds: int, timeout_ms: float,
-                 deadline: float) -> Session:
+@dataclass
+class Pace:
+    """How a session paces itself: when it opens, and the pause before each click."""
+
+    start_s: float = 0.0
+    think_s: float = 0.0
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+
+    async def think(self) -> None:
+        """A person reading the page before the next click (uniform 0.5–1.5 × think_s)."""
+        if self.think_s:
+            await asyncio.sleep(self.think_s * self.rng.uniform(0.5, 1.5))
+
+
+async def browse(browser, server: AppServer, rounds: int, timeout_ms: float, deadline: float,
+                 pace: Pace | None = None) -> Session:
     """Open the dashboard, then `rounds` times: a unit's profile and back, by the sidebar."""
+    pace = pace or Pace()
     result = Session()
+    await asyncio.sleep(pace.start_s)
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(timeout_ms)
@@ -148,9 +169,11 @@ async def browse(browser, server: AppServer, rounds: int, timeout_ms: float,
             if time.monotonic() > deadline:
                 result.errors.append("the run's time limit was reached")
                 break
+            await pace.think()
             await step(page, result, result.profile,
                        lambda: nav.get_by_role("link", name="Hồ sơ đơn vị").click(),
                        "Hồ sơ đơn vị", "summary", timeout_ms)
+            await pace.think()
             await step(page, result, result.overview,
                        lambda: nav.get_by_role("link", name="Tổng quan").click(),
                        "Tổng quan", "ranking", timeout_ms)
@@ -179,7 +202,9 @@ async def load_run(server: AppServer, args) -> tuple[Session, list[Session], flo
             deadline = time.monotonic() + args.time_limit
             sessions = await asyncio.gather(*[
                 browse(browsers[i % len(browsers)], server, args.rounds,
-                       args.step_timeout * 1000, deadline) for i in range(args.sessions)])
+                       args.step_timeout * 1000, deadline,
+                       Pace(args.ramp * i / args.sessions, args.think, random.Random(i)))
+                for i in range(args.sessions)])
             return alone, list(sessions), time.perf_counter() - start
         finally:
             for browser in browsers:
@@ -259,15 +284,16 @@ def report(alone: Session, sessions: list[Session], wall: float, info: dict, arg
         data_line(info, args),
         f"- App: {app_version(Path(args.app_dir))}. One replica: `streamlit run app.py` on "
         f"127.0.0.1, warmed up by one session first. Server memory: {info['memory']}.",
-        f"- Load: {n} Playwright contexts at once in {args.browsers} headless Chromium "
-        "processes, after one session alone did the same. Each opens the dashboard (`/`, the "
-        "default view: a full page load, new websocket session) and waits until the ranking "
-        f"table's cells are drawn; then, {args.rounds} times, clicks «Hồ sơ đơn vị» in the "
-        "sidebar and waits for the unit's summary paragraph, and clicks «Tổng quan» and waits "
-        "for the ranking table again. Each time runs from the request or click until that "
-        "moment; a step that fails or takes over "
-        f"{args.step_timeout:.0f} s is an error, not a time.",
-        f"- Wall time of the {n} sessions: {wall:.1f} s; the server process used "
+        f"- Load: {n} sessions open at the same time (Playwright contexts in {args.browsers} "
+        "headless Chromium processes), after one session alone did the same. They open one "
+        f"after another over {args.ramp:.0f} s: each opens the dashboard (`/`, the default "
+        "view: a full page load, new websocket session) and waits until the ranking table's "
+        f"cells are drawn; then, {args.rounds} times, clicks «Hồ sơ đơn vị» in the sidebar and "
+        "waits for the unit's summary paragraph, and clicks «Tổng quan» and waits for the "
+        f"ranking table again, pausing {args.think / 2:g}–{args.think * 1.5:g} s (reading) "
+        "before each click. Each time runs from the request or click until that moment; a "
+        f"step that fails or takes over {args.step_timeout:.0f} s is an error, not a time.",
+        f"- Wall time of the {n} sessions' part: {wall:.1f} s; the server process used "
         f"{info['server_cpu']:.0f} s of CPU during the whole run (warm-up and lone session "
         "included).",
         "",
@@ -349,6 +375,13 @@ def app_version(app_dir: Path) -> str:
     return f"`{commit}`" + (" with uncommitted changes" if dirty else "")
 
 
+def wait_for_quiet(limit: float, patience_s: float = 900) -> None:
+    """On a shared machine: wait until others' load has dropped (or give up and run anyway)."""
+    give_up = time.monotonic() + patience_s
+    while os.getloadavg()[0] > limit and time.monotonic() < give_up:
+        time.sleep(10)
+
+
 def load_average() -> str:
     """The 1, 5 and 15-minute load averages."""
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -359,6 +392,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--browsers", type=int, default=2)
+    parser.add_argument("--ramp", type=float, default=20,
+                        help="seconds over which the sessions open, one after another")
+    parser.add_argument("--think", type=float, default=3,
+                        help="mean seconds a person reads before the next click")
+    parser.add_argument("--quiet", type=float,
+                        help="first wait (≤ 15 min) until the 1-minute load average is ≤ this")
     parser.add_argument("--step-timeout", type=float, default=60, help="seconds per step")
     parser.add_argument("--time-limit", type=float, default=600, help="seconds for the run")
     parser.add_argument("--data", choices=["national", "demo"], default="national",
@@ -373,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     args.command = " ".join(sys.argv[1:] if argv is None else argv)
     if reason := browser_missing():
         raise SystemExit(reason)
+    if args.quiet is not None:
+        wait_for_quiet(args.quiet)
     OUT.mkdir(parents=True, exist_ok=True)
     if args.rebuild and not args.db:
         for suffix in ("", "-wal", "-shm"):
