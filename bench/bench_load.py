@@ -182,10 +182,11 @@ async def browse(browser, server: AppServer, rounds: int, timeout_ms: float, dea
     return result
 
 
-async def load_run(server: AppServer, args) -> tuple[Session, list[Session], float]:
+async def load_run(server: AppServer, args) -> tuple[Session, list[Session], float, float]:
     """A warm-up, one session alone, then all sessions at once over `args.browsers` Chromiums.
 
-    Returns (the lone session, the concurrent sessions, wall seconds of the concurrent part).
+    Returns the lone session, the concurrent sessions, and the wall seconds and browser CPU
+    seconds of the concurrent part.
     """
     from playwright.async_api import async_playwright
 
@@ -199,13 +200,16 @@ async def load_run(server: AppServer, args) -> tuple[Session, list[Session], flo
             alone = await browse(browsers[0], server, args.rounds, args.step_timeout * 1000,
                                  time.monotonic() + args.time_limit)
             start = time.perf_counter()
+            browser_cpu = browser_cpu_seconds(server.process.pid)
             deadline = time.monotonic() + args.time_limit
             sessions = await asyncio.gather(*[
                 browse(browsers[i % len(browsers)], server, args.rounds,
                        args.step_timeout * 1000, deadline,
                        Pace(args.ramp * i / args.sessions, args.think, random.Random(i)))
                 for i in range(args.sessions)])
-            return alone, list(sessions), time.perf_counter() - start
+            wall = time.perf_counter() - start
+            return (alone, list(sessions), wall,
+                    browser_cpu_seconds(server.process.pid) - browser_cpu)
         finally:
             for browser in browsers:
                 await browser.close()
@@ -241,10 +245,34 @@ def versions() -> str:
             f"playwright {metadata.version('playwright')}, {chromium}")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU time a process has used so far (with its waited-for children's)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    used = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children
+                                                 else 0)
+    return used / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_seconds(server_pid: int) -> float:
+    """CPU time used so far by this script's descendants other than the server: the browsers."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    mine, todo = set(), [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        for child, parent in parents.items():
+            if parent == pid and child != server_pid and child not in mine:
+                mine.add(child)
+                todo.append(child)
+    total = 0.0
+    for pid in mine:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            total += cpu_seconds(pid, children=True)
+    return total
 
 
 def server_memory(server: AppServer) -> str:
@@ -293,9 +321,9 @@ def report(alone: Session, sessions: list[Session], wall: float, info: dict, arg
         f"ranking table again, pausing {args.think / 2:g}–{args.think * 1.5:g} s (reading) "
         "before each click. Each time runs from the request or click until that moment; a "
         f"step that fails or takes over {args.step_timeout:.0f} s is an error, not a time.",
-        f"- Wall time of the {n} sessions' part: {wall:.1f} s; the server process used "
-        f"{info['server_cpu']:.0f} s of CPU during the whole run (warm-up and lone session "
-        "included).",
+        f"- Wall time of the {n} sessions' part: {wall:.1f} s, in which the browsers used "
+        f"{info['browser_cpu']:.0f} s of CPU; the server process used {info['server_cpu']:.0f} s "
+        "of CPU during the whole run (warm-up and lone session included).",
         "",
         "| step | n | p50 (s) | p95 (s) | max (s) | min (s) |",
         "|---|---:|---:|---:|---:|---:|",
@@ -430,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             info["load_before"] = load_average()
             cpu_before = cpu_seconds(server.process.pid)
-            alone, sessions, wall = asyncio.run(load_run(server, args))
+            alone, sessions, wall, info["browser_cpu"] = asyncio.run(load_run(server, args))
             info["load_after"] = load_average()
             info["server_cpu"] = cpu_seconds(server.process.pid) - cpu_before
             info["memory"] = server_memory(server)
