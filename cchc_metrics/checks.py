@@ -31,11 +31,12 @@ def duplicate_problems(scores: pd.DataFrame) -> list[Problem]:
         return []
     from cchc_metrics.metrics import group_ids
 
-    keys = pd.DataFrame({"year": scores["year"].to_numpy(), "block": scores["block"].to_numpy(),
-                         "component": scores["component"].to_numpy(),
-                         "unit": keyed(scores["unit"]), "code": scores["unit_code"].to_numpy(),
-                         "parent": keyed(scores["parent"]), "province": keyed(scores["province"])})
-    ids = group_ids(keys, list(keys.columns))
+    # plain arrays, not a DataFrame: pandas would first convert each text column to Arrow
+    keys = {"year": scores["year"].to_numpy(), "block": scores["block"].to_numpy(),
+            "component": scores["component"].to_numpy(),
+            "unit": keyed(scores["unit"]), "code": scores["unit_code"].to_numpy(),
+            "parent": keyed(scores["parent"]), "province": keyed(scores["province"])}
+    ids = group_ids(keys, list(keys))
     dup = pd.Series(ids).duplicated(keep=False).to_numpy()
     if not dup.any():
         return []

