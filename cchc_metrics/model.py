@@ -32,6 +32,9 @@ DEFAULT_BLOCKS = {
 }
 # Districts were abolished on 1 July 2025: assessment year 2024 is their last.
 LAST_DISTRICT_YEAR = 2024
+# Widths of the store's columns that the reader must respect (block is part of a key)
+MAX_BLOCK_CHARS = 300
+MAX_FILE_NAME_CHARS = 500
 
 SURVEY = "survey"  # điều tra xã hội học (ĐTXHH), SIPAS
 TOTAL = "total"  # only the appraised total is published, no per-field breakdown

@@ -15,6 +15,7 @@ from cchc_metrics.checks import cross_check, duplicate_problems
 from cchc_metrics.model import (
     DEFAULT_BLOCKS,
     LEVELS,
+    MAX_BLOCK_CHARS,
     SCORE_COLUMNS,
     SURVEY,
     TOTAL,
@@ -419,7 +420,14 @@ class SheetReader:
             from_col = data[col.index].map(H.clean)
             block = from_col.where(from_col != "", block)
         default = data["_level"].map(DEFAULT_BLOCKS)
-        return block.where(block != "", default).to_numpy()
+        block = block.where(block != "", default).to_numpy()
+        for i in [i for i, b in enumerate(block) if len(b) > MAX_BLOCK_CHARS][:MAX_PROBLEMS]:
+            self.err("block_too_long", f"Tên khối xếp hạng dài quá {MAX_BLOCK_CHARS} ký tự. Hãy "
+                     "rút gọn tên khối (dòng La Mã hoặc cột «Khối»).", f"The ranking block's name "
+                     f"is longer than {MAX_BLOCK_CHARS} characters. Shorten it (the Roman-numeral "
+                     "row or the «Khối» column).", row=int(data["_row"].iat[i]), column=col,
+                     value=block[i][:60] + "…")
+        return block
 
     def text_col(self, data: pd.DataFrame, role: str) -> np.ndarray:
         col = self.header.one(role)

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from cchc_metrics import store_frames as sf
 from cchc_metrics.auth import Actor, AuthError, NotAllowedError
-from cchc_metrics.model import SCORE_COLUMNS, band_spec, parse_bands
+from cchc_metrics.model import MAX_FILE_NAME_CHARS, SCORE_COLUMNS, band_spec, parse_bands
 from cchc_metrics.store_engine import (
     BUSY_TIMEOUT_S,
     StoreBusyError,
@@ -363,7 +363,7 @@ class Store(Accounts):
                         .where(files_table.c.sha256 == sha)).first() is None:
             conn.execute(files_table.insert().values(sha256=sha, size=len(data), data=data))
         return conn.execute(datasets_table.insert().values(
-            created_at=_now(), created_by=str(user), file_name=str(file_name), sha256=sha,
+            created_at=_now(), created_by=str(user), file_name=fitting_name(str(file_name)), sha256=sha,
             note=str(note or ""), bands=bands,
             years=_json(sorted(int(y) for y in frame["year"].unique())),
             levels=_json(_distinct(frame["level"])), blocks=_json(_distinct(frame["block"])),
@@ -610,6 +610,14 @@ def upgrade(url: str | None = None) -> None:
 def open_store(url: str | None = None, **options) -> Store:
     """Open (and migrate) the store at `url` or the configured one."""
     return Store(url, **options)
+
+
+def fitting_name(name: str) -> str:
+    """A file name cut to fit its column, keeping the extension ("…" marks the cut)."""
+    if len(name) <= MAX_FILE_NAME_CHARS:
+        return name
+    ext = name[name.rfind("."):] if 0 < len(name) - name.rfind(".") <= 10 else ""
+    return name[:MAX_FILE_NAME_CHARS - len(ext) - 1] + "…" + ext
 
 
 def _duplicate(existing, file_name: str, warnings) -> ImportResult:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from cchc_metrics.model import MAX_BLOCK_CHARS, MAX_FILE_NAME_CHARS
+
 metadata = sa.MetaData()
 
 # Original uploaded bytes, keyed by their SHA-256 (never by a user-supplied name or path).
@@ -25,7 +27,7 @@ datasets = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
     sa.Column("sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False, index=True),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("bands", sa.Text),  # "Tốt:80,Khá:60,Kém:0"; NULL: the file named none
@@ -44,7 +46,7 @@ slices = sa.Table(
     sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("level", sa.String(20), primary_key=True),
-    sa.Column("block", sa.String(300), primary_key=True),
+    sa.Column("block", sa.String(MAX_BLOCK_CHARS), primary_key=True),
     sa.Column("n_rows", sa.Integer, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Index("ux_active_slice", "year", "level", "block", unique=True,
@@ -57,7 +59,7 @@ scores = sa.Table(
     sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), nullable=False),
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("level", sa.String(20), nullable=False),
-    sa.Column("block", sa.String(300), nullable=False),
+    sa.Column("block", sa.String(MAX_BLOCK_CHARS), nullable=False),
     sa.Column("seq", sa.Integer, nullable=False),  # position in the imported frame
     sa.Column("province", sa.Text, nullable=False),
     sa.Column("parent", sa.Text, nullable=False),

@@ -189,3 +189,31 @@ def test_importing_a_refused_file_changes_nothing_stored(case_id, seeded_store, 
     assert (len(seeded_store.datasets()), seeded_store.revision()) == before
     with pytest.raises(S.StoreError):
         seeded_store.file_bytes(hashlib.sha256(data).hexdigest())
+
+
+EXTENT_SHEETS = {
+    # (sheet XML, rows, columns) the reach a parser would allocate for
+    "numbered rows": ('<row r="1"><c r="A1"/></row><row r="2"><c r="AB2"/></row>', 2, 28),
+    "unnumbered rows follow the previous": ('<row r="7"><c r="A7"/></row><row><c/></row><row/>',
+                                           9, 0),
+    "a far empty row": ('<row r="1"><c r="A1"/></row><row r="250000"/>', 250000, 0),
+    "a far cell in a near row": ('<row r="3"><c r="B3"/><c r="C99999"/></row>', 99999, 0),
+    "namespaced rows": ('<x:row r="4"><x:c r="AAA4"/></x:row>', 4, 703),
+}
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 7])
+@pytest.mark.parametrize("name", EXTENT_SHEETS)
+def test_extent_counts_the_reach_of_a_sheet_in_any_chunking(name, chunk):
+    """The pre-parse scan finds the farthest row and column, even when XML is cut mid-tag."""
+    from cchc_metrics.workbooks import Extent
+
+    xml, rows, cols = EXTENT_SHEETS[name]
+    data = f"<worksheet><sheetData>{xml}</sheetData></worksheet>".encode()
+    extent = Extent("xl/worksheets/sheet1.xml", "xlsx")
+    for i in range(0, len(data), chunk):
+        extent.feed(data[i:i + chunk])
+    if chunk > len(data):
+        assert (extent.rows, extent.cols) == (rows, cols)
+    else:  # a row number cut in two may be missed, never a far cell (the 64-byte overlap)
+        assert extent.rows >= (rows if rows >= 10000 else 0) and extent.cols >= cols

@@ -399,3 +399,13 @@ def test_a_header_the_reader_cannot_find_can_be_mapped():
     s = cm.read_scores(B.xlsx({"S": rows})) if False else cm.read_workbook(
         B.xlsx({"S": rows}), mapping={"Cơ sở": "unit", "Trần": "max", "Được": "points"}).scores
     assert s["points"].tolist() == [8] and s["max_points"].tolist() == [10]
+
+
+def test_a_block_name_too_long_for_the_store_is_a_located_error():
+    rows = B.totals_table()
+    rows[4] = ["I", "UBND huyện " + "rất dài " * 40]  # over MAX_BLOCK_CHARS
+    with pytest.raises(cm.ScoreFileError) as refused:
+        cm.read_scores(io.BytesIO(B.xlsx({"Năm 2022": rows})))
+    problem = refused.value.problems[0]
+    assert problem.code == "block_too_long" and problem.row == 6
+    assert "300" in problem.vi and problem.value.endswith("…")

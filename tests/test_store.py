@@ -626,3 +626,11 @@ def test_store_units_summarises_the_active_data(store_url):
     last = int(units["year"].max())
     one_year = store_units(store_url, year=last)
     assert set(one_year["year"]) == {last} and one_year["delta_pct"].notna().any()
+
+
+def test_a_file_name_longer_than_its_column_is_cut_keeping_the_extension(store):
+    name = "Quyết định công bố Chỉ số CCHC " * 30 + ".xlsx"
+    store.import_scores(make_scores(2023), file_name=name, file_bytes=b"long name",
+                        user=as_(store, "tester"))
+    kept = store.datasets().iloc[0]["file_name"]
+    assert len(kept) == 500 and kept.endswith("….xlsx") and name.startswith(kept[:400])
