@@ -254,57 +254,68 @@ class SheetReader:
 
     # ---- rows -------------------------------------------------------------------------------
     def data_rows(self, rows: list[list], offset: int) -> pd.DataFrame | None:
-        """Unit rows with the block each falls in; block, average and footer rows set aside."""
+        """Unit rows with the block each falls in; block, average and footer rows set aside.
+
+        Plain unit rows (a name and scores) are found column-wise; only the few other rows
+        (block rows, notes, rows with problems) are looked at one by one, in order.
+        """
         hd = self.header
         unit_i = hd.one(H.UNIT).index
         stt = hd.one(H.STT)
-        stt_i = stt.index if stt else None
         score_idx = [c.index for c in hd.columns if c.role in (H.MAX, H.SELF, H.POINTS)]
         keep_idx = [c.index for c in hd.columns if c.role is not None]
         width = max(keep_idx) + 1
-        block, block_level = "", None
-        out_rows, out_blocks, out_levels, excel_rows = [], [], [], []
-        for k, row in enumerate(rows):
-            if len(row) < width:
-                row = list(row) + [""] * (width - len(row))
-            name = H.clean(row[unit_i])
-            num = H.clean(row[stt_i]) if stt_i is not None else ""
+        if not rows:
+            return None
+        if any(len(r) != width for r in rows):
+            rows = [(list(r) + [""] * width)[:width] for r in rows]
+        grid = pd.DataFrame(rows, dtype=object)
+        cells = grid.to_numpy()
+        n = len(grid)
+        names = per_distinct(grid[unit_i], H.clean)
+        nums = per_distinct(grid[stt.index], H.clean) if stt else np.full(n, "", dtype=object)
+        has_scores = np.zeros(n, dtype=bool)
+        for c in score_idx:  # numbers first (fast); text and odd cells one by one below
+            has_scores |= pd.to_numeric(grid[c], errors="coerce").notna().to_numpy()
+        for k in np.flatnonzero(~has_scores):
+            has_scores[k] = any(filled(cells[k, c]) for c in score_idx)
+        aggregate = per_distinct(pd.Series(np.where(names != "", names, nums), dtype=object),
+                                 lambda label: bool(_AGGREGATE.match(fold(label))))
+        skip = aggregate.astype(bool)
+        short = np.array([len(x) <= 4 for x in names], dtype=bool) & ((names != "") | (nums != ""))
+        for k in np.flatnonzero(short):
+            skip[k] = skip[k] or H.is_numbering_row([H.clean(cells[k, c]) for c in keep_idx])
+        keep = (names != "") & has_scores & ~skip
+        block = np.full(n, None, dtype=object)  # set on block rows, carried down to units
+        block_level = np.full(n, None, dtype=object)
+        for k in np.flatnonzero(~keep):
+            name, num, row = names[k], nums[k], offset + k + 1
             if not name and not num:
-                if any(filled(row[c]) for c in score_idx):
+                if has_scores[k]:
                     self.err("no_unit_name", "Dòng có điểm nhưng không có tên đơn vị. Hãy điền tên "
                              "đơn vị hoặc xóa dòng.", "A row has scores but no unit name. Fill in "
-                             "the unit name or delete the row.", row=offset + k + 1,
-                             column=hd.one(H.UNIT))
-                continue
-            has_scores = any(filled(row[c]) for c in score_idx)
-            label = name or num
-            if not has_scores and (block_name := self.block_of(num, name)):
-                block, block_level = block_name, level_of_text(block_name)
-                continue
-            if _AGGREGATE.match(fold(label)) or (len(name) <= 4 and H.is_numbering_row(
-                    [H.clean(row[c]) for c in keep_idx])):
-                continue
-            if not has_scores:
+                             "the unit name or delete the row.", row=row, column=hd.one(H.UNIT))
+            elif not has_scores[k] and (block_name := self.block_of(num, name)):
+                block[k], block_level[k] = block_name, level_of_text(block_name) or ""
+            elif skip[k]:
+                continue  # averages, totals and the (1) (2) (3) numbering row
+            elif not has_scores[k]:
                 if re.fullmatch(r"\d+\.?", num):
                     self.err("missing_points", f"Đơn vị «{name}» không có điểm nào. Hãy điền điểm "
                              "hoặc xóa dòng.", f"Unit «{name}» has no scores. Fill them in or "
-                             "delete the row.", row=offset + k + 1, value=name)
-                continue  # notes and signatures under the table
-            if not name:
+                             "delete the row.", row=row, value=name)
+                # else: notes and signatures under the table
+            else:
                 self.err("no_unit_name", "Dòng có điểm nhưng không có tên đơn vị.",
-                         "A row has scores but no unit name.", row=offset + k + 1,
+                         "A row has scores but no unit name.", row=row,
                          column=hd.one(H.UNIT), value=num)
-                continue
-            out_rows.append(row[:width])
-            out_blocks.append(block)
-            out_levels.append(block_level)
-            excel_rows.append(offset + k + 1)
-        if not out_rows:
+        if not keep.any():
             return None
-        data = pd.DataFrame(out_rows, columns=range(width), dtype=object)
-        data["_block"] = out_blocks
-        data["_block_level"] = out_levels
-        data["_row"] = excel_rows
+        data = grid[keep].reset_index(drop=True)
+        data["_block"] = pd.Series(block).ffill().fillna("").to_numpy()[keep]
+        level = pd.Series(block_level).ffill().to_numpy()[keep]
+        data["_block_level"] = np.where(level == "", None, level)  # "": a block of no level
+        data["_row"] = offset + np.flatnonzero(keep) + 1
         return data
 
     @staticmethod
