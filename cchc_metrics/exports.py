@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
@@ -36,18 +38,50 @@ def neutralise(value):
 
 def exportable(table: pd.DataFrame) -> pd.DataFrame:
     """Drop columns that only make sense on screen (sparkline lists)."""
-    keep = [c for c in table.columns
-            if not table[c].map(lambda v: isinstance(v, (list, tuple))).any()]
+    keep = [c for c in table.columns if table[c].dtype != object
+            or not any(isinstance(v, list | tuple) for v in table[c])]
     return table[keep]
 
 
 def to_csv_bytes(table: pd.DataFrame, lang: str = "vi") -> bytes:
-    """UTF-8 with BOM (Excel then reads Vietnamese correctly); ";" and decimal comma in Vietnamese."""
-    table = exportable(table).map(neutralise)
+    """UTF-8 with BOM (Excel then reads Vietnamese correctly); ";" and decimal comma in Vietnamese.
+
+    Written a column at a time: pandas' writer took 0.3 s for the 10,000-row national table.
+    """
+    table = exportable(table)
     sep, decimal = (";", ",") if lang == "vi" else (",", ".")
-    text = table.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\r\n",
-                        float_format="%.2f")
-    return ("\ufeff" + text).encode("utf-8")
+    special = re.compile(f'[{re.escape(sep)}"\r\n]').search  # quoted as the csv module does
+
+    def quoted(texts: list[str]) -> list[str]:
+        return [('"' + v.replace('"', '""') + '"') if special(v) else v for v in texts]
+
+    header = tuple(quoted([str(c) for c in table.columns]))
+    columns = [csv_texts(column, decimal, quoted) for _, column in table.items()]
+    rows = [header, *zip(*columns, strict=True)]
+    lines = [sep.join(row) if row != ("",) else '""' for row in rows]  # as csv writes one ""
+    return ("\ufeff" + "\r\n".join([*lines, ""])).encode("utf-8")
+
+
+def csv_texts(column: pd.Series, decimal: str, quoted) -> list[str]:
+    """A column as CSV fields: two decimals, "" when missing, formula-like text neutralised."""
+    if pd.api.types.is_float_dtype(column):
+        values = column.to_numpy(float, na_value=np.nan).tolist()
+        texts = ["" if v != v else f"{v:.2f}" for v in values]
+        return texts if decimal == "." else [t.replace(".", decimal) for t in texts]
+    if isinstance(column.dtype, pd.StringDtype):
+        values = column.fillna("").tolist()
+        return quoted(["'" + v if v.startswith(DANGEROUS_PREFIXES) else v for v in values])
+    if column.dtype == object or isinstance(column.dtype, pd.CategoricalDtype):
+        return quoted(["" if _missing(v) else str(neutralise(v)) for v in column.tolist()])
+    texts = column.astype("str").where(column.notna(), "").tolist()  # numbers, dates
+    return texts if pd.api.types.is_numeric_dtype(column) else quoted(texts)
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass
@@ -77,19 +111,22 @@ def sheet_name(name: str, taken: set[str]) -> str:
 def to_xlsx_bytes(export: XlsxExport) -> bytes:
     """A formatted workbook: title block, frozen header, two decimals, band colours, widths.
 
-    Written in openpyxl's write-only mode: a national table (10,000+ rows) stays fast.
+    openpyxl writes each sheet down to its header; the rows are written column-wise by
+    `sheetdata` (a national table of 10,000+ rows and its 80,000-row detail in about a second).
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from cchc_metrics.sheetdata import Rows, fill_rows, sample_row
+
     wb = Workbook(write_only=True)
     taken: set[str] = set()
-    fills = {label: PatternFill("solid", fgColor=BAND_FILLS[i % len(BAND_FILLS)])
-             for i, label in enumerate(export.band_labels)}
+    fills = [PatternFill("solid", fgColor=BAND_FILLS[i % len(BAND_FILLS)])
+             for i in range(len(export.band_labels))]
     bold, header_fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF4")
     wrap = Alignment(wrap_text=True, vertical="center")
+    pending: list[tuple[object, Rows]] = []
     for name, table in export.sheets.items():
         table = exportable(table)
         ws = wb.create_sheet(sheet_name(name, taken))
@@ -99,7 +136,7 @@ def to_xlsx_bytes(export: XlsxExport) -> bytes:
             ws.column_dimensions[get_column_letter(i)].width = min(max(8, longest + 2), 60)
         header_row = len(export.lines) + 3
         ws.freeze_panes = f"A{header_row + 1}"
-        title = WriteOnlyCell(ws, value=export.title)
+        title = text_cell(ws, export.title)
         title.font = Font(bold=True, size=13)
         ws.append([title])
         for line in export.lines:
@@ -111,27 +148,11 @@ def to_xlsx_bytes(export: XlsxExport) -> bytes:
             cell.font, cell.fill, cell.alignment = bold, header_fill, wrap
             header.append(cell)
         ws.append(header)
-        floats = {i for i, c in enumerate(table.columns) if c in number_columns(table)}
-        band_i = list(table.columns).index(export.band_column) \
-            if export.band_column in table.columns else -1
-        for values in table.itertuples(index=False):
-            row = []
-            for i, v in enumerate(values):
-                v = None if _missing(v) else _plain(v)
-                if i in floats and v is not None:
-                    v = WriteOnlyCell(ws, value=v)
-                    v.number_format = "0.00"
-                elif isinstance(v, str):
-                    fill = fills.get(v) if i == band_i else None
-                    if fill is not None or v.startswith("="):
-                        v = text_cell(ws, v)
-                        if fill is not None:
-                            v.fill = fill
-                row.append(v)
-            ws.append(row)
+        ws.append(sample_row(ws, fills))  # replaced by the table's rows, styled alike
+        pending.append((ws, Rows(table, header_row + 1, export.band_column, export.band_labels)))
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return fill_rows(buf.getvalue(), {ws.path.lstrip("/"): rows for ws, rows in pending})
 
 
 def text_cell(ws, text: str):
@@ -141,18 +162,6 @@ def text_cell(ws, text: str):
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"
     return cell
-
-
-def _missing(value) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _plain(value):
-    """numpy scalars → Python values openpyxl writes."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def export_lines(view, version: str | None, lang: str, now: datetime | None = None) -> list[str]:
