@@ -158,8 +158,10 @@ def to_xlsx_bytes(export: XlsxExport) -> bytes:
 def text_cell(ws, text: str):
     """A cell that is text whatever it starts with: "=HYPERLINK(…)" from an upload never runs."""
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    cell = WriteOnlyCell(ws, value=text)
+    # a search typed with a control character must not make the export fail
+    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", str(text))[:32767])
     cell.data_type = "s"
     return cell
 

@@ -241,3 +241,12 @@ def test_csv_quotes_as_the_csv_module_and_keeps_missing_values_empty():
     assert en[1] == ['Xã "A"', "1", "91.26", "1"] and en[2][0] == "Xã B; C"
     raw = to_csv_bytes(table).decode("utf-8-sig")
     assert raw.endswith("1000000,00;2.5\r\n;5;2,67;True\r\n") and '"Xã ""A"""' in raw
+
+
+def test_a_control_character_in_the_filters_does_not_break_the_title_block():
+    from cchc_metrics.exports import XlsxExport, to_xlsx_bytes
+
+    data = to_xlsx_bytes(XlsxExport(sheets={"Xếp hạng": pd.DataFrame({"Đơn vị": ["Xã A"]})},
+                                    title="KẾT QUẢ\x07", lines=["Tìm: «my\x00 loc\x1b»"]))
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Xếp hạng"]
+    assert ws["A1"].value == "KẾT QUẢ" and ws["A2"].value == "Tìm: «my loc»"
