@@ -273,7 +273,10 @@ class SheetReader:
         cells = grid.to_numpy()
         n = len(grid)
         names = per_distinct(grid[unit_i], H.clean)
-        nums = per_distinct(grid[stt.index], H.clean) if stt else np.full(n, "", dtype=object)
+        nums = np.full(n, "", dtype=object)  # the STT cell matters only where the name is not
+        if stt:
+            nameless = np.flatnonzero(names == "")
+            nums[nameless] = [H.clean(v) for v in grid[stt.index].to_numpy()[nameless]]
         has_scores = np.zeros(n, dtype=bool)
         for c in score_idx:  # numbers first (fast); text and odd cells one by one below
             has_scores |= pd.to_numeric(grid[c], errors="coerce").notna().to_numpy()
@@ -289,7 +292,8 @@ class SheetReader:
         block = np.full(n, None, dtype=object)  # set on block rows, carried down to units
         block_level = np.full(n, None, dtype=object)
         for k in np.flatnonzero(~keep):
-            name, num, row = names[k], nums[k], offset + k + 1
+            name, row = names[k], offset + k + 1
+            num = H.clean(cells[k, stt.index]) if stt and name else nums[k]
             if not name and not num:
                 if has_scores[k]:
                     self.err("no_unit_name", "Dòng có điểm nhưng không có tên đơn vị. Hãy điền tên "
@@ -316,6 +320,7 @@ class SheetReader:
         level = pd.Series(block_level).ffill().to_numpy()[keep]
         data["_block_level"] = np.where(level == "", None, level)  # "": a block of no level
         data["_row"] = offset + np.flatnonzero(keep) + 1
+        data["_name"] = names[keep]
         return data
 
     @staticmethod
@@ -388,7 +393,7 @@ class SheetReader:
     def components(self, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Canonical rows (one per unit × component) and the publisher's stated values."""
         hd = self.header
-        units = per_distinct(data[hd.one(H.UNIT).index], H.clean)
+        units = data["_name"].to_numpy()
         columns = {
             "year": data["_year"].to_numpy(),
             "level": data["_level"].to_numpy(),
