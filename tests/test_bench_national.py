@@ -93,3 +93,19 @@ def test_ten_years_drifts_back_and_keeps_one_row_per_unit_field(small):
     units = cm.unit_table(years)
     assert len(units) == 10 * 40
     assert units.loc[units["year"] > 2015, "prev_index_pct"].notna().all()
+
+
+def test_workbook_is_saved_as_excel_saves_one_and_the_openpyxl_variant_reads_the_same(
+        small, tmp_path):
+    """Shared strings in UTF-8 (as Excel writes); the inline-string variant holds the same."""
+    import zipfile
+
+    path, table = small
+    with zipfile.ZipFile(path) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()
+        assert "Thẩm định".encode() in z.read("xl/sharedStrings.xml")
+    other = national.write_openpyxl(table, tmp_path / "inline.xlsx")
+    with zipfile.ZipFile(other) as z:
+        assert b't="inlineStr"' in z.read("xl/worksheets/sheet1.xml")
+    a, b = cm.read_scores(path), cm.read_scores(other)
+    assert a.drop(columns="source").equals(b.drop(columns="source"))
