@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -40,14 +42,21 @@ def competition_rank(frame: pd.DataFrame, by: list[str], value: str) -> pd.Serie
 def group_ids(frame: pd.DataFrame | dict, columns: list[str]) -> np.ndarray:
     """One integer per distinct combination of the columns (faster than a groupby on text)."""
     ids, size = np.zeros(len(frame[columns[0]]), dtype=np.int64), 1
-    for column in columns:
-        codes, uniques = factorize(frame[column])
+    for codes, uniques in factorized([frame[c] for c in columns]):
         if size * (len(uniques) + 1) > 2**62:  # renumber densely before the product overflows
             ids, distinct = pd.factorize(ids)
             size = len(distinct)
         ids = ids * (len(uniques) + 1) + codes
         size *= len(uniques) + 1
     return pd.factorize(ids)[0]
+
+
+def factorized(columns: list) -> list[tuple[np.ndarray, object]]:
+    """factorize of each column; large ones on two threads (Arrow and pandas release the GIL)."""
+    if len(columns) < 2 or len(columns[0]) < 200_000:
+        return [factorize(c) for c in columns]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(factorize, columns))
 
 
 def factorize(values) -> tuple[np.ndarray, object]:
@@ -63,7 +72,8 @@ def factorize(values) -> tuple[np.ndarray, object]:
 
 def keyed(values: pd.Series, fn=unit_key) -> np.ndarray:
     """fn of every value, computed once per distinct value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = factorize(values)
+    uniques = uniques.to_pylist() if isinstance(uniques, pa.Array) else list(uniques)
     return np.array([fn(as_text(u)) for u in uniques], dtype=object)[codes]
 
 

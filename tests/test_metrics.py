@@ -219,3 +219,20 @@ def test_vietnamese_number_formatting():
     assert format_pct(85.65, lang="en") == "85.65 %"
     assert format_number(1234.5) == "1.234,50"
     assert format_number(float("nan")) == "—"
+
+
+def test_group_ids_of_a_large_frame_on_two_threads_match_pandas_grouping():
+    """Over 200,000 rows the columns are factorised on two threads; ids must not change."""
+    from cchc_metrics.metrics import group_ids
+
+    rng = np.random.default_rng(7)
+    n = 250_000
+    frame = pd.DataFrame({
+        "year": rng.integers(2015, 2025, n),
+        "block": pd.array(rng.choice(["Sở", "Huyện", "Xã"], n), dtype="str"),
+        "unit": pd.array(rng.choice([f"Xã {i}" for i in range(3000)], n), dtype="str"),
+        "code": rng.choice(["", "00001", "00002", None], n),
+    })
+    ids = group_ids(frame, list(frame.columns))
+    expected = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+    assert np.array_equal(ids, expected)
