@@ -13,6 +13,13 @@ from cchc_metrics.metrics import unit_table
 from cchc_metrics.model import BAND_PRESET_LABELS, BAND_PRESETS, DEFAULT_BAND_PRESET
 from cchc_metrics.store import open_store
 
+# What is computed from the data is cached on the store's revision (a new upload is a new
+# revision, seen at the next rerun) and on the filters, and shared by every session of the
+# server: a rerun that changes nothing recomputes nothing. Large frames and figures are cached
+# with st.cache_resource (no copy per rerun, unlike st.cache_data, which unpickles its value at
+# every hit); they are read-only by convention — pandas' copy-on-write keeps derived frames
+# from writing into them. Cache keys are small (revision, view, names), never a DataFrame.
+
 DEMO_USER = "demo"
 
 
@@ -31,16 +38,85 @@ def store():
     return s
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def scores(revision: int) -> pd.DataFrame:
     """Active scores; cached on the store's revision, so a new upload is seen at the next rerun."""
     return store().scores()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=2)
+def base_units(revision: int) -> pd.DataFrame:
+    """The unit table of every year and block under the default band scheme (read-only)."""
+    return views.prepared(unit_table(scores(revision), bands=DEFAULT_BAND_PRESET))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def units(revision: int, bands: str) -> pd.DataFrame:
-    """The unit table for every year and block, cached on the revision and band scheme."""
-    return unit_table(scores(revision), bands=bands)
+    """The unit table for a band scheme: the default one re-banded, not recomputed (read-only)."""
+    base = base_units(revision)
+    return base if bands == DEFAULT_BAND_PRESET else views.with_bands(base, bands)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def catalog(revision: int) -> pd.DataFrame:
+    """Years, levels, blocks and districts present: all the controls need, a few thousand rows."""
+    return views.catalog(base_units(revision))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+def _memo(name: str, revision: int, key, _compute):
+    return _compute()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def _memo_block(name: str, revision: int, key, _compute):
+    return _compute()
+
+
+def memo(name: str, revision: int, key, compute, *, block: bool = False):
+    """compute() once per name, data revision and key (small values: a View, a unit name …).
+
+    Shared by all sessions; the result must be treated as read-only. What a page shows for one
+    view is small; `block=True` keeps the few large per-block frames (80,000 rows nationally) in
+    a cache of their own, so they do not crowd the views out.
+    """
+    return (_memo_block if block else _memo)(name, revision, key, compute)
+
+
+BLOCK = ["year", "level", "block"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def score_runs(revision: int) -> dict:
+    """Where each year × level × block sits in the scores (views.row_runs)."""
+    return views.row_runs(scores(revision), BLOCK)
+
+
+def block_scores(revision: int, year: int, level: str, block: str) -> pd.DataFrame:
+    """The scores of one ranking block in a year (a unit's profile, a comparison, the fields)."""
+    return views.rows_of(scores(revision), score_runs(revision), (int(year), level, block))
+
+
+def block_fields(revision: int, year: int, level: str, block: str) -> pd.DataFrame:
+    """unit_fields of one block in a year: each unit's fields with the block's mean."""
+    from cchc_metrics.metrics import unit_fields
+
+    return memo("block_fields", revision, (int(year), level, block),
+                lambda: unit_fields(block_scores(revision, year, level, block)), block=True)
+
+
+def block_summary(revision: int, year: int, level: str, block: str) -> pd.DataFrame:
+    """field_summary of one block in a year: the block's mean per field."""
+    from cchc_metrics.metrics import field_summary
+
+    return memo("block_summary", revision, (int(year), level, block),
+                lambda: field_summary(block_scores(revision, year, level, block)))
+
+
+def ranking(revision: int, view: views.View) -> views.Screen:
+    """The ranking table of the view as shown (views.ranking_table, formatted once)."""
+    return memo("ranking", revision, view, lambda: views.screen_table(
+        views.ranking_table(units(revision, view.bands), view), view.lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -98,7 +174,10 @@ def language_switch() -> str:
 
 def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True,
              all_blocks: bool = False) -> views.View:
-    """The shared filters in the sidebar, each bound to the URL, settled to values that exist."""
+    """The shared filters in the sidebar, each bound to the URL, settled to values that exist.
+
+    `all_units` is the unit table or, cheaper, its views.catalog.
+    """
     lg = lang()
     side = st.sidebar
     side.header(t("filters", lg))
@@ -158,19 +237,21 @@ def show_cards(cards: list[views.Card]) -> None:
                        border=True)
 
 
-def show_table(table: pd.DataFrame, lang: str, *, key: str | None = None) -> None:
-    """A table with numbers in the language's format, a bar beside the index, sparklines."""
-    from cchc_metrics.exports import styled
+def show_table(table: pd.DataFrame | views.Screen, lang: str, *, key: str | None = None) -> None:
+    """A table with numbers in the language's format, a bar beside the index, sparklines.
 
-    index_col, bar = t("col_index", lang), " "
-    config = {t("col_history", lang): st.column_config.LineChartColumn(
-        t("col_history", lang), y_min=0, y_max=100)}
-    if index_col in table.columns:  # the bar only draws the index; its number stays formatted
-        table = table.copy()
-        table.insert(table.columns.get_loc(index_col) + 1, bar, table[index_col])
-        config[bar] = st.column_config.ProgressColumn(bar, min_value=0, max_value=100,
-                                                      format=" ", width="small")
-    st.dataframe(styled(table, lang), hide_index=True, column_config=config,
+    Takes a plain table (formatted here) or one already formatted by views.screen_table.
+    """
+    screen = table if isinstance(table, views.Screen) else views.screen_table(table, lang)
+    config = {c: st.column_config.TextColumn(c, alignment="right") for c in screen.numbers}
+    if screen.bar:  # the bar only draws the index; its number stays formatted beside it
+        config[screen.bar] = st.column_config.ProgressColumn(
+            screen.bar, min_value=0, max_value=100, format=" ", width="small")
+    if screen.history:
+        config[screen.history] = st.column_config.LineChartColumn(
+            screen.history, y_min=0, y_max=100)
+    data = screen.arrow if screen.arrow is not None else screen.frame
+    st.dataframe(data, hide_index=True, column_config=config,
                  key=f"table_{key}" if key else None, width="stretch")
 
 
@@ -181,14 +262,14 @@ def revision() -> int:
 def page(title_key: str, **control_options) -> tuple[views.View, pd.DataFrame, int]:
     """What every page starts with: controls, heading, and the unit table for the view's bands."""
     rev = revision()
-    view = controls(units(rev, DEFAULT_BAND_PRESET), **control_options)
+    view = controls(catalog(rev), **control_options)
     page_header(title_key, view, rev)
     return view, units(rev, view.bands), rev
 
 
-def no_data(view: views.View, all_units: pd.DataFrame) -> bool:
+def no_data(view: views.View, all_units: pd.DataFrame | None = None) -> bool:
     """Say why there is nothing to show (a level that did not exist that year); True if so."""
-    message = views.level_missing(all_units, view)
+    message = views.level_missing(catalog(revision()) if all_units is None else all_units, view)
     if message:
         st.info(message, icon="ℹ️")
         return True

@@ -297,8 +297,15 @@ def cold_render(url: str, page: str) -> dict:
     at = new_app(url)
     first = run(at)
     switch = go_to(at, page) if page != "overview" else (0.0, 0.0)
-    return {"at": at, "first": first, "switch": switch,
+    return {"at": at, "first": first, "switch": switch, "sent": sent(at),
             "cold": (first[0] + switch[0], first[1] + switch[1]), "errors": errors(at)}
+
+
+def sent(at) -> dict[str, int]:
+    """Bytes of the page's tables and charts as they go to the browser (serialized elements)."""
+    tables = sum(len(d.proto.SerializeToString()) for d in at.dataframe)
+    charts = sum(len(c.proto.SerializeToString()) for c in at.get("plotly_chart"))
+    return {"tables": tables, "charts": charts}
 
 
 def page_alone(url: str, page: str) -> Timing:
@@ -339,7 +346,7 @@ def changes(at, page: str) -> list[tuple[str, str, object]]:
     if widget(at, "q") is not None:
         out += [(f"search «{SEARCH}»", "q", SEARCH), ("search cleared", "q", "")]
     other = next(b for b in BAND_PRESETS if b != DEFAULT_BAND_PRESET)
-    out += [(f"bands → {other} (new unit_table)", "bands", other),
+    out += [(f"bands → {other} (re-banded, every view anew)", "bands", other),
             ("bands → default (cached)", "bands", DEFAULT_BAND_PRESET),
             ("year → 2024", "year", 2024)]
     if page == "profile" and len(options(at, "unit")) > 1:
@@ -425,7 +432,8 @@ def trivial_app() -> None:
 
 
 def table_app(path: str, root: str, styled: bool) -> None:
-    """Just the 10,035-row ranking table (prepared once, cached): with the Styler, or plain."""
+    """Just the 10,035-row ranking table (prepared once, cached): through ui.show_table, which
+    formats its numbers as text at every run here (the pages cache that), or plain."""
     import sys
 
     sys.path.insert(0, root)
@@ -470,7 +478,7 @@ def naive(workbook: Path) -> dict:
 
 
 def table_only(url: str) -> dict[str, dict]:
-    """The cost of showing the 2024 ranking table alone, with the Styler and plain."""
+    """The cost of showing the 2024 ranking table alone, formatted by ui.show_table and plain."""
     from cchc_metrics import views
     from cchc_metrics.metrics import unit_table
     from cchc_metrics.store import open_store
@@ -500,6 +508,7 @@ class PageResult:
     load: str = ""
     errors: list = field(default_factory=list)
     skipped: str = ""
+    sent: dict = field(default_factory=dict)
 
     @property
     def warm(self) -> list[float]:
@@ -515,6 +524,7 @@ def measure_page(url: str, page: str) -> PageResult:
         result.skipped = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
         return result
     result.cold, result.first, result.switch = cold["cold"], cold["first"], cold["switch"]
+    result.sent = cold["sent"]
     result.errors += cold["errors"]
     warm = warm_reruns(cold["at"], page)
     result.steps, result.noop = warm["steps"], warm["noop"]
@@ -575,6 +585,15 @@ def page_table(results: list[PageResult]) -> str:
     return "\n".join(lines)
 
 
+def sent_line(results: list[PageResult]) -> str:
+    """What each page's tables and charts weigh on the way to the browser."""
+    parts = [f"{r.page} {r.sent['tables'] / 1024:,.0f} KB + {r.sent['charts'] / 1024:,.0f} KB"
+             for r in results if r.sent]
+    return ("- Sent to the browser by the first render of each page (serialized table elements + "
+            "chart elements; a rerun that changes nothing sends references to what the browser "
+            "already holds): " + "; ".join(parts) + ".")
+
+
 def steps_table(results: list[PageResult]) -> str:
     """Every timed rerun, page by page, so the slow filter changes can be told apart."""
     lines = ["| Page | Load (1 min) at start | Reruns in order: change → wall s |", "|---|---:|---|"]
@@ -592,8 +611,8 @@ def baseline_rows(m: dict) -> str:
     named = [("naive: re-reads the workbook (2024 only), unit_table, same ranking table, every "
               "rerun", m["naive"]),
              ("AppTest overhead: trivial script (two controls, one line)", m["trivial"]),
-             ("ranking table alone (10,035 rows, cached) via ui.show_table (Styler)",
-              m["table"]["styled"]),
+             ("ranking table alone (10,035 rows, cached) via ui.show_table, formatted at "
+              "every run", m["table"]["styled"]),
              ("… same table via plain st.dataframe", m["table"]["plain"])]
     for label, b in named:
         walls, cpus = [t[0] for _, t in b["steps"]], [t[1] for _, t in b["steps"]]
@@ -646,11 +665,12 @@ def section(m: dict) -> str:
         "runs first, so modules are already imported (the fresh-process figure below includes "
         "imports). \"Page alone\": caches cleared just before the switch, so it is that page's "
         "own cold cost. Warm: each `.run()` after one control changes on the same session (list "
-        "below); the first band-scheme change is a cache miss by design (a new `unit_table`).",
+        "below); the first band-scheme change is a cache miss by design (the unit table "
+        "re-banded, every view of the page computed anew).",
         fresh_line(m["fresh"]), "",
     ]
     for name, results in m["pages"].items():
-        parts += [f"**{name}**", "", page_table(results), ""]
+        parts += [f"**{name}**", "", page_table(results), "", sent_line(results), ""]
         errs = sorted({e for r in results for e in r.errors})
         if errs:
             parts += ["Errors shown by the app during these runs: " + "; ".join(errs), ""]

@@ -217,3 +217,17 @@ STRINGS.update({
                          "import it again. To make that version active, pick it in the history "
                          "below."),
 })
+
+STRINGS.update({
+    "bars_capped": ("Biểu đồ chỉ vẽ {half} đơn vị đứng đầu và {half} đơn vị đứng cuối trong "
+                    "{total} đơn vị; bảng xếp hạng phía trên có đủ tất cả.",
+                    "The chart draws the top {half} and the bottom {half} of {total} units; the "
+                    "ranking table above has them all."),
+    "heatmap_capped": ("Bản đồ nhiệt chỉ có {half} đơn vị cao nhất và {half} đơn vị thấp nhất "
+                       "trong {total} đơn vị.",
+                       "The heatmap shows the top {half} and the bottom {half} of {total} units."),
+    "narrow_search": ("Tìm đơn vị ở thanh bên để xem ít đơn vị hơn.",
+                      "Search in the sidebar to see fewer units."),
+    "narrow_parent": ("Chọn đơn vị cấp huyện ở thanh bên để xem từng đơn vị của huyện đó.",
+                      "Pick a district in the sidebar to see each of its units."),
+})

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from cchc_metrics.i18n import LEVEL_UNIT_WORDS, field_label, number, pct, rank_change_text, t
+from cchc_metrics.i18n import LEVEL_UNIT_WORDS, field_label, number, pct, t
 from cchc_metrics.metrics import (
     UNIT_KEYS,
     band_counts,
+    band_of,
     block_summary,
     field_summary,
+    group_ids,
     unit_fields,
     unit_strengths,
 )
-from cchc_metrics.model import DEFAULT_BAND_PRESET, DEFAULT_BLOCKS, LEVELS, SURVEY, TOTAL, fold
+from cchc_metrics.model import (
+    DEFAULT_BAND_PRESET,
+    DEFAULT_BLOCKS,
+    LEVELS,
+    SURVEY,
+    TOTAL,
+    Bands,
+    fold,
+    parse_bands,
+)
+from cchc_metrics.numbers import round_half_up
 
 
 @dataclass(frozen=True)
@@ -38,14 +51,41 @@ class View:
 
 # ---- choices for the controls ------------------------------------------------------------------
 
+CATALOG_COLUMNS = ["year", "level", "block", "province", "parent"]
+HISTORY_KEYS = ["level", "province", "parent", "unit"]  # one unit across years, for sparklines
+
+
+def catalog(units: pd.DataFrame) -> pd.DataFrame:
+    """The distinct year × level × block × province × parent of the unit table.
+
+    Small (a few thousand rows even for the whole country), and every function below that offers
+    choices (years, levels, blocks, parents, settle, level_missing) gives the same answer on it as
+    on the unit table itself: the controls are built from it without touching 100,000 rows.
+    """
+    return units[CATALOG_COLUMNS].drop_duplicates(ignore_index=True)
+
+
+def prepared(units: pd.DataFrame) -> pd.DataFrame:
+    """The unit table with `unit_series`: one integer per unit across years (for sparklines).
+
+    Computed once per data revision; history_lists then needs no text matching at all.
+    """
+    return units.assign(unit_series=group_ids(units, HISTORY_KEYS))
+
+
+def with_bands(units: pd.DataFrame, bands: Bands | str | None) -> pd.DataFrame:
+    """The unit table under another band scheme: only the band depends on it, not the ranks."""
+    return units.assign(band=band_of(units["index_pct"], parse_bands(bands)))
+
+
 def years(units: pd.DataFrame) -> list[int]:
     """Years with data, newest first."""
-    return sorted({int(y) for y in units["year"]}, reverse=True)
+    return sorted({int(y) for y in units["year"].unique()}, reverse=True)
 
 
 def levels(units: pd.DataFrame, year: int | None = None) -> list[str]:
     """Levels present (in a year when given), in the domain's order."""
-    present = set(units.loc[units["year"] == year, "level"] if year else units["level"])
+    present = set((units.loc[units["year"] == year, "level"] if year else units["level"]).unique())
     return [lv for lv in LEVELS if lv in present]
 
 
@@ -56,7 +96,7 @@ def blocks(units: pd.DataFrame, year: int | None, level: str | None) -> list[str
         sel = sel[sel["year"] == year]
     if level:
         sel = sel[sel["level"] == level]
-    found = sorted(set(sel["block"]))
+    found = sorted(set(sel["block"].unique()))
     default = DEFAULT_BLOCKS.get(level or "")
     return ([default] if default in found else []) + [b for b in found if b != default]
 
@@ -67,7 +107,7 @@ def provinces(units: pd.DataFrame) -> list[str]:
 
 def parents(units: pd.DataFrame, year: int | None, level: str | None) -> list[str]:
     sel = units[(units["year"] == year) & (units["level"] == level)] if year and level else units
-    return sorted(p for p in set(sel["parent"].fillna("")) if p)
+    return sorted(p for p in set(sel["parent"].fillna("").unique()) if p)
 
 
 def settle(units: pd.DataFrame, view: View) -> View:
@@ -83,12 +123,20 @@ def settle(units: pd.DataFrame, view: View) -> View:
 
 # ---- selection ---------------------------------------------------------------------------------
 
+@lru_cache(maxsize=262_144)
+def folded(name: str) -> str:
+    """fold() of a unit name, remembered: a search over 10,000 names then costs lookups only."""
+    return fold(name)
+
+
 def matches(names: pd.Series, search: str) -> pd.Series:
     """Search ignoring case and diacritics: "my loc" finds "Mỹ Lộc"."""
     needle = fold(search or "").strip()
     if not needle:
         return pd.Series(True, index=names.index)
-    return names.map(lambda n: needle in fold(n))
+    codes, uniques = pd.factorize(names.astype(str))
+    hit = np.array([needle in folded(u) for u in uniques], dtype=bool)
+    return pd.Series(hit[codes] if len(codes) else np.zeros(0, bool), index=names.index)
 
 
 def select(units: pd.DataFrame, view: View, *, year: bool = True) -> pd.DataFrame:
@@ -110,6 +158,37 @@ def select(units: pd.DataFrame, view: View, *, year: bool = True) -> pd.DataFram
     return sel
 
 
+def row_runs(frame: pd.DataFrame, keys: list[str]) -> dict[tuple, list[tuple[int, int]]]:
+    """Where each combination of the keys sits in the frame, as runs of consecutive rows.
+
+    The store returns scores by year, level and block, so a year × block is one run: taking it is
+    a slice (no copy), where a boolean filter over 800,000 rows costs tens of milliseconds.
+    """
+    if frame.empty:
+        return {}
+    change = np.zeros(len(frame), dtype=bool)
+    change[0] = True
+    for key in keys:
+        column = frame[key].reset_index(drop=True)
+        differs = column.iloc[1:].reset_index(drop=True) != column.iloc[:-1].reset_index(drop=True)
+        change[1:] |= differs.to_numpy(dtype=bool, na_value=True)
+    starts = np.flatnonzero(change)
+    ends = np.append(starts[1:], len(frame))
+    runs: dict[tuple, list[tuple[int, int]]] = {}
+    firsts = frame[keys].iloc[starts].itertuples(index=False, name=None)
+    for key, start, end in zip(firsts, starts.tolist(), ends.tolist(), strict=True):
+        runs.setdefault(key, []).append((start, end))
+    return runs
+
+
+def rows_of(frame: pd.DataFrame, runs: dict[tuple, list[tuple[int, int]]], key: tuple
+            ) -> pd.DataFrame:
+    """The rows of one key of row_runs, as slices of the frame."""
+    parts = [frame.iloc[start:end] for start, end in runs.get(key, [])]
+    rows = parts[0] if len(parts) == 1 else pd.concat(parts) if parts else frame.iloc[0:0]
+    return rows.reset_index(drop=True)
+
+
 def level_missing(units: pd.DataFrame, view: View) -> str | None:
     """A message when the chosen level has no data in the chosen year (no districts after 2024)."""
     if view.year and view.level and view.level not in levels(units, view.year):
@@ -120,15 +199,53 @@ def level_missing(units: pd.DataFrame, view: View) -> str | None:
 
 # ---- overview -----------------------------------------------------------------------------------
 
+def history_column(units: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """Each row's index in earlier years up to its year (for the sparkline column).
+
+    A unit is the same unit across years when level, province, parent and name agree. Fully
+    vectorised: the unit table is sorted once by (unit, year), each row's history is a run of it,
+    and the runs become one Arrow list column (no Python list per row: 10,000 rows of history
+    stay one buffer, which is also what the browser receives).
+    """
+    import pyarrow as pa
+
+    if "unit_series" in units and "unit_series" in rows:  # see prepared()
+        unit_gid = units["unit_series"].to_numpy(dtype=np.int64)
+        row_gid = rows["unit_series"].to_numpy(dtype=np.int64)
+    else:
+        both = pd.concat([units[HISTORY_KEYS], rows[HISTORY_KEYS]], ignore_index=True)
+        gid = group_ids(both, HISTORY_KEYS).astype(np.int64)
+        unit_gid, row_gid = gid[:len(units)], gid[len(units):]
+    unit_year = units["year"].to_numpy(dtype=np.int64)
+    row_year = rows["year"].to_numpy(dtype=np.int64)
+    order = np.lexsort((unit_year, unit_gid))  # stable: a unit twice in a year keeps its order
+    span = int(max(unit_year.max(initial=0), row_year.max(initial=0))) + 1
+    position = unit_gid[order] * span + unit_year[order]
+    start = np.searchsorted(position, row_gid * span, side="left")
+    end = np.searchsorted(position, row_gid * span + row_year, side="right")
+    length = end - start
+    offsets = np.concatenate([[0], np.cumsum(length)]).astype(np.int32)
+    # positions start[i], start[i] + 1, … end[i] - 1 of every row, back to back
+    take = np.arange(offsets[-1]) - np.repeat(offsets[:-1] - start, length)
+    values = units["index_pct"].to_numpy(dtype=float)[order][take]
+    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.float64()))
+    return pd.Series(pd.arrays.ArrowExtensionArray(lists), index=rows.index)
+
+
 def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
-    """Each row's index in earlier years up to its year (for the sparkline column)."""
-    keys = ["level", "province", "parent", "unit"]
-    by_unit = {k: g.sort_values("year") for k, g in units.groupby(keys, sort=False)}
-    out = []
-    for r in rows[keys + ["year"]].itertuples(index=False):
-        g = by_unit.get(tuple(r[:4]))
-        out.append([] if g is None else g.loc[g["year"] <= r[4], "index_pct"].tolist())
-    return out
+    """history_column as plain lists."""
+    return history_column(units, rows).tolist() if not rows.empty else []
+
+
+def rank_change_texts(rows: pd.DataFrame, lang: str) -> np.ndarray:
+    """rank_change_text of every row at once: ▲ 2 / ▼ 1 / = / "mới"; "—" when not comparable."""
+    change = pd.to_numeric(rows["rank_change"], errors="coerce").to_numpy(dtype=float)
+    new = pd.isna(rows["prev_rank"]).to_numpy()
+    size = pd.Series(np.abs(np.nan_to_num(change)).astype(np.int64)).astype(str).to_numpy()
+    text = np.where(change > 0, "▲ " + size.astype(object), "▼ " + size.astype(object))
+    text = np.where(change == 0, "=", text)
+    text = np.where(np.isnan(change), "—", text)
+    return np.where(new, t("new", lang), text).astype(object)
 
 
 def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> pd.DataFrame:
@@ -145,15 +262,86 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> p
         t("col_max", lang): rows["max_points"],
         t("col_index", lang): rows["index_pct"],
         t("col_band", lang): rows["band"],
-        t("col_rank_change", lang): [rank_change_text(c, p, lang) for c, p in
-                                      zip(rows["rank_change"], rows["prev_rank"], strict=True)],
+        t("col_rank_change", lang): rank_change_texts(rows, lang).tolist(),
         t("col_delta", lang): rows["delta_pct"],
     })
     if not (table[t("col_parent", lang)] != "").any():
         table = table.drop(columns=[t("col_parent", lang)])
     if history:
-        table[t("col_history", lang)] = history_lists(units, rows)
+        table[t("col_history", lang)] = history_column(units, rows)
     return table.reset_index(drop=True)
+
+
+# ---- tables on screen ---------------------------------------------------------------------------
+
+BAR_COLUMN = " "  # the index bar drawn beside the index's formatted number
+
+
+def number_texts(values, decimals: int = 2, lang: str = "vi") -> np.ndarray:
+    """format_number of many values at once: "85,65" (Vietnamese), "85.65" (English), "—"."""
+    rounded = round_half_up(np.asarray(values, dtype=float), decimals) + 0.0  # never "-0,00"
+    codes, uniques = pd.factorize(rounded)  # scores repeat: format each distinct value once
+    swap = str.maketrans(",.", ".,") if lang == "vi" else {}
+    texts = [f"{v:,.{decimals}f}".translate(swap) for v in uniques.tolist()]
+    return np.array(texts + ["—"], dtype=object)[codes]  # code -1 (missing) takes the "—"
+
+
+@dataclass
+class Screen:
+    """A table as the page shows it: numbers as text in the language's format, a bar beside the
+    index, the sparkline column; built from the very table that is exported."""
+
+    frame: pd.DataFrame
+    numbers: tuple[str, ...] = ()  # text columns holding formatted numbers
+    bar: str | None = None  # the column drawing the index as a bar (values 0–100)
+    history: str | None = None  # the sparkline column (lists of earlier years' indices)
+    arrow: object = None  # the frame as a compact Arrow table, ready to send to the browser
+
+
+def compact_arrow(frame: pd.DataFrame):
+    """The frame as a compact Arrow table: what the browser receives, converted once.
+
+    32-bit string offsets, repeated names (block, district, band) dictionary-encoded, float32
+    sparkline points: a 10,035-row ranking weighs 1.2 MB instead of 2.8 MB, and the cached
+    Screen spares the conversion at every rerun.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    types = []
+    for f in table.schema:
+        kind = f.type
+        if pa.types.is_large_string(kind) and len(table) > 100 and \
+                pc.count_distinct(table[f.name]).as_py() * 4 < len(table):
+            kind = pa.dictionary(pa.int32(), pa.string())  # a block or district name repeated
+        elif pa.types.is_large_string(kind):
+            kind = pa.string()
+        elif (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and \
+                pa.types.is_floating(kind.value_type):
+            kind = pa.list_(pa.float32())
+        types.append(pa.field(f.name, kind))
+    # without pandas' metadata: it names dtypes ("list<item: double>[pyarrow]") that pandas
+    # cannot read back, and the browser needs only the Arrow types
+    return table.cast(pa.schema(types))
+
+
+def screen_table(table: pd.DataFrame, lang: str) -> Screen:
+    """The table with two decimals, decimal comma in Vietnamese, "—" for missing values.
+
+    Formatting is done here, once per table and vectorised, rather than by a pandas Styler at
+    every rerun (a Styler over 10,000 rows costs seconds and doubles what the browser receives).
+    """
+    frame = table.copy()
+    numbers = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    for column in numbers:
+        frame[column] = number_texts(frame[column], 2, lang)
+    index_col, bar = t("col_index", lang), None
+    if index_col in table.columns and index_col in numbers:
+        bar = BAR_COLUMN
+        frame.insert(frame.columns.get_loc(index_col) + 1, bar, table[index_col])
+    history = t("col_history", lang) if t("col_history", lang) in frame.columns else None
+    return Screen(frame, tuple(numbers), bar, history, compact_arrow(frame))
 
 
 @dataclass
@@ -172,13 +360,17 @@ def overview_cards(units: pd.DataFrame, view: View) -> list[Card]:
     block_units = select(units, view.but(search="", parent=None, province=None), year=False)
     if block_units.empty or view.year is None:
         return []
+    # the cards compare with the year before only: no need to summarise every other year
+    block_units = block_units.loc[block_units["year"].isin([view.year, view.year - 1]),
+                                  ["year", "level", "block", "unit", "index_pct", "points",
+                                   "max_points", "band"]]
     summary = block_summary(block_units).set_index("year")
     if view.year not in summary.index:
         return []
     s = summary.loc[view.year]
     prev = t("vs_prev", lang, year=view.year - 1)
     cards = [
-        Card(t("units_ranked", lang), str(int(s["n_units"]))),
+        Card(t("units_ranked", lang), number(int(s["n_units"]), 0, lang)),  # 10.035
         Card(t("mean_index", lang), pct(s["mean_index_pct"], 2, lang),
              None if pd.isna(s["delta_mean_pct"]) else
              f"{signed(s['delta_mean_pct'], lang)} {prev}"),
@@ -188,18 +380,19 @@ def overview_cards(units: pd.DataFrame, view: View) -> list[Card]:
     counts = band_counts(block_units, view.bands)
     year_counts = counts[counts["year"] == view.year]
     for i, r in enumerate(year_counts.itertuples()):
-        change = None if pd.isna(r.count_change) else f"{int(r.count_change):+d} {prev}"
+        change = None if pd.isna(r.count_change) else \
+            f"{signed(int(r.count_change), lang, 0)} {prev}"
         # more units in the best band is good news, more in the worst band is bad news
         color = "normal" if i == 0 else "inverse" if i == len(year_counts) - 1 else "off"
         color = "off" if not pd.isna(r.count_change) and r.count_change == 0 else color
         cards.append(Card(f"{t('col_band', lang)} {r.band} ({pct(r.share_pct, 2, lang)})",
-                          str(r.count), change, color))
+                          number(r.count, 0, lang), change, color))
     return cards
 
 
-def signed(value: float, lang: str) -> str:
-    """+3,37 / -1,20 (points of index; ASCII minus, which st.metric reads as a fall)."""
-    text = number(abs(value), 2, lang)
+def signed(value: float, lang: str, decimals: int = 2) -> str:
+    """+3,37 / -1,20 (points of index; ASCII minus, which st.metric reads as a fall); +1.234."""
+    text = number(abs(value), decimals, lang)
     return ("+" if value >= 0 else "-") + text
 
 
@@ -207,12 +400,14 @@ def signed(value: float, lang: str) -> str:
 
 def unit_choices(units: pd.DataFrame, view: View) -> list[str]:
     """Units of the view's level (any year), matching the search, for the unit picker."""
-    sel = units[units["level"] == view.level] if view.level else units
-    if view.block:
-        sel = sel[sel["block"] == view.block]
+    mask = np.ones(len(units), dtype=bool)
+    for column in ("level", "block"):
+        if getattr(view, column):
+            mask &= (units[column] == getattr(view, column)).to_numpy(dtype=bool, na_value=False)
+    names = pd.Series(units["unit"][mask].unique())  # the column alone: no copy of whole rows
     if view.search:
-        sel = sel[matches(sel["unit"], view.search)]
-    return sorted(set(sel["unit"]), key=fold)
+        names = names[matches(names, view.search)]
+    return sorted(names.dropna().tolist(), key=folded)
 
 
 def unit_history(units: pd.DataFrame, unit: str, level: str | None) -> pd.DataFrame:
@@ -301,10 +496,16 @@ def district_communes(units: pd.DataFrame, district: str, year: int) -> dict | N
             "best": ordered.iloc[0], "worst": ordered.iloc[-1], "rows": ordered}
 
 
-def unit_field_table(scores: pd.DataFrame, row: pd.Series, lang: str) -> pd.DataFrame:
-    """One unit-year per field: points, maximum, % of maximum, block mean and self-assessment."""
-    fields = unit_fields(scores[(scores["year"] == row["year"]) &
-                                (scores["block"] == row["block"])])
+def unit_field_table(scores: pd.DataFrame, row: pd.Series, lang: str, *,
+                     fields: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One unit-year per field: points, maximum, % of maximum, block mean and self-assessment.
+
+    `fields`: unit_fields of the row's year and block when already at hand (then `scores` is
+    not read).
+    """
+    if fields is None:
+        fields = unit_fields(scores[(scores["year"] == row["year"]) &
+                                    (scores["block"] == row["block"])])
     keys = {k: row[k] for k in UNIT_KEYS}
     mine = fields
     for k, v in keys.items():
@@ -322,10 +523,15 @@ def unit_field_table(scores: pd.DataFrame, row: pd.Series, lang: str) -> pd.Data
 
 # ---- compare, trends, fields -------------------------------------------------------------------
 
-def compare_fields(scores: pd.DataFrame, units_rows: pd.DataFrame) -> pd.DataFrame:
-    """unit_fields rows for the chosen unit-years (2 to 8 units)."""
+def compare_fields(scores: pd.DataFrame, units_rows: pd.DataFrame, *,
+                   fields: pd.DataFrame | None = None) -> pd.DataFrame:
+    """unit_fields rows for the chosen unit-years (2 to 8 units).
+
+    `fields`: unit_fields covering the chosen units' years and blocks when already at hand.
+    """
     keys = units_rows[UNIT_KEYS].drop_duplicates()
-    fields = unit_fields(scores[scores["year"].isin(keys["year"].unique())])
+    if fields is None:
+        fields = unit_fields(scores[scores["year"].isin(keys["year"].unique())])
     return fields.merge(keys, on=UNIT_KEYS)
 
 
@@ -344,7 +550,7 @@ def differences_table(fields: pd.DataFrame, lang: str) -> pd.DataFrame:
 def trend_rows(units: pd.DataFrame, view: View, names: list[str] | None = None) -> pd.DataFrame:
     """The level and block over all years (optionally only some units)."""
     sel = select(units, view.but(search="", year=None), year=False)
-    if names:
+    if names is not None:  # an empty list (a search that found nobody) gives no rows
         sel = sel[sel["unit"].isin(names)]
     return sel.sort_values(["year", "rank"])
 
@@ -355,7 +561,7 @@ def block_band_counts(units: pd.DataFrame, view: View) -> pd.DataFrame:
 
 
 def fields_of_block(scores: pd.DataFrame, view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """unit_fields and field_summary for the view's year, level and block."""
+    """unit_fields and field_summary for the view's year, level and block (and district)."""
     sel = scores[(scores["year"] == view.year) & (scores["level"] == view.level)]
     if view.block:
         sel = sel[sel["block"] == view.block]

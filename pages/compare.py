@@ -8,9 +8,9 @@ from cchc_metrics.i18n import t
 
 view, units, rev = ui.page("page_compare", search=False)
 lang = view.lang
-if not ui.no_data(view, units):
+if not ui.no_data(view):
     rows = views.select(units, view)
-    options = sorted(rows["unit"])
+    options = ui.memo("compare_options", rev, view, lambda: sorted(rows["unit"]))
     if "units" not in st.session_state:  # from the URL ("A|B|C"), else the top three
         from_url = [u for u in st.query_params.get("units", "").split("|") if u in options]
         st.session_state["units"] = from_url[:8] or options[:3]
@@ -20,11 +20,23 @@ if not ui.no_data(view, units):
     if len(chosen) < 2:
         st.info(t("pick_units", lang), icon="ℹ️")
     else:
-        fields = views.compare_fields(ui.scores(rev), rows[rows["unit"].isin(chosen)])
+        def compared():
+            """Fields of the chosen units, the radar, the bars and the differences table."""
+            picked = rows[rows["unit"].isin(chosen)]
+            if view.year and view.block:  # the block's unit_fields, computed once for all
+                fields = views.compare_fields(None, picked, fields=ui.block_fields(
+                    rev, view.year, view.level, view.block))
+            else:
+                fields = views.compare_fields(ui.scores(rev), picked)
+            return (charts.compare_radar(fields, lang), charts.compare_bars(fields, lang),
+                    views.screen_table(views.differences_table(fields, lang), lang))
+
+        radar, bars, table = ui.memo("compare", rev, (view.but(bands=""), tuple(chosen)),
+                                     compared)
         left, right = st.columns(2)
         with left:
-            ui.chart(charts.compare_radar(fields, lang), key="radar")
+            ui.chart(radar, key="radar")
         with right:
-            ui.chart(charts.compare_bars(fields, lang), key="bars")
+            ui.chart(bars, key="bars")
         st.subheader(t("differences", lang))
-        ui.show_table(views.differences_table(fields, lang), lang, key="diff")
+        ui.show_table(table, lang, key="diff")

@@ -3,14 +3,13 @@
 import streamlit as st
 
 import ui
-from cchc_metrics import views
 from cchc_metrics.i18n import t
 
 view, units, rev = ui.page("page_data", all_blocks=True)
-if not ui.no_data(view, units):
+if not ui.no_data(view):
     st.caption(t("page_data_intro", view.lang))
-    table = views.ranking_table(units, view)
-    if table.empty:
+    table = ui.ranking(rev, view)
+    if table.frame.empty:
         st.info(t("no_data", view.lang), icon=":material/info:")
     else:
         ui.downloads(units, view, key="data")

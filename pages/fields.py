@@ -4,21 +4,44 @@ import streamlit as st
 
 import ui
 from cchc_metrics import charts, views
-from cchc_metrics.i18n import t
+from cchc_metrics.i18n import number, t
 
 view, units, rev = ui.page("page_fields", search=False)
 lang = view.lang
-if not ui.no_data(view, units):
-    fields, fsum = views.fields_of_block(ui.scores(rev), view)
+
+
+def fields_of_block():
+    """The heatmap (best and worst units when there are many), field means, points lost, table."""
+    block = (rev, view.year, view.level, view.block)
+    if view.block and not view.parent:  # the block's fields, shared with profile and compare
+        fields, fsum = ui.block_fields(*block), ui.block_summary(*block)
+    else:
+        scores = ui.block_scores(*block) if view.block else ui.scores(rev)
+        fields, fsum = views.fields_of_block(scores, view)
     if fields.empty:
+        return None
+    table = views.field_table(fsum, lang)
+    n = fields.drop_duplicates(["year", "block", "parent", "unit"]).shape[0]
+    return {"heatmap": charts.fields_heatmap(fields, lang), "n": n,
+            "means": charts.field_means(fsum, lang), "lost": charts.points_lost(fsum, lang),
+            "table": table, "screen": views.screen_table(table, lang)}
+
+
+if not ui.no_data(view):
+    shown = ui.memo("fields", rev, view.but(search="", bands=""), fields_of_block)  # no bands
+    if shown is None:
         st.info(t("no_data", lang), icon="ℹ️")
     else:
-        ui.chart(charts.fields_heatmap(fields, lang), key="heatmap")
+        ui.chart(shown["heatmap"], key="heatmap")
+        if shown["n"] > charts.MAX_HEATMAP_UNITS:
+            hint = " " + t("narrow_parent", lang) if view.level == "commune" else ""
+            st.caption(t("heatmap_capped", lang, half=charts.MAX_HEATMAP_UNITS // 2,
+                         total=number(shown["n"], 0, lang)) + hint)
         left, right = st.columns(2)
         with left:
-            ui.chart(charts.field_means(fsum, lang), key="means")
+            ui.chart(shown["means"], key="means")
         with right:
-            ui.chart(charts.points_lost(fsum, lang), key="lost")
-        table = views.field_table(fsum, lang)
-        ui.downloads(units, view, key="fields", table=table, title=t("page_fields", lang))
-        ui.show_table(table, lang, key="field_table")
+            ui.chart(shown["lost"], key="lost")
+        ui.downloads(units, view, key="fields", table=shown["table"],
+                     title=t("page_fields", lang))
+        ui.show_table(shown["screen"], lang, key="field_table")

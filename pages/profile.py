@@ -8,32 +8,46 @@ from cchc_metrics.i18n import pct, t
 
 view, units, rev = ui.page("page_profile", search=True)
 lang = view.lang
-names = views.unit_choices(units, view)
+names = ui.memo("unit_choices", rev, (view.level, view.block, view.search),
+                lambda: views.unit_choices(units, view))
 if not names:
     st.info(t("no_data", lang), icon="ℹ️")
     st.stop()
 unit = ui.bound(st.selectbox, t("pick_unit", lang), names, "unit")
-history = views.unit_history(units, unit, view.level)
-ui.chart(charts.unit_history(history, lang), key="history")
-this_year = history[history["year"] == view.year]
-row = (this_year if not this_year.empty else history).iloc[-1]
-scores = ui.scores(rev)
-st.markdown(views.profile_paragraph(units, scores, row, lang))
-table, fields = views.unit_field_table(scores, row, lang)
+
+
+def profile():
+    """Everything shown about the unit: computed once per unit, year, bands and language."""
+    history = views.unit_history(units, unit, view.level)
+    this_year = history[history["year"] == view.year]
+    row = (this_year if not this_year.empty else history).iloc[-1]
+    block = (rev, int(row["year"]), row["level"], row["block"])
+    scores = ui.block_scores(*block)
+    table, fields = views.unit_field_table(scores, row, lang, fields=ui.block_fields(*block))
+    communes = views.district_communes(units, unit, int(row["year"])) \
+        if row["level"] == "district" else None
+    return {"history": charts.unit_history(history, lang),
+            "paragraph": views.profile_paragraph(units, scores, row, lang),
+            "table": views.screen_table(table, lang),
+            "vs_block": charts.fields_vs_block(fields, lang),
+            "self": charts.self_vs_appraised(fields, lang), "communes": communes}
+
+
+shown = ui.memo("profile", rev, (view, unit), profile)
+ui.chart(shown["history"], key="history")
+st.markdown(shown["paragraph"])
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.fields_vs_block(fields, lang), key="vs_block")
+    ui.chart(shown["vs_block"], key="vs_block")
 with right:
-    ui.chart(charts.self_vs_appraised(fields, lang), key="self")
-ui.show_table(table, lang, key="fields")
-if row["level"] == "district":
-    communes = views.district_communes(units, unit, int(row["year"]))
-    if communes:
-        st.subheader(t("communes_of", lang, unit=unit))
-        c1, c2, c3 = st.columns(3)
-        c1.metric(t("communes_mean", lang), pct(communes["mean_index_pct"], 2, lang), border=True)
-        best, worst = communes["best"], communes["worst"]
-        c2.metric(t("best_unit", lang), best["unit"], pct(best["index_pct"], 2, lang),
-                  delta_color="off", border=True)
-        c3.metric(t("worst_unit", lang), worst["unit"], pct(worst["index_pct"], 2, lang),
-                  delta_color="off", border=True)
+    ui.chart(shown["self"], key="self")
+ui.show_table(shown["table"], lang, key="fields")
+if communes := shown["communes"]:
+    st.subheader(t("communes_of", lang, unit=unit))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("communes_mean", lang), pct(communes["mean_index_pct"], 2, lang), border=True)
+    best, worst = communes["best"], communes["worst"]
+    c2.metric(t("best_unit", lang), best["unit"], pct(best["index_pct"], 2, lang),
+              delta_color="off", border=True)
+    c3.metric(t("worst_unit", lang), worst["unit"], pct(worst["index_pct"], 2, lang),
+              delta_color="off", border=True)

@@ -271,7 +271,8 @@ def ranking_grid(page, timeout: float = STEP_MS):
 
 
 def grid_frame(grid) -> pd.DataFrame:
-    """The rows the grid has rendered (its accessible table; raw numbers, "." decimals)."""
+    """The rows the grid has rendered (its accessible table: number columns with raw numbers,
+    "." decimals; text columns as shown, e.g. the formatted "85,65")."""
     table = grid.locator("table[role=grid]").first
     header = [h.strip() for h in table.locator("th[role=columnheader]").all_text_contents()]
     rows = [r.locator("td[role=gridcell]").all_text_contents()

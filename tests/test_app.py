@@ -90,6 +90,18 @@ def test_overview_shows_cards_and_the_ranking_of_the_newest_year(app):
     assert "," in at.metric[1].value  # 85,65 % — decimal comma in Vietnamese
 
 
+def test_ranking_table_shows_vietnamese_numbers_a_bar_and_sparklines(app):
+    at = run_page(app, "pages/overview.py", year=2024, level="district")
+    table = at.dataframe[0].value
+    assert table["Chỉ số (%)"].str.fullmatch(r"\d{1,3},\d\d").all()  # 85,65
+    assert table[" "].tolist() == [float(v.replace(",", ".")) for v in table["Chỉ số (%)"]]
+    assert table["Hạng"].tolist() == sorted(table["Hạng"])  # ranks stay numbers
+    assert {text[0] for text in table["Thay đổi hạng"]} <= {"▲", "▼", "="}
+    assert all(len(h) == 4 for h in table["Các năm"])  # 2021–2024
+    at.button_group(key="lang").set_value("en").run()
+    assert at.dataframe[0].value["Index (%)"].str.fullmatch(r"\d{1,3}\.\d\d").all()
+
+
 def test_year_level_and_block_controls_change_the_table(app):
     at = run_page(app, "pages/overview.py")
     at.selectbox(key="year").set_value(2022).run()

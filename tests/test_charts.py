@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -27,6 +28,21 @@ def demo(name: str = "huyen.xlsx"):
     units = cm.unit_table(scores, bands="tot-kha-kem")
     return (scores, units, unit_fields(scores), field_summary(scores),
             band_counts(units, "tot-kha-kem"))
+
+
+@cache
+def many(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(unit_table, unit_fields) of n communes in one block, 2023–2024, seeded random points."""
+    rng = np.random.default_rng(n)
+    fields = ["Công tác chỉ đạo, điều hành CCHC", "Cải cách thủ tục hành chính",
+              "Cải cách tài chính công"]
+    rows = [{"year": year, "level": "commune", "block": "UBND xã, phường, thị trấn",
+             "province": "Tỉnh An Hòa", "parent": f"Huyện {i % 7}", "unit": f"Xã Số {i:03d}",
+             "unit_code": f"{i:05d}", "component": field, "max_points": 10.0,
+             "points": float(rng.integers(20, 41)) / 4, "self_points": 10.0, "source": ""}
+            for year in (2023, 2024) for i in range(n) for field in fields]
+    scores = pd.DataFrame(rows)
+    return cm.unit_table(scores, BANDS), unit_fields(scores[scores["year"] == 2024])
 
 
 def districts(year: int | None = None) -> pd.DataFrame:
@@ -201,6 +217,41 @@ def test_same_named_units_are_told_apart_by_parent():
     assert {"Xã Tân Lập (Huyện A)", "Xã Tân Lập (Huyện B)"} <= set(order)
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_ranking_bars_over_the_cap_draw_the_best_and_worst_halves_and_say_so(lang):
+    units = many(101)[0].query("year == 2024")
+    fig = charts.ranking_bars(units, BANDS, lang)
+    half = charts.MAX_BARS // 2
+    assert bar_count(fig) == charts.MAX_BARS == 2 * half
+    ordered = units.sort_values(["index_pct", "unit"], ascending=[False, True], kind="stable")
+    order = list(fig.layout.yaxis.categoryarray)
+    assert len(order) == charts.MAX_BARS + 1
+    assert order[:half] == ordered["unit"].head(half).tolist()
+    assert order[half + 1:] == ordered["unit"].tail(half).tolist()
+    gap = order[half]  # an empty category where the units left out would be
+    assert gap == ("⋯ 61 đơn vị khác ⋯" if lang == "vi" else "⋯ 61 more units ⋯")
+    assert gap not in {y for trace in fig.data for y in trace.y}
+    subtitle = fig.layout.title.subtitle.text
+    assert subtitle == ("20 đơn vị cao nhất và 20 đơn vị thấp nhất trong 101 đơn vị" if lang == "vi"
+                        else "The top 20 and bottom 20 of 101 units")
+    assert fig.layout.height <= 26 * (charts.MAX_BARS + 1) + 170
+
+
+def test_ranking_bars_up_to_the_cap_draw_every_unit_without_a_subtitle():
+    units = many(charts.MAX_BARS)[0].query("year == 2024")
+    fig = charts.ranking_bars(units, BANDS)
+    assert bar_count(fig) == len(fig.layout.yaxis.categoryarray) == charts.MAX_BARS
+    assert not fig.layout.title.subtitle.text
+
+
+def test_ranking_bars_thousands_of_units_in_the_subtitle_use_the_language_separator():
+    units = many(101)[0].query("year == 2024")
+    assert "101 đơn vị" in charts.ranking_bars(units, BANDS, max_bars=10).layout.title.subtitle.text
+    big = pd.concat([units.assign(unit=units["unit"] + f" {k}") for k in range(11)])
+    assert "1.111 đơn vị" in charts.ranking_bars(big, BANDS).layout.title.subtitle.text
+    assert "1,111 units" in charts.ranking_bars(big, BANDS, "en").layout.title.subtitle.text
+
+
 def test_distribution_counts_every_unit():
     fig = charts.index_distribution(districts(2022), BANDS)
     assert len(fig.data) == 1 and isinstance(fig.data[0], go.Histogram)
@@ -225,6 +276,12 @@ def test_unit_history_shows_missing_years_as_gaps_and_rank_reversed():
     first = history.iloc[0]
     assert f"thứ {first['rank']}/10" in rank.hovertext[0]
     assert "rank" in charts.unit_history(history, "en").layout.yaxis2.title.text.lower()
+
+
+def test_unit_history_rank_axis_has_ticks_at_national_scale():
+    history = districts()[districts()["unit"] == "Huyện Mỹ Lâm"].assign(rank=5868, n_ranked=10035)
+    axis = charts.unit_history(history).layout.yaxis2
+    assert axis.dtick == 1000 and axis.range[0] > 10035 >= 10035 / 12
 
 
 def test_fields_vs_block_one_pair_of_bars_per_field():
@@ -358,6 +415,23 @@ def test_fields_heatmap_units_by_fields():
     assert charts.HEATMAP_SCALE.lower() in ("cividis", "viridis")
     assert "," in heat.text[0][0]
     assert "/" in heat.hovertext[0][0]  # points / max
+
+
+def test_fields_heatmap_over_the_cap_shows_the_best_and_worst_units_and_says_so():
+    fields = many(101)[1]
+    fig = charts.fields_heatmap(fields)
+    (heat,) = fig.data
+    half = charts.MAX_HEATMAP_UNITS // 2
+    assert len(heat.y) == len(heat.z) == charts.MAX_HEATMAP_UNITS + 1
+    assert heat.y[half] == "⋯ 71 đơn vị khác ⋯"
+    assert all(math.isnan(v) for v in heat.z[half]) and set(heat.text[half]) == {""}
+    overall = fields.groupby("unit")["points"].sum().sort_values(ascending=False, kind="stable")
+    assert list(heat.y[:half]) == overall.index[:half].tolist()
+    assert set(heat.y[half + 1:]) == set(overall.index[-half:])
+    assert "15 đơn vị cao nhất và 15 đơn vị thấp nhất trong 101 đơn vị" in \
+        fig.layout.title.subtitle.text
+    assert "The top 15 and bottom 15 of 101 units" in \
+        charts.fields_heatmap(fields, "en").layout.title.subtitle.text
 
 
 def test_field_means_sorted_best_first():

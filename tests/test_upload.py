@@ -73,7 +73,8 @@ def test_valid_upload_previews_then_confirm_stores_it_and_the_overview_shows_it(
     set_widget(at, "level", "district")
     table = at.dataframe[0].value
     assert table["Đơn vị"].tolist()[:2] == ["Thành phố Nam Định", "Huyện Mỹ Lộc"]
-    assert table["Chỉ số (%)"].tolist()[1] == 85.65
+    assert table["Chỉ số (%)"].tolist()[1] == "85,65"  # shown with a decimal comma
+    assert table[" "].tolist()[1] == 85.65  # and drawn as a bar from the number
 
 
 def test_invalid_upload_shows_located_errors_and_stores_nothing(db):
