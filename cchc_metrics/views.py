@@ -441,7 +441,8 @@ def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
     strengths = unit_strengths(scores[(scores["year"] == year) & (scores["block"] == block) &
                                       (scores["unit"] == row["unit"])])
     if lang == "vi":
-        text = (f"Năm {year}, {in_prose(row['unit'])} đứng thứ {row['rank']}/{row['n_ranked']} "
+        text = (f"Năm {year}, {in_prose(row['unit'])} đứng thứ {number(row['rank'], 0, lang)}/"
+                f"{number(row['n_ranked'], 0, lang)} "
                 f"{words} về Chỉ số CCHC, đạt {pts} điểm ({idx}){change}.")
         if not strengths.empty:
             s = strengths.iloc[0]
@@ -449,7 +450,8 @@ def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
                      f"({pct(s['strongest_pct'], 1, lang)}); thấp nhất: {s['weakest_field']} "
                      f"({pct(s['weakest_pct'], 1, lang)}).")
         return text
-    text = (f"In {year}, {row['unit']} ranked {row['rank']} of {row['n_ranked']} {words} on the "
+    text = (f"In {year}, {row['unit']} ranked {number(row['rank'], 0, lang)} of "
+            f"{number(row['n_ranked'], 0, lang)} {words} on the "
             f"PAR INDEX, with {pts} points ({idx}){change}.")
     if not strengths.empty:
         s = strengths.iloc[0]
@@ -469,7 +471,8 @@ def rank_sentence(row: pd.Series, lang: str) -> str:
     ch = row["rank_change"]
     if lang == "vi":
         if not pd.isna(ch):
-            parts.append(f"tăng {int(ch)} bậc" if ch > 0 else f"giảm {-int(ch)} bậc" if ch < 0
+            parts.append(f"tăng {number(ch, 0, lang)} bậc" if ch > 0 else
+                         f"giảm {number(-ch, 0, lang)} bậc" if ch < 0
                          else "giữ nguyên thứ hạng")
         verb = "tăng" if delta >= 0 else "giảm"
         parts.append(f"chỉ số {verb} {number(abs(delta), 2, lang)} điểm %")
@@ -666,7 +669,8 @@ def field_detail_table(scores: pd.DataFrame, units_rows: pd.DataFrame, lang: str
         t("col_year", lang): fields["year"].astype(int).to_numpy(),
         t("col_block", lang): fields["block"].to_numpy(),
         t("col_unit", lang): fields["unit"].to_numpy(),
-        t("col_field", lang): [field_label(c, lang) for c in fields["component"]],
+        t("col_field", lang): fields["component"].map(  # a label per field, not per row
+            {c: field_label(c, lang) for c in fields["component"].unique()}).to_numpy(),
         t("col_max", lang): fields["max_points"].to_numpy(dtype=float),
         t("col_self", lang): fields["self_points"].to_numpy(dtype=float),
         t("col_points", lang): fields["points"].to_numpy(dtype=float),
