@@ -52,8 +52,9 @@ def group_ids(frame: pd.DataFrame | dict, columns: list[str]) -> np.ndarray:
 
 
 def factorized(columns: list) -> list[tuple[np.ndarray, object]]:
-    """factorize of each column; large ones on two threads (Arrow and pandas release the GIL)."""
-    if len(columns) < 2 or len(columns[0]) < 200_000:
+    """factorize of each column; large Arrow ones on two threads (Arrow releases the GIL)."""
+    arrow = [c for c in columns if arrow_text(c) is not None]
+    if len(arrow) < 2 or len(columns[0]) < 200_000:  # object columns hold the GIL: no gain
         return [factorize(c) for c in columns]
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(factorize, columns))
@@ -61,13 +62,21 @@ def factorized(columns: list) -> list[tuple[np.ndarray, object]]:
 
 def factorize(values) -> tuple[np.ndarray, object]:
     """pd.factorize keeping missing values as a code; Arrow text is encoded by Arrow itself."""
-    array = getattr(values, "array", None)
-    chunked = getattr(array, "_pa_array", None)  # pandas' Arrow-backed str columns
-    if chunked is not None and (pa.types.is_string(chunked.type)
-                                or pa.types.is_large_string(chunked.type)):
-        encoded = chunked.combine_chunks().dictionary_encode(null_encoding="encode")
+    chunked = arrow_text(values)
+    if chunked is not None:
+        array = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
+        encoded = array.dictionary_encode(null_encoding="encode")
         return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
     return pd.factorize(values, use_na_sentinel=False)
+
+
+def arrow_text(values):
+    """The Arrow array behind a pandas str column, else None."""
+    chunked = getattr(getattr(values, "array", None), "_pa_array", None)
+    if chunked is not None and (pa.types.is_string(chunked.type)
+                                or pa.types.is_large_string(chunked.type)):
+        return chunked
+    return None
 
 
 def keyed(values: pd.Series, fn=unit_key) -> np.ndarray:
