@@ -625,8 +625,10 @@ def fresh_line(f: dict) -> str:
     """The fresh-process overview render as one sentence."""
     return (f"- Overview in a fresh Python process (interpreter start, imports, store, first "
             f"render): {secs(f['total'])} wall (CPU), of which importing streamlit's AppTest "
-            f"{f['import'][0]:.2f} s and the render itself {f['render'][0]:.2f} s; target "
-            f"≤ {TARGET_COLD_S:g} s met: {verdict(f['total'][0] <= TARGET_COLD_S)}."
+            f"{f['import'][0]:.2f} s and the render itself {f['render'][0]:.2f} s. A server "
+            "pays this once, when it starts; the ≤ 2 s target is judged on the cold render of a "
+            "running server (the table), which this figure exceeds "
+            f"{'by ' + format(f['total'][0] - TARGET_COLD_S, '.1f') + ' s' if f['total'][0] > TARGET_COLD_S else 'in no way'}."
             + (f" Errors: {f['errors']}" if f["errors"] else ""))
 
 

@@ -102,6 +102,13 @@ class Session:
     errors: list[str] = field(default_factory=list)
 
 
+VIEWPORT = {"width": 1400, "height": 900}
+CACHE_WORDS = {
+    "cold": "each a new Playwright browser context: a first visit, nothing cached",
+    "warm": "each a new tab, so a new Streamlit session, of one browser context per Chromium "
+            "whose cache already holds the app's scripts and styles: a returning visitor",
+}
+
 # What a person waits for, on fresh (not stale) elements of the page asked for.
 READY = """([title, kind]) => {
   const fresh = e => !e.closest('[data-stale="true"]');
@@ -152,12 +159,17 @@ class Pace:
 
 
 async def browse(browser, server: AppServer, rounds: int, timeout_ms: float, deadline: float,
-                 pace: Pace | None = None) -> Session:
-    """Open the dashboard, then `rounds` times: a unit's profile and back, by the sidebar."""
+                 pace: Pace | None = None, shared=None) -> Session:
+    """Open the dashboard, then `rounds` times: a unit's profile and back, by the sidebar.
+
+    With `shared` (a browser context), the session is a new tab of it: its own Streamlit
+    session, but the browser's cache already holds the app's scripts, as on a person's
+    computer the second day. Without, a new context: a first visit with an empty cache.
+    """
     pace = pace or Pace()
     result = Session()
     await asyncio.sleep(pace.start_s)
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    context = shared or await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     page.set_default_timeout(timeout_ms)
     nav = page.locator('[data-testid="stSidebarNav"]')
@@ -178,7 +190,7 @@ async def browse(browser, server: AppServer, rounds: int, timeout_ms: float, dea
                        lambda: nav.get_by_role("link", name="Tổng quan").click(),
                        "Tổng quan", "ranking", timeout_ms)
     finally:
-        await context.close()
+        await (page.close() if shared else context.close())
     return result
 
 
@@ -194,18 +206,24 @@ async def load_run(server: AppServer, args) -> tuple[Session, list[Session], flo
         browsers = [await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                     for _ in range(args.browsers)]
         try:
-            warm = await browse(browsers[0], server, 1, 600_000, time.monotonic() + 600)
-            if warm.errors:  # the first run fills the caches (and loads the demo into a new store)
-                raise RuntimeError(f"warm-up failed: {warm.errors}")
+            shared = [await b.new_context(viewport=VIEWPORT) if args.cache == "warm" else None
+                      for b in browsers]
+            for b, context in zip(browsers, shared, strict=True):
+                # the first run fills the server's caches (and loads the demo into a new store)
+                # and, with --cache warm, each browser's cache of the app's scripts
+                warm = await browse(b, server, 1, 600_000, time.monotonic() + 600, shared=context)
+                if warm.errors:
+                    raise RuntimeError(f"warm-up failed: {warm.errors}")
             alone = await browse(browsers[0], server, args.rounds, args.step_timeout * 1000,
-                                 time.monotonic() + args.time_limit)
+                                 time.monotonic() + args.time_limit, shared=shared[0])
             start = time.perf_counter()
             browser_cpu = browser_cpu_seconds(server.process.pid)
             deadline = time.monotonic() + args.time_limit
             sessions = await asyncio.gather(*[
                 browse(browsers[i % len(browsers)], server, args.rounds,
                        args.step_timeout * 1000, deadline,
-                       Pace(args.ramp * i / args.sessions, args.think, random.Random(i)))
+                       Pace(args.ramp * i / args.sessions, args.think, random.Random(i)),
+                       shared=shared[i % len(browsers)])
                 for i in range(args.sessions)])
             wall = time.perf_counter() - start
             return (alone, list(sessions), wall,
@@ -312,8 +330,9 @@ def report(alone: Session, sessions: list[Session], wall: float, info: dict, arg
         data_line(info, args),
         f"- App: {app_version(Path(args.app_dir))}. One replica: `streamlit run app.py` on "
         f"127.0.0.1, warmed up by one session first. Server memory: {info['memory']}.",
-        f"- Load: {n} sessions open at the same time (Playwright contexts in {args.browsers} "
-        "headless Chromium processes), after one session alone did the same. They open one "
+        f"- Load: {n} sessions open at the same time ({CACHE_WORDS[args.cache]}, in "
+        f"{args.browsers} headless Chromium processes), after one session alone did the same. "
+        "They open one "
         f"after another over {args.ramp:.0f} s: each opens the dashboard (`/`, the default "
         "view: a full page load, new websocket session) and waits until the ranking table's "
         f"cells are drawn; then, {args.rounds} times, clicks «Hồ sơ đơn vị» in the sidebar and "
@@ -420,6 +439,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--browsers", type=int, default=2)
+    parser.add_argument("--cache", choices=["cold", "warm"], default="cold",
+                        help="cold: each session a new browser profile (a first visit); warm: "
+                        "sessions are tabs of one profile per browser whose cache holds the "
+                        "app's scripts (a returning visitor)")
     parser.add_argument("--ramp", type=float, default=20,
                         help="seconds over which the sessions open, one after another")
     parser.add_argument("--think", type=float, default=3,
