@@ -42,7 +42,9 @@ def parse_numbers(values) -> tuple[np.ndarray, np.ndarray]:
     bad = np.isinf(out)  # "inf", "1e999": not a score anyone typed
     out[bad] = np.nan
     # only text the fast path could not read ("51,75", "85,65%", "abc") is parsed one by one
-    for i in np.flatnonzero(np.isnan(out) & (arr != "") & pd.notna(arr)):
+    for i in np.flatnonzero(np.isnan(out)):
+        if arr[i] is None or arr[i] == "" or pd.isna(arr[i]):
+            continue
         v = parse_number(arr[i])
         if v is None:
             continue

@@ -278,8 +278,13 @@ class SheetReader:
             nameless = np.flatnonzero(names == "")
             nums[nameless] = [H.clean(v) for v in grid[stt.index].to_numpy()[nameless]]
         has_scores = np.zeros(n, dtype=bool)
-        for c in score_idx:  # numbers first (fast); text and odd cells one by one below
-            has_scores |= pd.to_numeric(grid[c], errors="coerce").notna().to_numpy()
+        todo = np.arange(n)
+        for c in score_idx:  # numbers first, column by column on the rows still without one
+            found = pd.notna(pd.to_numeric(cells[todo, c], errors="coerce"))
+            has_scores[todo[found]] = True
+            todo = todo[~found]
+            if not len(todo):
+                break
         for k in np.flatnonzero(~has_scores):
             has_scores[k] = any(filled(cells[k, c]) for c in score_idx)
         aggregate = per_distinct(pd.Series(np.where(names != "", names, nums), dtype=object),
