@@ -321,11 +321,13 @@ class SheetReader:
         if not keep.any():
             return None
         data = grid[keep].reset_index(drop=True)
-        data["_block"] = pd.Series(block).ffill().fillna("").to_numpy()[keep]
         level = pd.Series(block_level).ffill().to_numpy()[keep]
-        data["_block_level"] = np.where(level == "", None, level)  # "": a block of no level
+        text = {"_block": pd.Series(block).ffill().fillna("").to_numpy()[keep],
+                "_block_level": np.where(level == "", None, level),  # "": a block of no level
+                "_name": names[keep]}
+        for column, values in text.items():  # object, not Arrow: these are read row by row
+            data[column] = pd.Series(values, dtype=object)
         data["_row"] = offset + np.flatnonzero(keep) + 1
-        data["_name"] = names[keep]
         return data
 
     @staticmethod
