@@ -33,9 +33,14 @@ def duplicate_problems(scores: pd.DataFrame) -> list[Problem]:
 
     # plain arrays, not a DataFrame: pandas would first convert each text column to Arrow
     keys = {"year": scores["year"].to_numpy(), "block": scores["block"].to_numpy(),
-            "component": scores["component"].to_numpy(),
-            "unit": keyed(scores["unit"]), "code": scores["unit_code"].to_numpy(),
-            "parent": keyed(scores["parent"]), "province": keyed(scores["province"])}
+            "component": scores["component"].to_numpy(), "unit": keyed(scores["unit"])}
+    dup = pd.Series(group_ids(keys, list(keys))).duplicated(keep=False).to_numpy()
+    if not dup.any():  # more key columns only split groups: no repeated name, no duplicate
+        return []
+    scores = scores[dup]  # names that repeat: same-named communes may differ by code or parent
+    keys = {k: v[dup] for k, v in keys.items()} | {
+        "code": scores["unit_code"].to_numpy(), "parent": keyed(scores["parent"]),
+        "province": keyed(scores["province"])}
     ids = group_ids(keys, list(keys))
     dup = pd.Series(ids).duplicated(keep=False).to_numpy()
     if not dup.any():

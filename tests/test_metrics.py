@@ -236,3 +236,17 @@ def test_group_ids_of_a_large_frame_on_two_threads_match_pandas_grouping():
     ids = group_ids(frame, list(frame.columns))
     expected = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
     assert np.array_equal(ids, expected)
+
+
+def test_duplicates_need_every_key_same_named_communes_under_two_districts_are_not():
+    from cchc_metrics.checks import duplicate_problems
+
+    def frame(parents):
+        rows = [{"year": 2024, "unit": "Xã An Bình", "parent": par, "block": "Khối xã",
+                 "max_points": 100, "points": 70, "source": f"f.xlsx · S · dòng {i + 5}"}
+                for i, par in enumerate(parents)]
+        return scores(rows)
+
+    assert duplicate_problems(frame(["Huyện A", "Huyện B"])) == []
+    (p,) = duplicate_problems(frame(["Huyện A", "Huyện B", "huyện  A"]))
+    assert p.code == "duplicate_unit" and "5, 7" in p.vi
