@@ -30,9 +30,9 @@ import pandas as pd  # noqa: E402
 
 import cchc_metrics as cm  # noqa: E402
 from bench.national import national_workbook, openpyxl_variant, ten_years  # noqa: E402
+from bench.results import RESULTS, write_results  # noqa: E402
 
 HEADING = "## Core library: reading and metrics"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 TARGET_READ_S, TARGET_SPEEDUP, TARGET_TEN_YEARS_S, TARGET_PEAK_MB = 1.0, 5.0, 0.5, 500.0
 PACKAGES = ("pandas", "numpy", "pyarrow", "python-calamine", "openpyxl")
 
@@ -282,24 +282,6 @@ def peak_note(p: dict) -> str:
             f"own frame building: {p['whole_mb']:.0f} MB.")
 
 
-def replace_section(text: str, new: str) -> str:
-    """The document with our section replaced (or appended); other sections untouched."""
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, ln in enumerate(lines) if ln.rstrip() == HEADING), None)
-    if start is None:
-        head = text if text.strip() else "# Benchmark results\n"
-        return head.rstrip("\n") + "\n\n" + new
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    tail = "".join(lines[end:])
-    return "".join(lines[:start]) + new + ("\n" + tail if tail else "")
-
-
-def write_results(new: str) -> None:
-    """Rewrite only our section, re-reading the file just before so others' edits survive."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    RESULTS.write_text(replace_section(text, new), encoding="utf-8")
-
-
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -334,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
     text = section(measure(max(args.runs, 1), max(args.openpyxl_runs, 1)))
     print(text)
     if not args.no_write:
-        write_results(text)
+        write_results(HEADING, text)
         print(f"Updated {RESULTS.relative_to(ROOT)}")
 
 

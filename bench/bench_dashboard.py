@@ -42,8 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the library lives at the root
 
+from bench.results import RESULTS, write_results  # noqa: E402
+
 HEADING = "## Dashboard: cold render and warm rerun"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 OUT_DIR = ROOT / "bench" / "out"
 SQLITE_PATH = OUT_DIR / "dashboard-ten-years.sqlite"
 PG_ENV = "CCHC_BENCH_POSTGRES_URL"
@@ -137,24 +138,6 @@ def code_state(paths=("cchc_metrics", "ui.py", "app.py", "pages")) -> str:
 
 
 # ---- RESULTS.md ----------------------------------------------------------------------------------
-
-def replace_section(text: str, heading: str, new: str) -> str:
-    """The document with one "## " section replaced (or appended); other sections untouched."""
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, ln in enumerate(lines) if ln.rstrip() == heading), None)
-    if start is None:
-        head = text if text.strip() else "# Benchmark results\n"
-        return head.rstrip("\n") + "\n\n" + new.rstrip("\n") + "\n"
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    tail = "".join(lines[end:])
-    return "".join(lines[:start]) + new.rstrip("\n") + "\n" + ("\n" + tail if tail else "")
-
-
-def write_results(heading: str, new: str) -> None:
-    """Rewrite only our section, re-reading the file just before so others' edits survive."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    RESULTS.write_text(replace_section(text, heading, new), encoding="utf-8")
-
 
 # ---- the store with ten years --------------------------------------------------------------------
 

@@ -26,14 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the library lives at the root
 
-from bench.bench_dashboard import (  # noqa: E402
-    RESULTS,
-    Clock,
-    code_state,
-    load,
-    machine,
-    write_results,
-)
+from bench.bench_dashboard import Clock, code_state, load, machine  # noqa: E402
+from bench.results import RESULTS, write_results  # noqa: E402
 
 HEADING = "## Exports"
 TARGET_XLSX_S, TARGET_CSV_S = 1.5, 0.2

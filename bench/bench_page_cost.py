@@ -24,40 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_load import STORE, build_store, machine, versions  # noqa: E402
+from bench.bench_load import STORE, browser_cpu_seconds, build_store, machine, versions  # noqa: E402
+from bench.results import RESULTS, write_results  # noqa: E402
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: E402
 
 HEADING = "## One page load in the browser"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 BARE_APP = 'import streamlit as st\nst.title("Tổng quan")\nst.write("Xin chào")\n'
 TABLE_SHOWN = "() => document.querySelector('[data-testid=\"stDataFrame\"] td[role=gridcell]')"
-
-
-def cpu_of_tree(root: int, skip: int) -> float:
-    """User + system CPU seconds of root's descendants (with their reaped children), bar skip."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int(
-                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        for child, parent in parents.items():
-            if parent == pid and child != skip and child not in tree:
-                tree.add(child)
-                todo.append(child)
-    total = 0.0
-    for pid in tree:
-        try:
-            f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(x) for x in f[11:15]) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def page_loads(app_dir: Path, database_url: str, loads: int, dashboard: bool) -> list[tuple]:
@@ -72,14 +45,14 @@ def page_loads(app_dir: Path, database_url: str, loads: int, dashboard: bool) ->
             context = browser.new_context(viewport={"width": 1400, "height": 900})
             for _ in range(loads + 1):  # the first load fills the caches: not counted
                 page = context.new_page()
-                cpu, start = cpu_of_tree(os.getpid(), server.process.pid), time.perf_counter()
+                cpu, start = browser_cpu_seconds(server.process.pid), time.perf_counter()
                 page.goto(server.url("/"), timeout=120_000)
                 page.get_by_role("heading", name="Tổng quan").first.wait_for(timeout=120_000)
                 if dashboard:
                     page.wait_for_function(TABLE_SHOWN, timeout=120_000)
                 wall = time.perf_counter() - start
                 time.sleep(1.5)  # what the page still draws after it is shown
-                out.append((wall, cpu_of_tree(os.getpid(), server.process.pid) - cpu))
+                out.append((wall, browser_cpu_seconds(server.process.pid) - cpu))
                 page.close()
             browser.close()
     finally:
@@ -117,14 +90,6 @@ def section(bare: list[tuple], dash: list[tuple], load: tuple) -> str:
     ])
 
 
-def replace_section(text: str, new: str) -> str:
-    start = text.find(HEADING)
-    if start < 0:
-        return text.rstrip() + "\n\n" + new
-    end = text.find("\n## ", start + len(HEADING))
-    return text[:start] + new + (text[end + 1:] if end >= 0 else "")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=4)
@@ -140,8 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     text = section(bare, dash, (before, " ".join(f"{x:.2f}" for x in os.getloadavg())))
     print(text)
     if not args.no_write:
-        RESULTS.write_text(replace_section(RESULTS.read_text(encoding="utf-8"), text),
-                           encoding="utf-8")
+        write_results(HEADING, text)
         print(f"Updated {RESULTS.relative_to(ROOT)}")
 
 

@@ -228,6 +228,6 @@ STRINGS.update({
                        "The heatmap shows the top {half} and the bottom {half} of {total} units."),
     "narrow_search": ("Tìm đơn vị ở thanh bên để xem ít đơn vị hơn.",
                       "Search in the sidebar to see fewer units."),
-    "narrow_parent": ("Chọn đơn vị cấp huyện ở thanh bên để xem từng đơn vị của huyện đó.",
+    "narrow_parent": ("Chọn một huyện ở thanh bên để xem riêng các xã, phường, thị trấn của huyện đó.",
                       "Pick a district in the sidebar to see each of its units."),
 })

@@ -478,8 +478,8 @@ def rank_sentence(row: pd.Series, lang: str) -> str:
         parts.append(f"chỉ số {verb} {number(abs(delta), 2, lang)} điểm %")
         return ", " + ", ".join(parts) + f" so với năm {prev_year}"
     if not pd.isna(ch):
-        parts.append(f"up {int(ch)} places" if ch > 0 else f"down {-int(ch)} places" if ch < 0
-                     else "same rank")
+        parts.append(f"up {number(ch, 0, lang)} places" if ch > 0 else
+                     f"down {number(-ch, 0, lang)} places" if ch < 0 else "same rank")
     parts.append(f"index {'up' if delta >= 0 else 'down'} {number(abs(delta), 2, lang)} points")
     return ", " + ", ".join(parts) + f" from {prev_year}"
 
