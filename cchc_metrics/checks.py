@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cchc_metrics.metrics import UNIT_KEYS, group_ids, key_codes, unit_table
 from cchc_metrics.model import BAND_PRESETS, Bands, fold
 from cchc_metrics.numbers import format_number
 from cchc_metrics.problems import Problem, problem
@@ -25,22 +26,18 @@ def split_source(source: str) -> tuple[str | None, int | None]:
 
 def duplicate_problems(scores: pd.DataFrame) -> list[Problem]:
     """The same unit (or the same unit × field) twice in one year and block."""
-    from cchc_metrics.metrics import keyed
-
     if scores.empty:
         return []
-    from cchc_metrics.metrics import group_ids
-
-    # plain arrays, not a DataFrame: pandas would first convert each text column to Arrow
-    keys = {"year": scores["year"].to_numpy(), "block": scores["block"].to_numpy(),
-            "component": scores["component"].to_numpy(), "unit": keyed(scores["unit"])}
+    # columns as they are: Arrow text is factorized by Arrow itself (metrics.factorize)
+    keys = {"year": scores["year"], "block": scores["block"],
+            "component": scores["component"], "unit": key_codes(scores["unit"])}
     dup = pd.Series(group_ids(keys, list(keys))).duplicated(keep=False).to_numpy()
     if not dup.any():  # more key columns only split groups: no repeated name, no duplicate
         return []
     scores = scores[dup]  # names that repeat: same-named communes may differ by code or parent
-    keys = {k: v[dup] for k, v in keys.items()} | {
-        "code": scores["unit_code"].to_numpy(), "parent": keyed(scores["parent"]),
-        "province": keyed(scores["province"])}
+    keys = {"year": scores["year"], "block": scores["block"], "component": scores["component"],
+            "unit": keys["unit"][dup], "code": scores["unit_code"],
+            "parent": key_codes(scores["parent"]), "province": key_codes(scores["province"])}
     ids = group_ids(keys, list(keys))
     dup = pd.Series(ids).duplicated(keep=False).to_numpy()
     if not dup.any():
@@ -77,8 +74,6 @@ def infer_bands(labels: set[str]) -> Bands | None:
 def cross_check(scores: pd.DataFrame, stated: pd.DataFrame,
                 bands: Bands | None) -> tuple[list[Problem], Bands | None]:
     """Warnings where the file's own totals, index, rank or band differ from ours."""
-    from cchc_metrics.metrics import UNIT_KEYS, unit_table
-
     stated_cols = ["stated_total", "stated_max", "stated_index", "stated_rank"]
     if stated.empty or (stated[stated_cols].isna().all().all()
                         and not (stated["stated_band"] != "").any()):

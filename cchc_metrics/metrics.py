@@ -81,9 +81,21 @@ def arrow_text(values):
 
 def keyed(values: pd.Series, fn=unit_key) -> np.ndarray:
     """fn of every value, computed once per distinct value."""
+    codes, keys = distinct_keys(values, fn)
+    return keys[codes]
+
+
+def key_codes(values: pd.Series, fn=unit_key) -> np.ndarray:
+    """One integer per distinct fn(value): keyed() for grouping, without building the keys."""
+    codes, keys = distinct_keys(values, fn)
+    return pd.factorize(keys)[0][codes]
+
+
+def distinct_keys(values: pd.Series, fn) -> tuple[np.ndarray, np.ndarray]:
+    """(each value's code, fn of each distinct value): fn runs once per distinct value."""
     codes, uniques = factorize(values)
     uniques = uniques.to_pylist() if isinstance(uniques, pa.Array) else list(uniques)
-    return np.array([fn(as_text(u)) for u in uniques], dtype=object)[codes]
+    return codes, np.array([fn(as_text(u)) for u in uniques], dtype=object)
 
 
 def as_text(value) -> str:

@@ -38,7 +38,11 @@ def parse_number(value) -> float | None:
 def parse_numbers(values) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised parse_number: (floats with NaN for empty or bad, mask of non-numeric text)."""
     arr = np.asarray(values, dtype=object)
-    out = np.array(pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce"), dtype=float)
+    if pd.api.types.infer_dtype(arr, skipna=False) in ("floating", "integer",
+                                                        "mixed-integer-float"):
+        out = arr.astype(float)  # numbers typed as numbers, the common case: no parsing at all
+    else:
+        out = np.array(pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce"), dtype=float)
     bad = np.isinf(out)  # "inf", "1e999": not a score anyone typed
     out[bad] = np.nan
     # only text the fast path could not read ("51,75", "85,65%", "abc") is parsed one by one
