@@ -279,6 +279,12 @@ def no_data(view: views.View, all_units: pd.DataFrame | None = None) -> bool:
     return False
 
 
+def tabs(labels: list[str], *, key: str) -> list:
+    """Tabs whose content runs only while open: charts cost a browser more than anything else
+    on a page, so a page opens on its table and draws its charts when asked."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
 def chart(fig, *, key: str | None = None) -> None:
     """A plotly figure, full width: PNG from plotly's toolbar, standalone HTML from a button."""
     from cchc_metrics.charts import figure_html
@@ -381,8 +387,7 @@ def downloads(units: pd.DataFrame, view: views.View, *, key: str, table=None,
         icon=":material/table_view:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     row.download_button(t("download_csv", view.lang), csv, f"{stem}.csv", key=f"csv_{key}",
-                            icon=":material/download:", mime="text/csv")
-
+                        icon=":material/download:", mime="text/csv")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

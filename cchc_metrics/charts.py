@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cchc_metrics.i18n import t
 from cchc_metrics.model import FIELD_ENGLISH, FIELDS, SURVEY, TOTAL, Bands, parse_bands, unit_key
 from cchc_metrics.numbers import format_number, format_pct, round_half_up
 
@@ -324,6 +325,23 @@ def _merged(old: dict, new: dict) -> dict:
     return out
 
 
+def capped_caption(chart: str, n: int, level: str | None, lang: str) -> str:
+    """What a page says under a chart of n units that draws only the best and worst ("" if all).
+
+    The chart's subtitle already says how many it draws; the caption says where the others are
+    and how to narrow the view: a district for communes, else (the overview has one) a search.
+    """
+    cap = {"bars": MAX_BARS, "heatmap": MAX_HEATMAP_UNITS}[chart]
+    if n <= cap:
+        return ""
+    parts = [t("bars_capped", lang, total=format_number(n, 0, lang))] if chart == "bars" else []
+    if level == "commune":
+        parts.append(t("narrow_parent", lang))
+    elif chart == "bars":
+        parts.append(t("narrow_search", lang))
+    return " ".join(parts)
+
+
 def _capped(total: int, half: int, lang: str) -> tuple[str, str]:
     """Subtitle and gap label of a chart showing the best and worst `half` of `total` units."""
     return (_t("capped", lang, half=half, total=format_number(total, 0, lang)),
@@ -358,7 +376,7 @@ def _rank_axis(max_rank: float) -> dict:
     # 1, 2, 5, 10, 20, 50 …: at most 12 ticks, also for 10,035 communes ranked nationally
     dtick = next(m * 10 ** e for e in range(12) for m in (1, 2, 5) if max_rank / (m * 10 ** e) <= 12)
     return {"range": [max_rank + 0.5, 0.5], "tickmode": "linear", "tick0": 1 if dtick == 1 else 0,
-            "dtick": dtick, "tickformat": "d", "title": {"text": ""}}
+            "dtick": dtick, "tickformat": ",d", "title": {"text": ""}}  # 5.000 in Vietnamese
 
 
 def _full_years(frame: pd.DataFrame, years: range) -> pd.DataFrame:
@@ -447,7 +465,7 @@ def index_distribution(units: pd.DataFrame, bands: Bands | str, lang: str = "vi"
     fig.update_xaxes(range=[max(low, 0), max(100.0, end) + 0.5], title_text=_t("index_axis", lang))
     counts = np.histogram(values, bins=np.arange(start, end + size, size))[0]
     step = max(1, math.ceil(int(counts.max(initial=1)) / 6))  # whole units, never "1, 1, 2, 2"
-    fig.update_yaxes(title_text=_t("units_axis", lang), tickformat="d", rangemode="tozero",
+    fig.update_yaxes(title_text=_t("units_axis", lang), tickformat=",d", rangemode="tozero",
                      tick0=0, dtick=step)
     return _layout(fig, lang, _t("distribution", lang) + _scope(units, lang), height=380,
                    showlegend=False, bargap=0.05)
@@ -717,7 +735,7 @@ def band_counts_over_time(bc_rows: pd.DataFrame, bands: Bands | str,
                     insidetextanchor="middle", textfont_color=_ink(color),
                     hovertext=hover, hoverinfo="text")
     _year_axis(fig, counts.index)
-    fig.update_yaxes(title_text=_t("units_axis", lang), tickformat="d")
+    fig.update_yaxes(title_text=_t("units_axis", lang), tickformat=",d")
     return _layout(fig, lang, _t("band_counts", lang) + _scope(bc_rows, lang), height=440,
                    barmode="stack", legend_traceorder="normal",
                    uniformtext={"minsize": 9, "mode": "hide"})

@@ -39,6 +39,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "worst_unit": ("Thấp nhất", "Lowest"),
     "vs_prev": ("so với năm {year}", "vs {year}"),
     "ranking": ("Bảng xếp hạng", "Ranking"),
+    "tab_charts": ("Biểu đồ", "Charts"),
+    "tab_fields": ("Điểm theo lĩnh vực", "Points by field"),
     "distribution": ("Phân bố chỉ số", "Index distribution"),
     "new": ("mới", "new"),
     "col_rank": ("Hạng", "Rank"),
@@ -219,13 +221,8 @@ STRINGS.update({
 })
 
 STRINGS.update({
-    "bars_capped": ("Biểu đồ chỉ vẽ {half} đơn vị đứng đầu và {half} đơn vị đứng cuối trong "
-                    "{total} đơn vị; bảng xếp hạng phía trên có đủ tất cả.",
-                    "The chart draws the top {half} and the bottom {half} of {total} units; the "
-                    "ranking table above has them all."),
-    "heatmap_capped": ("Bản đồ nhiệt chỉ có {half} đơn vị cao nhất và {half} đơn vị thấp nhất "
-                       "trong {total} đơn vị.",
-                       "The heatmap shows the top {half} and the bottom {half} of {total} units."),
+    "bars_capped": ("Thẻ «Bảng xếp hạng» có đủ cả {total} đơn vị.",
+                    "The «Ranking» tab lists all {total} units."),
     "narrow_search": ("Tìm đơn vị ở thanh bên để xem ít đơn vị hơn.",
                       "Search in the sidebar to see fewer units."),
     "narrow_parent": ("Chọn một huyện ở thanh bên để xem riêng các xã, phường, thị trấn của huyện đó.",

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from cchc_metrics import charts, views
-from cchc_metrics.i18n import number, t
+from cchc_metrics.i18n import t
 
 view, units, rev = ui.page("page_fields", search=False)
 lang = view.lang
@@ -21,8 +21,7 @@ def fields_of_block():
     if fields.empty:
         return None
     table = views.field_table(fsum, lang)
-    n = fields.drop_duplicates(["year", "block", "parent", "unit"]).shape[0]
-    return {"heatmap": charts.fields_heatmap(fields, lang), "n": n,
+    return {"heatmap": charts.fields_heatmap(fields, lang), "n": views.unit_count(fields),
             "means": charts.field_means(fsum, lang), "lost": charts.points_lost(fsum, lang),
             "table": table, "screen": views.screen_table(table, lang)}
 
@@ -33,10 +32,8 @@ if not ui.no_data(view):
         st.info(t("no_data", lang), icon="ℹ️")
     else:
         ui.chart(shown["heatmap"], key="heatmap")
-        if shown["n"] > charts.MAX_HEATMAP_UNITS:
-            hint = " " + t("narrow_parent", lang) if view.level == "commune" else ""
-            st.caption(t("heatmap_capped", lang, half=charts.MAX_HEATMAP_UNITS // 2,
-                         total=number(shown["n"], 0, lang)) + hint)
+        if note := charts.capped_caption("heatmap", shown["n"], view.level, lang):
+            st.caption(note)
         left, right = st.columns(2)
         with left:
             ui.chart(shown["means"], key="means")

@@ -1,4 +1,4 @@
-"""Hồ sơ đơn vị: one unit over the years, its fields against the block, the summary paragraph."""
+"""Hồ sơ đơn vị: the summary paragraph, then the unit's fields or (in their tab) its charts."""
 
 import streamlit as st
 
@@ -8,7 +8,8 @@ from cchc_metrics.i18n import pct, t
 
 view, units, rev = ui.page("page_profile", search=True)
 lang = view.lang
-names = ui.memo("unit_choices", rev, (view.level, view.block, view.search),
+names = ui.memo("unit_choices", rev, (view.level, view.block, view.province, view.parent,
+                                      view.search),
                 lambda: views.unit_choices(units, view))
 if not names:
     st.info(t("no_data", lang), icon="ℹ️")
@@ -34,14 +35,20 @@ def profile():
 
 
 shown = ui.memo("profile", rev, (view, unit), profile)
-ui.chart(shown["history"], key="history")
 st.markdown(shown["paragraph"])
-left, right = st.columns(2)
-with left:
-    ui.chart(shown["vs_block"], key="vs_block")
-with right:
-    ui.chart(shown["self"], key="self")
-ui.show_table(shown["table"], lang, key="fields")
+fields_tab, charts_tab = ui.tabs([t("tab_fields", lang), t("tab_charts", lang)],
+                                 key="profile_tab")
+if fields_tab.open:
+    with fields_tab:
+        ui.show_table(shown["table"], lang, key="fields")
+elif charts_tab.open:
+    with charts_tab:
+        ui.chart(shown["history"], key="history")
+        left, right = st.columns(2)
+        with left:
+            ui.chart(shown["vs_block"], key="vs_block")
+        with right:
+            ui.chart(shown["self"], key="self")
 if communes := shown["communes"]:
     st.subheader(t("communes_of", lang, unit=unit))
     c1, c2, c3 = st.columns(3)

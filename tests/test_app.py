@@ -122,6 +122,24 @@ def test_search_ignores_case_and_diacritics(app):
     assert units and all("Nội vụ" in u for u in units)
 
 
+@pytest.mark.parametrize("page, tab_key, first_tab, charts", [
+    ("pages/overview.py", "overview_tab", "Bảng xếp hạng", 2),
+    ("pages/profile.py", "profile_tab", "Điểm theo lĩnh vực", 3),
+])
+def test_a_page_opens_on_its_table_and_draws_its_charts_in_their_tab(app, page, tab_key,
+                                                                      first_tab, charts):
+    """Charts cost a browser the most: they run only while their tab is open."""
+    at = run_page(app, page, year=2022, level="district")
+    assert [tab.label for tab in at.tabs] == [first_tab, "Biểu đồ"]
+    assert len(at.dataframe) == 1 and not at.get("plotly_chart")
+    at.session_state[tab_key] = "Biểu đồ"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.get("plotly_chart")) == charts and not at.dataframe
+    if page == "pages/profile.py":  # the sentence officials copy stays above both tabs
+        assert any(str(m.value).startswith("Năm 2022") for m in at.markdown)
+
+
 def test_profile_writes_the_summary_paragraph(app):
     at = run_page(app, "pages/profile.py", year=2022, level="district")
     paragraph = next(m.value for m in at.markdown if str(m.value).startswith("Năm 2022"))

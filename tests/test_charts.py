@@ -282,6 +282,9 @@ def test_unit_history_rank_axis_has_ticks_at_national_scale():
     history = districts()[districts()["unit"] == "Huyện Mỹ Lâm"].assign(rank=5868, n_ranked=10035)
     axis = charts.unit_history(history).layout.yaxis2
     assert axis.dtick == 1000 and axis.range[0] > 10035 >= 10035 / 12
+    # ticks grouped by thousands, with the language's separator: 5.000 (vi), 5,000 (en)
+    assert axis.tickformat == ",d" and charts.unit_history(history).layout.separators == ",."
+    assert charts.unit_history(history, "en").layout.separators == ".,"
 
 
 def test_fields_vs_block_one_pair_of_bars_per_field():
@@ -362,7 +365,7 @@ def test_rank_bump_reversed_whole_number_ranks():
     fig = charts.rank_bump(districts())
     assert len(fig.data) == 10
     low, high = fig.layout.yaxis.range
-    assert low > high and fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == "d"
+    assert low > high and fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
     for trace in fig.data:
         assert all(float(y).is_integer() for y in trace.y if not math.isnan(y))
 
@@ -481,3 +484,14 @@ def test_figure_html_is_standalone_utf8():
     assert head.startswith(b"<!doctype html>\n<html") or head.startswith(b"<html")
     assert b"plotly" in html and b'charset="utf-8"' in html
     assert "Xếp hạng Chỉ số CCHC".encode() in html
+
+
+def test_capped_caption_says_where_the_other_units_are_and_how_to_narrow():
+    assert charts.capped_caption("bars", charts.MAX_BARS, "commune", "vi") == ""  # all drawn
+    vi = charts.capped_caption("bars", 10_035, "commune", "vi")
+    assert vi.startswith("Thẻ «Bảng xếp hạng» có đủ cả 10.035 đơn vị.") and "Chọn một huyện" in vi
+    assert "Search in the sidebar" in charts.capped_caption("bars", 50, "district", "en")
+    assert "10,035" in charts.capped_caption("bars", 10_035, "commune", "en")
+    # the fields page has no search box: a heatmap only points to the district filter
+    assert charts.capped_caption("heatmap", 200, "district", "vi") == ""
+    assert "Chọn một huyện" in charts.capped_caption("heatmap", 200, "commune", "vi")

@@ -177,6 +177,10 @@ def test_unit_choices_sorted_ignoring_diacritics_and_searchable(demo):
     assert found == ["Huyện Mỹ Lâm"]
     block = views.unit_choices(units, views.View(level="commune", block="Huyện Mỹ Lâm"))
     assert set(block) == set(units.loc[units["block"] == "Huyện Mỹ Lâm", "unit"])
+    district = units.loc[units["level"] == "commune", "parent"].iloc[0]
+    under = views.unit_choices(units, views.View(level="commune", parent=district))
+    want = set(units.loc[(units["level"] == "commune") & (units["parent"] == district), "unit"])
+    assert set(under) == want and len(under) < (units["level"] == "commune").sum()
 
 
 @pytest.mark.parametrize("lang, expected", [("vi", "đứng thứ 5.868/10.035"),
@@ -189,3 +193,9 @@ def test_profile_paragraph_writes_large_ranks_with_thousands_separators(demo, la
     text = views.profile_paragraph(units, scores, row, lang)
     assert expected in text
     assert ("tăng 1.234 bậc" if lang == "vi" else "up 1,234 places") in text
+
+
+def test_unit_count_counts_units_not_rows(demo):
+    _, units = demo
+    fields = units.loc[units.index.repeat(3)]  # three rows a unit, as unit_fields has per field
+    assert views.unit_count(fields) == views.unit_count(units) == len(units)
