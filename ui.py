@@ -294,7 +294,8 @@ def chart(fig, *, key: str | None = None) -> None:
                                                                           "scale": 2}})
     st.download_button(t("download_html", lang()), lambda: figure_html(fig),
                        f"bieu-do-{key or 'cchc'}.html", mime="text/html", type="tertiary",
-                       icon=":material/download:", key=f"html_{key}" if key else None)
+                       icon=":material/download:", key=f"html_{key}" if key else None,
+                       on_click="ignore")
 
 
 def current_actor():
@@ -356,7 +357,8 @@ def history(s, lang: str) -> None:
                           format_func=lambda i: f"#{i} · {ds.set_index('dataset_id').loc[i, 'file_name']}")
     row = ds.set_index("dataset_id").loc[picked]
     c2.download_button(t("download_original", lang), s.file_bytes(row["sha256"]),
-                       row["file_name"], key="history_download", icon=":material/download:")
+                       row["file_name"], key="history_download", icon=":material/download:",
+                       on_click="ignore")
     editor = current_actor() is not None and current_actor().role in ("editor", "admin")
     if editor and c3.button(t("rollback", lang), key="history_rollback",
                             disabled=row["status"] == "active"):
@@ -384,10 +386,10 @@ def downloads(units: pd.DataFrame, view: views.View, *, key: str, table=None,
     row = st.container(horizontal=True)
     row.download_button(
         t("download_xlsx", view.lang), xlsx, f"{stem}.xlsx", key=f"xlsx_{key}",
-        icon=":material/table_view:",
+        icon=":material/table_view:", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     row.download_button(t("download_csv", view.lang), csv, f"{stem}.csv", key=f"csv_{key}",
-                        icon=":material/download:", mime="text/csv")
+                        icon=":material/download:", mime="text/csv", on_click="ignore")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

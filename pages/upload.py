@@ -20,7 +20,7 @@ ui.page_header("page_upload", views.View(lang=lang), rev)
 auth_ui.require("editor")
 store = ui.store()
 st.download_button(t("template", lang), build_template(), "mau_nhap_diem_cchc.xlsx",
-                   icon=":material/download:")
+                   icon=":material/download:", on_click="ignore")
 upload = st.file_uploader(t("upload_file", lang), help=t("upload_help", lang), key="upload",
                           type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
 if upload is not None:

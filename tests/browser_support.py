@@ -142,7 +142,7 @@ def warm_up(server: AppServer, browser, timeout_ms: float = FIRST_LOAD_MS) -> No
         page = context.new_page()
         page.goto(server.url("/"))
         page.locator("h1").first.wait_for(timeout=timeout_ms)
-        page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout_ms)
+        settle(page, timeout_ms)
     finally:
         context.close()
 
@@ -257,9 +257,18 @@ def chosen(page, label: str) -> str:
     return page.get_by_role("combobox", name=label, exact=True).input_value()
 
 
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 def settle(page, timeout: float = STEP_MS) -> None:
-    """Wait until Streamlit has finished the current run (its "running" widget is gone)."""
+    """Wait until Streamlit has finished the current run.
+
+    The app's script state, not the "running" widget: that widget is not drawn for a short
+    run, and a click in the middle of a run can hold a download id the run is replacing.
+    The pause first lets a rerun the last action asked for begin.
+    """
     page.wait_for_timeout(300)
+    page.locator(IDLE).wait_for(timeout=timeout)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout)
 
 
@@ -282,8 +291,13 @@ def grid_frame(grid) -> pd.DataFrame:
 
 def download(page, button: str, dest: Path, timeout: float = STEP_MS) -> Path:
     """Click a download button and save the file it gives to `dest`."""
-    with page.expect_download(timeout=timeout) as info:
-        page.get_by_role("button", name=button, exact=True).click()
+    settle(page, timeout)
+    try:
+        with page.expect_download(timeout=timeout) as info:
+            page.get_by_role("button", name=button, exact=True).click()
+    except Exception as error:
+        shown = page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts()
+        raise AssertionError(f"«{button}» gave no file; under the button: {shown}") from error
     info.value.save_as(str(dest))
     return dest
 
