@@ -30,7 +30,7 @@ import pandas as pd  # noqa: E402
 
 import cchc_metrics as cm  # noqa: E402
 from bench.national import national_workbook, openpyxl_variant, ten_years  # noqa: E402
-from bench.results import RESULTS, write_results  # noqa: E402
+from bench.results import publish  # noqa: E402
 
 HEADING = "## Core library: reading and metrics"
 TARGET_READ_S, TARGET_SPEEDUP, TARGET_TEN_YEARS_S, TARGET_PEAK_MB = 1.0, 5.0, 0.5, 500.0
@@ -241,10 +241,8 @@ def figures_table(m: dict) -> str:
         f"| speed-up over openpyxl (best ÷ best; median ÷ median) | | {speedup_best:.1f}× | "
         f"{speedup:.1f}× | | ≥ {TARGET_SPEEDUP:g}× | {verdict(speedup >= TARGET_SPEEDUP)} |",
         row(f"unit_table, ten years ({m['ten_rows']:,} rows → {m['ten_units']:,} units; text "
-            "columns `str`, as the store returns them)", ten,
+            "columns `str`, as read_scores and the store return them)", ten,
             f"≤ {TARGET_TEN_YEARS_S:g} s", ten["median"] <= TARGET_TEN_YEARS_S),
-        row("… same rows with text dtypes as read_scores returns them (mostly object)",
-            summary(m["ten_years_object"])),
         f"| peak RSS of a fresh process: read, then unit_table over ten years (VmHWM) | 1 | "
         f"{peak:.0f} MB | | | ≤ {TARGET_PEAK_MB:g} MB | {verdict(peak <= TARGET_PEAK_MB)} |",
     ])
@@ -298,7 +296,6 @@ def measure(runs: int, openpyxl_runs: int) -> dict:
     m["openpyxl_variant"] = [timed(lambda: pd.read_excel(variant, engine="openpyxl", header=None))
                              for _ in range(openpyxl_runs)]
     m["ten_years"], m["ten_rows"], m["ten_units"] = ten_year_times(m["path"], runs, "str")
-    m["ten_years_object"] = ten_year_times(m["path"], runs, None)[0]
     m["load"] = (before, load())
     return m
 
@@ -314,10 +311,7 @@ def main(argv: list[str] | None = None) -> None:
         peak_child(args.peak_child)
         return
     text = section(measure(max(args.runs, 1), max(args.openpyxl_runs, 1)))
-    print(text)
-    if not args.no_write:
-        write_results(HEADING, text)
-        print(f"Updated {RESULTS.relative_to(ROOT)}")
+    publish(HEADING, text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the library lives at the root
 
-from bench.results import RESULTS, write_results  # noqa: E402
+from bench.results import publish  # noqa: E402
 
 HEADING = "## Dashboard: cold render and warm rerun"
 OUT_DIR = ROOT / "bench" / "out"
@@ -780,10 +780,7 @@ def main(argv: list[str] | None = None) -> None:
             profile_page(url, page)
         return
     text = section(measure(pages, args.rebuild, os.environ.get(PG_ENV)))
-    print(text)
-    if not args.no_write:
-        write_results(HEADING, text)
-        print(f"Updated {RESULTS.relative_to(ROOT)}")
+    publish(HEADING, text, write=not args.no_write)
 
 
 if __name__ == "__main__":

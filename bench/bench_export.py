@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the library lives at the root
 
 from bench.bench_dashboard import Clock, code_state, load, machine  # noqa: E402
-from bench.results import RESULTS, write_results  # noqa: E402
+from bench.results import publish  # noqa: E402
 
 HEADING = "## Exports"
 TARGET_XLSX_S, TARGET_CSV_S = 1.5, 0.2
@@ -227,11 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each export")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     args = parser.parse_args(argv)
-    text = section(measure(max(args.runs, 1)))
-    print(text)
-    if not args.no_write:
-        write_results(HEADING, text)
-        print(f"Updated {RESULTS.relative_to(ROOT)}")
+    publish(HEADING, section(measure(max(args.runs, 1))), write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_load import STORE, browser_cpu_seconds, build_store, machine, versions  # noqa: E402
-from bench.results import RESULTS, write_results  # noqa: E402
+from bench.results import publish  # noqa: E402
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: E402
 
 HEADING = "## One page load in the browser"
@@ -103,10 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     build_store(url)
     dash = page_loads(ROOT, url, args.loads, True)
     text = section(bare, dash, (before, " ".join(f"{x:.2f}" for x in os.getloadavg())))
-    print(text)
-    if not args.no_write:
-        write_results(HEADING, text)
-        print(f"Updated {RESULTS.relative_to(ROOT)}")
+    publish(HEADING, text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -23,3 +23,11 @@ def write_results(heading: str, new: str, path: Path = RESULTS) -> None:
     """Rewrite only this section, re-reading the file just before so others' edits survive."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     path.write_text(replace_section(text, heading, new), encoding="utf-8")
+
+
+def publish(heading: str, text: str, write: bool = True, path: Path = RESULTS) -> None:
+    """Print a benchmark's section and, unless told not to, put it in bench/RESULTS.md."""
+    print(text)
+    if write:
+        write_results(heading, text, path)
+        print(f"Updated {path.name}")
