@@ -11,6 +11,7 @@ from cchc_metrics import views
 from cchc_metrics.i18n import LANGS, level_label, t
 from cchc_metrics.metrics import unit_table
 from cchc_metrics.model import BAND_PRESET_LABELS, BAND_PRESETS, DEFAULT_BAND_PRESET
+from cchc_metrics.numbers import format_number
 from cchc_metrics.store import open_store
 
 # What is computed from the data is cached on the store's revision (a new upload is a new
@@ -155,6 +156,17 @@ def bound(widget, label: str, options: list, key: str, *, cast=str, default: int
                    persist_state="session", **kwargs)
     to_url(key, value, options[default] if options else None)
     return value
+
+
+def unit_picker(names: list[str], lang: str) -> str:
+    """The unit picker, bound to ?unit=; a long list is cut (views.picker_names) and says so."""
+    keep = st.session_state.get("unit", st.query_params.get("unit"))
+    shown = views.picker_names(names, keep)
+    unit = bound(st.selectbox, t("pick_unit", lang), shown, "unit")
+    if len(shown) < len(names):
+        st.caption(t("picker_capped", lang, shown=format_number(len(shown), 0, lang),
+                     total=format_number(len(names), 0, lang)))
+    return unit
 
 
 def lang() -> str:

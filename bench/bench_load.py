@@ -475,8 +475,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browsers", type=int, default=2)
     parser.add_argument("--cache", choices=["cold", "warm"], default="warm",
                         help="cold: each session a new browser profile (a first visit); warm: "
-                        "sessions are tabs of one profile per browser whose cache holds the "
-                        "app's scripts (a returning visitor)")
+                        "each session a profile that has opened the dashboard once, so its cache "
+                        "holds the app's scripts (a returning visitor)")
     parser.add_argument("--ramp", type=float, default=60,
                         help="seconds over which the sessions open, one after another")
     parser.add_argument("--think", type=float, default=10,

@@ -225,6 +225,12 @@ STRINGS.update({
                     "The «Ranking» tab lists all {total} units."),
     "narrow_search": ("Tìm đơn vị ở thanh bên để xem ít đơn vị hơn.",
                       "Search in the sidebar to see fewer units."),
+    "picker_capped": ("Danh sách chỉ có {shown} trong {total} đơn vị, theo vần chữ cái. Gõ tên "
+                      "đơn vị vào ô «Tìm đơn vị» ở thanh bên, hoặc chọn một đơn vị cấp huyện, để "
+                      "tìm đơn vị khác.",
+                      "The list holds {shown} of {total} units, in alphabetical order. Type the "
+                      "unit's name in «Find a unit» in the sidebar, or choose a district, to find "
+                      "another."),
     "narrow_parent": ("Chọn một huyện ở thanh bên để xem riêng các xã, phường, thị trấn của huyện đó.",
                       "Pick a district in the sidebar to see each of its units."),
 })

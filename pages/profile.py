@@ -14,7 +14,7 @@ names = ui.memo("unit_choices", rev, (view.level, view.block, view.province, vie
 if not names:
     st.info(t("no_data", lang), icon="ℹ️")
     st.stop()
-unit = ui.bound(st.selectbox, t("pick_unit", lang), names, "unit")
+unit = ui.unit_picker(names, lang)
 
 
 def profile():

@@ -8,6 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from cchc_metrics import views
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
     ("pages/overview.py", "Tổng quan", "Overview"),
@@ -160,3 +162,25 @@ def test_a_copied_link_reopens_the_view(app):
     assert app.query_params["level"] == "commune"
     app.selectbox(key="level").set_value("department").run()  # the default leaves the URL
     assert "level" not in app.query_params
+
+
+def test_a_long_unit_list_is_cut_but_keeps_the_chosen_unit(app, monkeypatch):
+    """Past views.PICKER_LIMIT names the picker lists the first ones, the chosen unit among them,
+    and says how to find the rest."""
+    at = run_page(app, "pages/profile.py", year=2022, level="commune")
+    full = at.selectbox(key="unit").options
+    assert len(full) > 8, full
+    monkeypatch.setattr(views, "PICKER_LIMIT", 5)
+    at.run()
+    picker = at.selectbox(key="unit")
+    assert picker.options == full[:5]
+    caption = " ".join(c.value for c in at.caption)
+    assert f"5 trong {len(full)} đơn vị" in caption and "Tìm đơn vị" in caption
+    last = full[-1]
+    set_widget(at, "q", views.folded(last).split()[-1])  # the sidebar search finds the others
+    assert last in at.selectbox(key="unit").options
+    at.selectbox(key="unit").set_value(last).run()
+    set_widget(at, "q", "")
+    picker = at.selectbox(key="unit")
+    assert picker.value == last and len(picker.options) == 5 and last in picker.options
+    assert not at.exception

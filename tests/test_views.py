@@ -183,6 +183,14 @@ def test_unit_choices_sorted_ignoring_diacritics_and_searchable(demo):
     assert set(under) == want and len(under) < (units["level"] == "commune").sum()
 
 
+def test_picker_names_cut_a_long_list_and_keep_the_chosen_unit():
+    names = sorted([f"Xã {chr(65 + i // 26)}{chr(97 + i % 26)}" for i in range(60)], key=views.folded)
+    assert views.picker_names(names, None, limit=60) == names
+    assert views.picker_names(names, names[59], limit=10) == [*names[:9], names[59]]
+    assert views.picker_names(names, names[3], limit=10) == names[:10]
+    assert views.picker_names(names, "Xã không có", limit=10) == names[:10]
+
+
 @pytest.mark.parametrize("lang, expected", [("vi", "đứng thứ 5.868/10.035"),
                                             ("en", "ranked 5,868 of 10,035")])
 def test_profile_paragraph_writes_large_ranks_with_thousands_separators(demo, lang, expected):
