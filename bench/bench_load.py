@@ -39,6 +39,7 @@ import os
 import platform
 import random
 import re
+import shlex
 import statistics
 import sys
 import tempfile
@@ -494,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="subsection title (a run replaces the one with its title)")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args(argv)
-    args.command = " ".join(sys.argv[1:] if argv is None else argv)
+    args.command = shlex.join(sys.argv[1:] if argv is None else argv)
     if reason := browser_missing():
         raise SystemExit(reason)
     if args.quiet is not None:
