@@ -8,10 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from cchc_metrics import views
-from cchc_metrics.i18n import LANGS, level_label, t
+from cchc_metrics.i18n import LANGS, level_label, number, t
 from cchc_metrics.metrics import unit_table
 from cchc_metrics.model import BAND_PRESET_LABELS, BAND_PRESETS, DEFAULT_BAND_PRESET
-from cchc_metrics.numbers import format_number
 from cchc_metrics.store import open_store
 
 # What is computed from the data is cached on the store's revision (a new upload is a new
@@ -164,8 +163,8 @@ def unit_picker(names: list[str], lang: str) -> str:
     shown = views.picker_names(names, keep)
     unit = bound(st.selectbox, t("pick_unit", lang), shown, "unit")
     if len(shown) < len(names):
-        st.caption(t("picker_capped", lang, shown=format_number(len(shown), 0, lang),
-                     total=format_number(len(names), 0, lang)))
+        st.caption(t("picker_capped", lang, shown=number(len(shown), 0, lang),
+                     total=number(len(names), 0, lang)))
     return unit
 
 

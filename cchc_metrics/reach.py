@@ -28,8 +28,9 @@ def reach(text: bytes) -> tuple[int, int, int | None] | None:
     """(farthest row, farthest column of two or more letters, last row number) of sheet XML.
 
     As the slower regular expressions do, only far cells are counted: those of a column past Z
-    or a row past 9999; rows also come from the row tags. None when the text is not in the common form: an
-    attribute not written name="value", a row without its number, or a namespaced row tag.
+    or a row past 9999; rows also come from the row tags. None when the text is not in the
+    common form: an attribute not written name="value", a row without its number, or a
+    namespaced row tag.
     """
     a = np.frombuffer(text + PAD, dtype=np.uint8)
     n = len(text)

@@ -140,7 +140,9 @@ def matches(names: pd.Series, search: str) -> pd.Series:
 
 
 def unit_count(rows: pd.DataFrame) -> int:
-    """How many units rows of unit_table or unit_fields hold (a unit: year, block, district, name)."""
+    """How many units rows of unit_table or unit_fields hold.
+
+    A unit is a year, block, district and name: unit_fields has one row per field."""
     return int(rows.drop_duplicates(["year", "block", "parent", "unit"]).shape[0])
 
 
