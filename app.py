@@ -8,6 +8,7 @@ from cchc_metrics import settings
 from cchc_metrics.i18n import t
 
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/analytics:", layout="wide")
+ui.freeze_imports()
 lang = ui.language_switch()
 
 

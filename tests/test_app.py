@@ -184,3 +184,14 @@ def test_a_long_unit_list_is_cut_but_keeps_the_chosen_unit(app, monkeypatch):
     picker = at.selectbox(key="unit")
     assert picker.value == last and len(picker.options) == 5 and last in picker.options
     assert not at.exception
+
+
+def test_the_long_lived_objects_are_frozen_once(app):
+    """Streamlit's collection after each rerun must not walk the imported modules (ui.py)."""
+    import gc
+
+    app.run()
+    frozen = gc.get_freeze_count()
+    assert frozen > 50_000  # Streamlit, pandas and plotly alone hold more
+    app.run()
+    assert gc.get_freeze_count() == frozen
