@@ -1,7 +1,7 @@
 """Many sessions: 20 browsers at once on one replica, over ten years of national commune data.
 
     python bench/bench_load.py [--sessions 20] [--rounds 3] [--browsers 2] [--ramp 60]
-                               [--think 10] [--cache warm|cold] [--data national|demo]
+                               [--think 10] [--cache warm|private|cold] [--data national|demo]
                                [--db URL] [--app-dir DIR] [--label TEXT] [--quiet LOAD]
                                [--rebuild] [--no-write]
 
@@ -9,16 +9,18 @@ With --data national (default) it builds once (cached in bench/out/, git-ignored
 holding 2015–2024 of the simulated national data (bench/national.py: 10,035 communes × 8 fields
 a year, one dataset per year); with --data demo the app loads the demo province into a new file.
 It starts one `streamlit run app.py` on a loopback port, warms it up with one session, lets one
-session browse alone, then keeps `--sessions` browser sessions open at once (over `--browsers`
-headless Debian Chromium processes), opened one after another over `--ramp` seconds. Each opens
+session browse alone, then keeps `--sessions` browser sessions open at once (headless Debian
+Chromium), opened one after another over `--ramp` seconds. Each opens
 the dashboard (the default view's ranking), then `--rounds` times clicks «Hồ sơ đơn vị» and
 «Tổng quan» in the sidebar, reading before each click for 0.5–1.5 × `--think` seconds. Each step
 is timed until the person sees the answer (the ranking table's cells, or the profile's summary
 paragraph); a step that fails or exceeds --step-timeout is an error.
 
 The defaults describe a working morning at a Department of Home Affairs: officials who use the
-dashboard daily (`--cache warm`: the browser already holds the app's scripts; `cold` is a first
-visit), all twenty arriving within a minute (`--ramp 60`), each reading a ranking or a unit's
+dashboard daily (`--cache warm`: each session its own browser and profile, as on an official's
+computer, whose disk cache holds the app's scripts and the code compiled from them; `private`:
+private contexts sharing `--browsers` Chromiums, which cache the scripts but not the compiled
+code; `cold`: a first visit), all twenty arriving within a minute (`--ramp 60`), each reading a ranking or a unit's
 profile for 5–15 s before the next click (`--think 10`). The browsers run on the same 2 cores
 as the server (in use, each official's browser runs on their own computer), so here they cost
 most of what is measured; --quiet waits for other work to calm down first.
@@ -111,11 +113,19 @@ class Session:
 
 VIEWPORT = {"width": 1400, "height": 900}
 CACHE_WORDS = {
-    "cold": "each a new Playwright browser context: a first visit, nothing cached",
-    "warm": "each its own browser context (own cookies, so its own Streamlit session, and the "
-            "only tab of its window) that opened the dashboard once before the run, so its "
-            "cache holds the app's scripts and styles: a returning visitor",
+    "cold": "each a new private browser context in one of {browsers} headless Chromium "
+            "processes: a first visit, nothing cached",
+    "private": "each its own private browser context (own cookies, so its own Streamlit "
+               "session, and the only tab of its window) in one of {browsers} headless Chromium "
+               "processes, that opened the dashboard once before the run: its in-memory cache "
+               "holds the app's scripts, but a private context keeps no V8 code cache, so every "
+               "page load parses and compiles them again",
+    "warm": "each its own headless Chromium with its own profile directory, as on an official's "
+            "computer, that opened the dashboard twice before the run: its disk cache holds the "
+            "app's scripts and styles and V8's code cache the code compiled from them, so a page "
+            "load neither downloads nor re-parses them: a returning visitor",
 }
+WARM_VISITS = 2  # Chromium writes a script's code cache when it runs again, and uses it after
 
 # What a person waits for, on fresh (not stale) elements of the page asked for.
 READY = """([title, kind]) => {
@@ -170,9 +180,9 @@ async def browse(browser, server: AppServer, rounds: int, timeout_ms: float, dea
                  pace: Pace | None = None, shared=None) -> Session:
     """Open the dashboard, then `rounds` times: a unit's profile and back, by the sidebar.
 
-    With `shared` (a warmed browser context, see `warmed_context`), the session is a new tab
+    With `shared` (a warmed browser context, see `session_contexts`), the session is a new tab
     of it: a new Streamlit session, but the cache already holds the app's scripts, as on a
-    person's computer the second day. Without, a new context: a first visit, nothing cached.
+    person's computer the second day. Without, a new context of `browser`: a first visit.
     """
     pace = pace or Pace()
     result = Session()
@@ -208,55 +218,72 @@ async def browse(browser, server: AppServer, rounds: int, timeout_ms: float, dea
     return result
 
 
-async def warmed_context(browser, server: AppServer):
-    """A browser context that has opened the dashboard once: its cache holds the app's scripts.
+async def visit(browser, server: AppServer, rounds: int, context=None) -> None:
+    """One untimed visit (warm-up); a failure stops the run."""
+    done = await browse(browser, server, rounds, 600_000, time.monotonic() + 600, shared=context)
+    if done.errors:
+        raise RuntimeError(f"warm-up failed: {done.errors}")
 
-    One per session, each the only tab of its window: headless Chromium draws only the newest
-    tab of a window at full frame rate (2 frames a second for the others, measured), which held
+
+async def session_contexts(pw, server: AppServer, args, stack: contextlib.AsyncExitStack,
+                           count: int) -> list[tuple]:
+    """(browser, warmed context or None) for `count` sessions, as `args.cache` describes them.
+
+    The first visit fills the server's caches (and loads the demo into a new store). Every
+    warmed session is the only tab of its window: headless Chromium draws only the newest tab
+    of a window at full frame rate (2 frames a second for the others, measured), which held
     every step of sessions sharing a context back by up to a second.
     """
-    context = await browser.new_context(viewport=VIEWPORT)
-    visit = await browse(browser, server, 0, 600_000, time.monotonic() + 600, shared=context)
-    if visit.errors:
-        raise RuntimeError(f"warm-up failed: {visit.errors}")
-    return context
+    options = {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+    if args.cache == "warm":
+        profiles = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-load-")))
+        pairs = []
+        for i in range(count):
+            context = await pw.chromium.launch_persistent_context(
+                profiles / f"profile-{i}", viewport=VIEWPORT, **options)
+            stack.push_async_callback(context.close)
+            for n in range(WARM_VISITS):
+                await visit(None, server, 1 if i == n == 0 else 0, context)
+            pairs.append((None, context))
+        return pairs
+    browsers = []
+    for _ in range(args.browsers):
+        browsers.append(await pw.chromium.launch(**options))
+        stack.push_async_callback(browsers[-1].close)
+        await visit(browsers[-1], server, 1)
+    pairs = []
+    for i in range(count):
+        browser, context = browsers[i % len(browsers)], None
+        if args.cache == "private":
+            context = await browser.new_context(viewport=VIEWPORT)
+            await visit(browser, server, 0, context)
+        pairs.append((browser, context))
+    return pairs
 
 
 async def load_run(server: AppServer, args) -> tuple[Session, list[Session], float, float]:
-    """A warm-up, one session alone, then all sessions at once over `args.browsers` Chromiums.
+    """A warm-up, one session alone, then all sessions at once.
 
     Returns the lone session, the concurrent sessions, and the wall seconds and browser CPU
     seconds of the concurrent part.
     """
     from playwright.async_api import async_playwright
 
-    async with async_playwright() as pw:
-        browsers = [await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                    for _ in range(args.browsers)]
-        try:
-            for b in browsers:  # fills the server's caches (and loads the demo into a new store)
-                warm = await browse(b, server, 1, 600_000, time.monotonic() + 600)
-                if warm.errors:
-                    raise RuntimeError(f"warm-up failed: {warm.errors}")
-            contexts = [await warmed_context(browsers[i % len(browsers)], server)
-                        if args.cache == "warm" else None for i in range(args.sessions + 1)]
-            alone = await browse(browsers[0], server, args.rounds, args.step_timeout * 1000,
-                                 time.monotonic() + args.time_limit, shared=contexts[-1])
-            start = time.perf_counter()
-            browser_cpu = browser_cpu_seconds(server.process.pid)
-            deadline = time.monotonic() + args.time_limit
-            sessions = await asyncio.gather(*[
-                browse(browsers[i % len(browsers)], server, args.rounds,
-                       args.step_timeout * 1000, deadline,
-                       Pace(args.ramp * i / args.sessions, args.think, random.Random(i)),
-                       shared=contexts[i])
-                for i in range(args.sessions)])
-            wall = time.perf_counter() - start
-            return (alone, list(sessions), wall,
-                    browser_cpu_seconds(server.process.pid) - browser_cpu)
-        finally:
-            for browser in browsers:
-                await browser.close()
+    async with async_playwright() as pw, contextlib.AsyncExitStack() as stack:
+        pairs = await session_contexts(pw, server, args, stack, args.sessions + 1)
+        browser, context = pairs[-1]
+        alone = await browse(browser, server, args.rounds, args.step_timeout * 1000,
+                             time.monotonic() + args.time_limit, shared=context)
+        start = time.perf_counter()
+        browser_cpu = browser_cpu_seconds(server.process.pid)
+        deadline = time.monotonic() + args.time_limit
+        sessions = await asyncio.gather(*[
+            browse(browser, server, args.rounds, args.step_timeout * 1000, deadline,
+                   Pace(args.ramp * i / args.sessions, args.think, random.Random(i)),
+                   shared=context)
+            for i, (browser, context) in enumerate(pairs[:-1])])
+        wall = time.perf_counter() - start
+        return alone, list(sessions), wall, browser_cpu_seconds(server.process.pid) - browser_cpu
 
 
 # ---- figures and the report --------------------------------------------------------------------
@@ -356,9 +383,9 @@ def report(alone: Session, sessions: list[Session], wall: float, info: dict, arg
         data_line(info, args),
         f"- App: {app_version(Path(args.app_dir))}. One replica: `streamlit run app.py` on "
         f"127.0.0.1, warmed up by one session first. Server memory: {info['memory']}.",
-        f"- Load: {n} sessions open at the same time ({CACHE_WORDS[args.cache]}, in "
-        f"{args.browsers} headless Chromium processes), after one session alone did the same. "
-        "They open one "
+        f"- Load: {n} sessions open at the same time "
+        f"({CACHE_WORDS[args.cache].format(browsers=args.browsers)}), after one session alone "
+        "did the same. They open one "
         f"after another over {args.ramp:.0f} s: each opens the dashboard (`/`, the default "
         "view: a full page load, new websocket session) and waits until the ranking table's "
         f"cells are drawn; then, {args.rounds} times, clicks «Hồ sơ đơn vị» in the sidebar and "
@@ -473,11 +500,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--browsers", type=int, default=2)
-    parser.add_argument("--cache", choices=["cold", "warm"], default="warm",
-                        help="cold: each session a new browser profile (a first visit); warm: "
-                        "each session a profile that has opened the dashboard once, so its cache "
-                        "holds the app's scripts (a returning visitor)")
+    parser.add_argument("--browsers", type=int, default=2,
+                        help="Chromium processes the private or cold sessions share")
+    parser.add_argument("--cache", choices=["warm", "private", "cold"], default="warm",
+                        help="warm: each session its own Chromium and profile directory that has "
+                        "opened the dashboard twice, so its cache holds the app's scripts and "
+                        "their compiled code (a returning visitor); private: each a private "
+                        "context that opened it once (scripts cached, compiled code not); cold: "
+                        "each a new private context (a first visit)")
     parser.add_argument("--ramp", type=float, default=60,
                         help="seconds over which the sessions open, one after another")
     parser.add_argument("--think", type=float, default=10,
