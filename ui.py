@@ -31,6 +31,8 @@ def freeze_imports() -> None:
     pandas and plotly loaded that walks some 150,000 long-lived objects: 50–100 ms of CPU per
     rerun while holding the GIL, so every other session's rerun waits too. Frozen objects are
     still freed by reference counting; the per-run collection then walks only newer objects.
+    What is alive at that first run (the first session's state too) stays out of the cyclic
+    collector for good: a small, one-time amount.
     """
     if gc.get_freeze_count():
         return
