@@ -264,7 +264,7 @@ def show_cards(cards: list[views.Card]) -> None:
         cols = st.columns(4)
         for col, card in zip(cols, cards[start:start + 4], strict=False):
             col.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
-                       border=True)
+                       delta_arrow=card.delta_arrow, border=True)
 
 
 def show_table(table: pd.DataFrame | views.Screen, lang: str, *, key: str | None = None) -> None:

@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "best_unit": ("Cao nhất", "Highest"),
     "worst_unit": ("Thấp nhất", "Lowest"),
     "vs_prev": ("so với năm {year}", "vs {year}"),
+    "unchanged": ("không đổi", "unchanged"),
     "ranking": ("Bảng xếp hạng", "Ranking"),
     "tab_charts": ("Biểu đồ", "Charts"),
     "tab_fields": ("Điểm theo lĩnh vực", "Points by field"),

@@ -359,6 +359,7 @@ class Card:
     value: str
     delta: str | None = None
     delta_color: str = "normal"  # "normal": up is good; "off": neutral
+    delta_arrow: str = "auto"  # "off" for no change: no arrow beside «không đổi»
 
 
 def overview_cards(units: pd.DataFrame, view: View) -> list[Card]:
@@ -379,22 +380,30 @@ def overview_cards(units: pd.DataFrame, view: View) -> list[Card]:
     cards = [
         Card(t("units_ranked", lang), number(int(s["n_units"]), 0, lang)),  # 10.035
         Card(t("mean_index", lang), pct(s["mean_index_pct"], 2, lang),
-             None if pd.isna(s["delta_mean_pct"]) else
-             f"{signed(s['delta_mean_pct'], lang)} {prev}"),
+             *change_from(s["delta_mean_pct"], prev, lang)),
         Card(f"{t('best_unit', lang)}: {s['best_unit']}", pct(s["best_index_pct"], 2, lang)),
         Card(f"{t('worst_unit', lang)}: {s['worst_unit']}", pct(s["worst_index_pct"], 2, lang)),
     ]
     counts = band_counts(block_units, view.bands)
     year_counts = counts[counts["year"] == view.year]
     for i, r in enumerate(year_counts.itertuples()):
-        change = None if pd.isna(r.count_change) else \
-            f"{signed(int(r.count_change), lang, 0)} {prev}"
+        change, color, arrow = change_from(r.count_change, prev, lang, 0)
         # more units in the best band is good news, more in the worst band is bad news
-        color = "normal" if i == 0 else "inverse" if i == len(year_counts) - 1 else "off"
-        color = "off" if not pd.isna(r.count_change) and r.count_change == 0 else color
+        if color == "normal":
+            color = "normal" if i == 0 else "inverse" if i == len(year_counts) - 1 else "off"
         cards.append(Card(f"{t('col_band', lang)} {r.band} ({pct(r.share_pct, 2, lang)})",
-                          number(r.count, 0, lang), change, color))
+                          number(r.count, 0, lang), change, color, arrow))
     return cards
+
+
+def change_from(value: float, prev: str, lang: str, decimals: int = 2) -> tuple:
+    """A card's (delta, colour, arrow): «+0,88 so với năm 2024», or «không đổi …» with neither
+    colour nor arrow when the change rounds to zero, or nothing for a first year."""
+    if pd.isna(value):
+        return None, "normal", "auto"
+    if round_half_up(abs(float(value)), decimals) == 0:
+        return f"{t('unchanged', lang)} {prev}", "off", "off"
+    return f"{signed(value, lang, decimals)} {prev}", "normal", "auto"
 
 
 def signed(value: float, lang: str, decimals: int = 2) -> str:

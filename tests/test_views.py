@@ -152,6 +152,24 @@ def test_overview_cards_look_only_at_the_year_and_the_one_before(demo):
     assert cards[0].value == "10" and "2022" in cards[1].delta
 
 
+def test_a_change_that_rounds_to_zero_reads_unchanged_without_arrow_or_colour(demo):
+    prev = "so với năm 2024"
+    assert views.change_from(0.004, prev, "vi") == ("không đổi so với năm 2024", "off", "off")
+    assert views.change_from(-0.005, prev, "vi") == ("-0,01 so với năm 2024", "normal", "auto")
+    assert views.change_from(3, "vs 2024", "en", 0) == ("+3 vs 2024", "normal", "auto")
+    assert views.change_from(float("nan"), prev, "vi")[0] is None  # a first year: no change
+    _, units = demo
+    shown = 0
+    for view in (v for v in demo_views(units) if v.block):  # the cards are a block's
+        for card in views.overview_cards(units, view):
+            shown += bool(card.delta and card.delta.startswith("không đổi"))
+            if card.delta and card.delta.startswith("không đổi"):
+                assert (card.delta_arrow, card.delta_color) == ("off", "off")
+            elif card.delta:
+                assert card.delta[0] in "+-" and card.delta_arrow == "auto", card
+    assert shown  # the demo has bands whose count did not change
+
+
 def test_row_runs_take_the_same_rows_as_a_filter_in_any_order(demo):
     scores, _ = demo
     keys = ["year", "level", "block"]
