@@ -297,10 +297,15 @@ def _thresholds(fig: go.Figure, bands: Bands, lang: str) -> None:
 def _layout(fig: go.Figure, lang: str, title: str, height: int | None = None,
             subtitle: str = "", **layout) -> go.Figure:
     """The look every chart shares, so pages and downloaded files match."""
+    # the ranking block goes on a line of its own: on a phone one line ran off the chart
+    title, lines = title.replace(" — ", "<br>", 1), 1 + (" — " in title)
     base = {"template": TEMPLATE, "separators": ",." if lang != "en" else ".,",
             "title": {"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 1,
                       "yanchor": "top", "pad": {"t": 14}, "font": {"size": 16}},
-            "margin": {"l": 10, "r": 20, "t": 84 if subtitle else 60, "b": 40},
+            "margin": {"l": 10, "r": 20, "t": (84 if subtitle else 60) + 20 * (lines - 1),
+                       "b": 40},
+            # upright at the right edge, plotly's toolbar no longer covers a long title
+            "modebar": {"orientation": "v"},
             "height": height,
             # under the plot, below the x axis title: a legend of many units never hides the title
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0,

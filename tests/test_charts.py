@@ -495,3 +495,18 @@ def test_capped_caption_says_where_the_other_units_are_and_how_to_narrow():
     # the fields page has no search box: a heatmap only points to the district filter
     assert charts.capped_caption("heatmap", 200, "district", "vi") == ""
     assert "Chọn một huyện" in charts.capped_caption("heatmap", 200, "commune", "vi")
+
+
+def test_a_title_with_its_block_puts_the_block_on_a_line_of_its_own():
+    """On a phone one line ran off the chart, under plotly's toolbar."""
+    units = many(charts.MAX_BARS)[0].query("year == 2024")
+    block = units["block"].iloc[0]
+    fig = charts.ranking_bars(units, BANDS)
+    first, second = fig.layout.title.text.split("<br>")
+    assert first.endswith("năm 2024") and second == block
+    assert fig.layout.margin.t == 60 + 20 and fig.layout.modebar.orientation == "v"
+    capped = charts.ranking_bars(many(101)[0].query("year == 2024"), BANDS)
+    assert "<br>" in capped.layout.title.text and capped.layout.margin.t == 84 + 20
+    two = pd.concat([units.head(5), units.head(5).assign(block="Khối khác")])
+    across = charts.ranking_bars(two, BANDS)
+    assert "<br>" not in across.layout.title.text and across.layout.margin.t == 60
