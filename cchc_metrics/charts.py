@@ -165,10 +165,11 @@ def _year_suffix(rows: pd.DataFrame, lang: str) -> str:
 
 
 def _scope(rows: pd.DataFrame, lang: str) -> str:
-    """Year and ranking block for a title, when the rows cover just one of each."""
+    """Year and, on a line of its own, the ranking block for a title, when the rows cover just
+    one of each (on a phone, one line ran off the chart)."""
     text = _year_suffix(rows, lang)
     blocks = rows["block"].dropna().unique() if "block" in rows else []
-    return f"{text} — {blocks[0]}" if len(blocks) == 1 else text
+    return f"{text}<br>{blocks[0]}" if len(blocks) == 1 else text
 
 
 # ---------------------------------------------------------------- units and fields
@@ -297,8 +298,7 @@ def _thresholds(fig: go.Figure, bands: Bands, lang: str) -> None:
 def _layout(fig: go.Figure, lang: str, title: str, height: int | None = None,
             subtitle: str = "", **layout) -> go.Figure:
     """The look every chart shares, so pages and downloaded files match."""
-    # the ranking block goes on a line of its own: on a phone one line ran off the chart
-    title, lines = title.replace(" — ", "<br>", 1), 1 + (" — " in title)
+    lines = 1 + title.count("<br>")  # a second line (_scope's block) needs room above the plot
     base = {"template": TEMPLATE, "separators": ",." if lang != "en" else ".,",
             "title": {"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 1,
                       "yanchor": "top", "pad": {"t": 14}, "font": {"size": 16}},

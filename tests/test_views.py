@@ -162,8 +162,9 @@ def test_a_change_that_rounds_to_zero_reads_unchanged_without_arrow_or_colour(de
     shown = 0
     for view in (v for v in demo_views(units) if v.block):  # the cards are a block's
         for card in views.overview_cards(units, view):
-            shown += bool(card.delta and card.delta.startswith("không đổi"))
-            if card.delta and card.delta.startswith("không đổi"):
+            unchanged = bool(card.delta and card.delta.startswith("không đổi"))
+            shown += unchanged
+            if unchanged:
                 assert (card.delta_arrow, card.delta_color) == ("off", "off")
             elif card.delta:
                 assert card.delta[0] in "+-" and card.delta_arrow == "auto", card
