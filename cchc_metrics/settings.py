@@ -38,6 +38,8 @@ SETTINGS = [
     Setting("max_columns", 1_000, "Most columns read from one sheet."),
     Setting("max_cells", 5_000_000, "Most cells one sheet may span (the parser allocates them all)."),
     Setting("max_sheets", 100, "Most sheets in one workbook."),
+    Setting("xls_memory_mb", 4096, "Memory cap of the child process that parses an .xls file."),
+    Setting("xls_timeout_s", 120.0, "Seconds the child process parsing an .xls file may take."),
     Setting("database_url", None, "SQLAlchemy URL of the score store; default SQLite in data/."),
     Setting("data_dir", str(PROJECT_DIR / "data"), "Where the default database and stored files live."),
     Setting("require_login", False, "Whether viewing the dashboard needs signing in (changes "

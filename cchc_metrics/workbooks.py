@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc_metrics import settings
+from cchc_metrics import biff, calamine_grids, settings
 from cchc_metrics.problems import ScoreFileError, problem
 from cchc_metrics.reach import reach
 
@@ -210,16 +210,22 @@ class Extent:
             self.rows, self.cols = ods_extent(b"".join(self.ods_parts))
         if not self.rows and not self.cols:
             return
-        max_rows, max_cols = settings.get("max_rows"), settings.get("max_columns")
-        cells = self.rows * max(self.cols, 1)
-        if self.rows > max_rows or self.cols > max_cols or cells > settings.get("max_cells"):
-            raise refuse("too_many_rows",
-                         f"Bảng tính trải tới {self.rows} dòng × {max(self.cols, 1)} cột, vượt giới "
-                         f"hạn ({max_rows} dòng, {max_cols} cột, {settings.get('max_cells')} ô). "
-                         "Hãy xóa các ô thừa ở xa bảng rồi lưu lại.",
-                         f"The sheet reaches {self.rows} rows × {max(self.cols, 1)} columns, over "
-                         f"the limits ({max_rows} rows, {max_cols} columns, "
-                         f"{settings.get('max_cells')} cells). Delete stray far-away cells.")
+        if self.rows > settings.get("max_rows") or self.cols > settings.get("max_columns") \
+                or self.rows * max(self.cols, 1) > settings.get("max_cells"):
+            raise sheet_too_big(self.rows, self.cols)
+
+
+def sheet_too_big(rows: int, cols: int, sheet: str | None = None) -> ScoreFileError:
+    """The refusal of a sheet that spans more rows, columns or cells than the limits."""
+    max_rows, max_cols, max_cells = (settings.get(k) for k in ("max_rows", "max_columns",
+                                                                 "max_cells"))
+    return refuse("too_many_rows",
+                  f"Bảng tính trải tới {rows} dòng × {max(cols, 1)} cột, vượt giới hạn "
+                  f"({max_rows} dòng, {max_cols} cột, {max_cells} ô). "
+                  "Hãy xóa các ô thừa ở xa bảng rồi lưu lại.",
+                  f"The sheet reaches {rows} rows × {max(cols, 1)} columns, over the limits "
+                  f"({max_rows} rows, {max_cols} columns, {max_cells} cells). Delete stray "
+                  "far-away cells.", sheet=sheet)
 
 
 def column_number(letters: bytes) -> int:
@@ -288,72 +294,54 @@ def container_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
 
 def load_calamine(data: bytes, kind: str, only: str | None) -> list[Sheet]:
     """All (or one) sheets of an xlsx/xlsm/xls/ods via python-calamine, values only."""
-    import python_calamine
-
-    max_rows, max_cols = settings.get("max_rows"), settings.get("max_columns")
+    limits = {name: settings.get(name)
+              for name in ("max_sheets", "max_rows", "max_columns", "max_cells")}
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = [m.name for m in book.sheets_metadata
-                 if str(getattr(m, "typ", "")).endswith("WorkSheet")] or list(book.sheet_names)
-        if len(names) > settings.get("max_sheets"):
-            raise refuse("too_many_sheets", f"Tệp có {len(names)} trang tính, vượt giới hạn "
-                         f"{settings.get('max_sheets')}. Hãy tách tệp.",
-                         f"The file has {len(names)} sheets, over the limit of "
-                         f"{settings.get('max_sheets')}. Split it.")
-        if only is not None:
-            if only not in names:
-                raise refuse("no_such_sheet", f"Không có trang tính «{only}». Các trang có: "
-                             f"{', '.join(names)}.",
-                             f"No sheet named «{only}». Sheets: {', '.join(names)}.", value=only)
-            names = [only]
-        sheets = []
-        for name in names:
-            sh = book.get_sheet_by_name(name)
-            if sh.height > max_rows or sh.width > max_cols:
-                raise refuse("too_many_rows",
-                             f"Trang tính có {sh.height} dòng × {sh.width} cột, vượt giới hạn "
-                             f"{max_rows} dòng × {max_cols} cột.",
-                             f"The sheet has {sh.height} rows × {sh.width} columns, over the limit "
-                             f"of {max_rows} × {max_cols}.", sheet=name)
-            merges = list(sh.merged_cell_ranges or [])
-            sheets.append(Sheet(name, sh.to_python(skip_empty_area=False), merges))
-        return sheets
-    except ScoreFileError:
-        raise
+        if kind == "xls":  # its reader can abort the process on a corrupt record: not ours
+            result = calamine_grids.in_child(data, only, limits, settings.get("xls_memory_mb"),
+                                             settings.get("xls_timeout_s"))
+        else:
+            result = calamine_grids.grids(data, only, limits)
+    except calamine_grids.ChildFailed as exc:
+        raise unreadable(data, kind, exc.vi, exc.en) from None
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises its own errors, Rust panics are BaseException
-        what = {"xls": ("bảng tính Excel 97-2003 (.xls)", "Excel 97-2003 workbook (.xls)")}.get(
-            kind, ("bảng tính", "spreadsheet"))
-        text = str(exc).split("\n")[0][:200]
-        if "password" in text.lower() or "encrypt" in text.lower() or (
-                kind == "xls" and (b"EncryptedPackage" in data[:65536].replace(b"\x00", b"")
-                                   or has_filepass(data))):
-            raise refuse("encrypted", "Tệp có mật khẩu. Hãy gỡ mật khẩu trong Excel rồi tải lên lại.",
-                         "The file is password-protected. Remove the password in Excel and "
-                         "upload it again.") from None
-        raise refuse("corrupt", f"Không đọc được {what[0]}: tệp hỏng, bị cắt cụt hoặc không phải "
-                     f"bảng tính ({text}). Hãy mở bằng Excel và lưu lại dạng .xlsx.",
-                     f"Cannot read this {what[1]}: it is corrupt, truncated or not a spreadsheet "
-                     f"({text}). Open it in Excel and save it as .xlsx.") from None
+        raise unreadable(data, kind, str(exc).split("\n")[0][:200]) from None
+    if "refuse" in result:
+        raise calamine_refusal(result, only, limits)
+    return [Sheet(name, rows, merges) for name, rows, merges in result["sheets"]]
 
 
-# BIFF8 cell records (id, length) whose first four bytes are the cell's row and column.
-_BIFF_CELLS = re.compile(b"(?:\x03\x02\x0e\x00|\x7e\x02\x0a\x00|\xfd\x00\x0a\x00"
-                         b"|\x01\x02\x06\x00|\x05\x02\x08\x00)(....)", re.S)
-_BIFF_DIMENSIONS = re.compile(b"\x00\x02\x0e\x00(....)(....)(..)(..)", re.S)
+def calamine_refusal(result: dict, only: str | None, limits: dict) -> ScoreFileError:
+    """The located refusal for a limit calamine_grids found passed before reading cells."""
+    if result["refuse"] == "too_many_sheets":
+        n, most = result["count"], limits["max_sheets"]
+        return refuse("too_many_sheets", f"Tệp có {n} trang tính, vượt giới hạn {most}. "
+                      "Hãy tách tệp.", f"The file has {n} sheets, over the limit of {most}. "
+                      "Split it.")
+    if result["refuse"] == "no_such_sheet":
+        names = ", ".join(result["names"])
+        return refuse("no_such_sheet", f"Không có trang tính «{only}». Các trang có: {names}.",
+                      f"No sheet named «{only}». Sheets: {names}.", value=only)
+    return sheet_too_big(result["height"], result["width"], result["sheet"])
 
 
-def xls_extent(data: bytes) -> tuple[int, int]:
-    """(rows, columns) an .xls reaches, from its cell and DIMENSIONS records, before parsing."""
-    rows = cols = 0
-    for m in _BIFF_CELLS.finditer(data):
-        row, col = int.from_bytes(m.group(1)[:2], "little"), int.from_bytes(m.group(1)[2:], "little")
-        rows, cols = max(rows, row + 1), max(cols, col + 1)
-    for m in _BIFF_DIMENSIONS.finditer(data):
-        rows = max(rows, int.from_bytes(m.group(2), "little"))
-        cols = max(cols, int.from_bytes(m.group(4), "little"))
-    return rows, cols
+def unreadable(data: bytes, kind: str, text: str, text_en: str | None = None) -> ScoreFileError:
+    """Why calamine could not read the file: a password, or damage, with what to do."""
+    text_en = text if text_en is None else text_en
+    what = {"xls": ("bảng tính Excel 97-2003 (.xls)", "Excel 97-2003 workbook (.xls)")}.get(
+        kind, ("bảng tính", "spreadsheet"))
+    if "password" in text.lower() or "encrypt" in text.lower() or (
+            kind == "xls" and (b"EncryptedPackage" in data[:65536].replace(b"\x00", b"")
+                               or has_filepass(data))):
+        return refuse("encrypted", "Tệp có mật khẩu. Hãy gỡ mật khẩu trong Excel rồi tải lên lại.",
+                      "The file is password-protected. Remove the password in Excel and "
+                      "upload it again.")
+    return refuse("corrupt", f"Không đọc được {what[0]}: tệp hỏng, bị cắt cụt hoặc không phải "
+                  f"bảng tính ({text}). Hãy mở bằng Excel và lưu lại dạng .xlsx.",
+                  f"Cannot read this {what[1]}: it is corrupt, truncated or not a spreadsheet "
+                  f"({text_en}). Open it in Excel and save it as .xlsx.")
 
 
 def has_filepass(data: bytes) -> bool:
@@ -447,7 +435,7 @@ def load_workbook(source, name: str | None = None, sheet: str | None = None) -> 
         sheets = load_calamine(data, kind, sheet)
     elif kind == "xls":
         extent = Extent("", kind)
-        extent.rows, extent.cols = xls_extent(data)
+        extent.rows, extent.cols = biff.xls_extent(data)
         extent.check()
         sheets = load_calamine(data, kind, sheet)
     else:

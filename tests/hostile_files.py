@@ -561,6 +561,21 @@ def xls_far_cell() -> bytes:
     return buf.getvalue()
 
 
+def damaged_xls(seed: int) -> Callable[[], bytes]:
+    """The score table as .xls with random bytes overwritten (test_fuzz's mutation, seeded)."""
+    def build() -> bytes:
+        from tests import builders as B
+
+        rng = random.Random(seed)
+        flips, data = rng.randint(1, 40), bytearray(B.xls({"S": B.totals_table(2022)}))
+        for _ in range(flips):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(len(data))]
+        return bytes(data)
+    return build
+
+
 def ods_content(table: str, doctype: str = "") -> str:
     return ('<?xml version="1.0" encoding="UTF-8"?>' + doctype + '<office:document-content '
             'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -1029,6 +1044,11 @@ def _cases() -> list[Case]:
     add(case("xlsx-far-cell-spaces-around-equals",
              far_cell_xml('<row r = "1048576"><c r = "XFD1048576"><v>1</v></c></row>'),
              codes=frozenset({"too_many_rows", "too_many_columns", "too_many_cells"})))
+    # calamine's .xls reader aborted the interpreter on these (Rust asked for 1.3 TB): the
+    # reader now runs .xls in a child process of its own, and the abort becomes a refusal
+    for seed in (1624, 1819, 1855, 3810):
+        add(case(f"xls-damaged-aborts-calamine-{seed}", damaged_xls(seed), name="ket-qua.xls",
+                 codes=frozenset({"corrupt"})))
     add(case("xls-cell-at-IV65536", xls_far_cell, name="ket-qua.xls", codes=frozenset({"too_many_rows", "too_many_columns", "too_many_cells"})))
     add(case("ods-repeat-bomb-100000x1000", ods_repeat_bomb, codes=frozenset({"too_many_rows", "too_many_columns", "too_many_cells"})))
     add(case("ods-999-repeats-x100", ods_many_small_repeats, codes=frozenset({"too_many_rows", "too_many_columns", "too_many_cells"})))
