@@ -28,7 +28,8 @@ most of what is measured; --quiet waits for other work to calm down first.
 Prints the results and writes them under "## Many sessions" in bench/RESULTS.md as the
 subsection "### <label>", replacing that subsection only; other sections and subsections are
 kept. `--app-dir` runs another checkout's app.py (e.g. a copy with a proposed fix) against the
-same store, to compare. It measures; it asserts nothing. Target (issue 7): p95 time until the
+same store, to compare; `--app-dir bench/control` runs the control, Streamlit alone with the same
+two pages and table, which shows what the browsers need before the app adds anything. It measures; it asserts nothing. Target (issue 7): p95 time until the
 ranking table is shown ≤ 3 s with 20 sessions on this 2-core machine, no errors.
 """
 
@@ -374,7 +375,7 @@ def report(alone: Session, sessions: list[Session], wall: float, info: dict, arg
     lines = [
         f"Measured {datetime.now():%Y-%m-%d %H:%M} with `python bench/bench_load.py "
         f"{args.command}`"
-        f"{'' if Path(args.app_dir).resolve() == ROOT else ' (app.py from another checkout)'}.",
+        f"{'' if Path(args.app_dir).resolve() == ROOT else ' (another app.py)'}.",
         "",
         f"- Machine: {machine()}; {versions()}.",
         f"- Load average before / after: {info['load_before']} / {info['load_after']}. The "
@@ -421,8 +422,14 @@ def report(alone: Session, sessions: list[Session], wall: float, info: dict, arg
     return "\n".join(lines)
 
 
+CONTROL = ROOT / "bench" / "control"
+
+
 def data_line(info: dict, args) -> str:
     """What the store held."""
+    if Path(args.app_dir).resolve() == CONTROL:
+        return ("- Store: not read; the control draws its own 10,035 rows (bench/control/app.py, "
+                "fixed seed).")
     if args.data == "demo":
         return (f"- Store: {info['db']}; the app loads the demo province at its first page "
                 "(`cchc_metrics.demo`, 2021–2025: up to 20 departments, 10 districts and 150 "
@@ -479,6 +486,8 @@ def app_version(app_dir: Path) -> str:
     commit = git("rev-parse", "--short", "HEAD")
     if not commit:
         return f"`{app_dir}`"
+    if app_dir.resolve() != ROOT and app_dir.resolve().is_relative_to(ROOT):  # bench/control
+        return f"`{app_dir.resolve().relative_to(ROOT)}/app.py` at `{commit}`"
     dirty = git("status", "--porcelain", "--", "app.py", "ui.py", "auth_ui.py", "pages",
                 "cchc_metrics")
     return f"`{commit}`" + (" with uncommitted changes" if dirty else "")
