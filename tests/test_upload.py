@@ -92,6 +92,21 @@ def test_invalid_upload_shows_located_errors_and_stores_nothing(db):
     assert counts(db) == before
 
 
+def test_a_damaged_xls_is_refused_on_the_page_and_the_next_file_still_reads(db):
+    """Its reader aborted the whole server before it ran in a child process of its own."""
+    from tests.hostile_files import damaged_xls
+
+    at = upload_page(("ket_qua_2026.xls", damaged_xls(1624)()))
+    before = counts(db)  # (the app loaded the demo province into the empty store first)
+    at.run()
+    assert any("1 lỗi" in e.value for e in at.error)
+    (message,) = at.dataframe[0].value["Nội dung"].tolist()
+    assert message.startswith("Không đọc được bảng tính Excel 97-2003 (.xls): tệp hỏng")
+    assert "lưu lại dạng .xlsx" in message and counts(db) == before
+    at = upload_page(("ket_qua_2026.xls", B.xls({"S": B.totals_table(2026)})))
+    assert not at.error and at.dataframe[1].value["Đơn vị"].tolist()[0] == "Thành phố Nam Định"
+
+
 def test_warnings_need_an_explicit_confirmation(db):
     rows = B.totals_table(2026)
     rows[6][6] = 90  # the stated total disagrees with the components
