@@ -51,8 +51,9 @@ def in_child(data: bytes, only: str | None, limits: dict, memory_mb: int,
              timeout_s: float) -> dict:
     """`grids` run by a fresh interpreter, so an abort inside the parser stays there."""
     args = json.dumps({"only": only, "limits": limits, "memory_mb": memory_mb})
-    # -I: no user site, no PYTHONPATH, and this file's folder is not put on sys.path
-    command = [sys.executable, "-I", __file__, args]
+    # -P: this file's folder is not put on sys.path (its modules are not the standard library's);
+    # the environment and site-packages stay the parent's, wherever pip put python-calamine
+    command = [sys.executable, "-P", __file__, args]
     try:
         done = subprocess.run(command, input=data, capture_output=True, timeout=timeout_s,
                               check=False)
