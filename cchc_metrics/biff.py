@@ -3,6 +3,7 @@
 calamine allocates a cell for every position up to the farthest one, so one number at IV65536
 in a 20 KB file costs a gigabyte. Walking the BIFF records in order (not searching the bytes,
 where a cell at row 512, column 14 looks like a DIMENSIONS record) finds the reach exactly.
+Imports nothing from cchc_metrics: calamine_grids loads it by path in the .xls reader's child.
 """
 
 from __future__ import annotations

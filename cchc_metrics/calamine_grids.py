@@ -2,7 +2,8 @@
 
 calamine's .xls reader can abort its whole process (a corrupt record asks Rust for terabytes,
 and Rust aborts on a failed allocation), so workbooks.py runs .xls files through `in_child`.
-This module imports nothing from cchc_metrics: the child starts without pandas, in about 0.05 s.
+This module imports nothing from cchc_metrics (biff.py by its path): the child starts without
+pandas, in about 0.05 s.
 """
 
 from __future__ import annotations
@@ -30,13 +31,42 @@ def grids(data: bytes, only: str | None, limits: dict) -> dict:
     sheets = []
     for name in names:
         sh = book.get_sheet_by_name(name)
-        if sh.height > limits["max_rows"] or sh.width > limits["max_columns"] \
-                or sh.height * sh.width > limits["max_cells"]:  # before a Python object per cell
+        if too_big(sh.height, sh.width, limits):  # before a Python object per cell
             return {"refuse": "too_many_rows", "sheet": name, "height": sh.height,
                     "width": sh.width}
         merges = list(sh.merged_cell_ranges or [])
         sheets.append([name, sh.to_python(skip_empty_area=False), merges])
     return {"sheets": sheets}
+
+
+def too_big(rows: int, cols: int, limits: dict) -> bool:
+    return rows > limits["max_rows"] or cols > limits["max_columns"] \
+        or rows * max(cols, 1) > limits["max_cells"]
+
+
+def xls_grids(data: bytes, only: str | None, limits: dict) -> dict:
+    """`grids` of an .xls, refused first if its records reach further than the limits allow.
+
+    calamine allocates every cell up to the farthest one (a number at IV65536 in a 20 KB file
+    costs a gigabyte); biff.py measures the reach record by record, in Python, so here and not
+    in the server, where a 50 MB file of empty records would hold its lock for seconds.
+    """
+    rows, cols = sibling("biff").xls_extent(data)
+    if too_big(rows, cols, limits):
+        return {"refuse": "too_many_rows", "sheet": None, "height": rows, "width": cols}
+    return grids(data, only, limits)
+
+
+def sibling(name: str):
+    """A module of this folder, imported without cchc_metrics/__init__ (which loads pandas)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(f"_cchc_{name}",
+                                                  Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class ChildFailed(Exception):
@@ -49,7 +79,7 @@ class ChildFailed(Exception):
 
 def in_child(data: bytes, only: str | None, limits: dict, memory_mb: int,
              timeout_s: float) -> dict:
-    """`grids` run by a fresh interpreter, so an abort inside the parser stays there."""
+    """`xls_grids` run by a fresh interpreter, so an abort inside the parser stays there."""
     args = json.dumps({"only": only, "limits": limits, "memory_mb": memory_mb})
     # -P: this file's folder is not put on sys.path (its modules are not the standard library's);
     # the environment and site-packages stay the parent's, wherever pip put python-calamine
@@ -121,7 +151,7 @@ def main() -> None:
     limit_memory(args["memory_mb"])
     data = sys.stdin.buffer.read()
     try:
-        result = grids(data, args["only"], args["limits"])
+        result = xls_grids(data, args["only"], args["limits"])
     except BaseException as exc:  # calamine's errors and Rust panics (BaseException)
         result = {"error": (str(exc) or type(exc).__name__).split("\n")[0][:200]}
     sys.stdout.buffer.write(json.dumps(result, default=encode_cell).encode())  # ASCII: any locale

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc_metrics import biff, calamine_grids, settings
+from cchc_metrics import calamine_grids, settings
 from cchc_metrics.problems import ScoreFileError, problem
 from cchc_metrics.reach import reach
 
@@ -433,10 +433,7 @@ def load_workbook(source, name: str | None = None, sheet: str | None = None) -> 
     if kind == "zip":
         kind, notes = inspect_zip(data)
         sheets = load_calamine(data, kind, sheet)
-    elif kind == "xls":
-        extent = Extent("", kind)
-        extent.rows, extent.cols = biff.xls_extent(data)
-        extent.check()
+    elif kind == "xls":  # its reach is measured in the child that reads it
         sheets = load_calamine(data, kind, sheet)
     else:
         kind = "csv"

@@ -490,3 +490,14 @@ def test_the_reach_counts_every_kind_of_cell_record_and_the_stated_dimensions():
     assert biff.xls_extent(cfb({"Workbook": bof + dims + eof})) == (70, 5)
     assert biff.xls_extent(cfb({"Book": bof + number + eof})) == (41, 3)  # BIFF5's stream name
     assert biff.xls_extent(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600) == (0, 0)
+
+
+def test_an_xls_is_measured_in_its_reader_process_not_in_the_server(monkeypatch):
+    """The record walk is Python: on a 50 MB file of empty records it would hold the server's
+    lock for seconds. A far cell is refused by the walk (no sheet named), not by calamine."""
+    from cchc_metrics import biff
+    from tests.hostile_files import xls_far_cell
+
+    monkeypatch.setattr(biff, "xls_extent", lambda data: pytest.fail("walked in the server"))
+    (p,) = refused(xls_far_cell(), name="a.xls")
+    assert (p.code, p.sheet) == ("too_many_rows", None) and "65536 dòng × 256 cột" in p.vi
