@@ -29,8 +29,9 @@ Prints the results and writes them under "## Many sessions" in bench/RESULTS.md 
 subsection "### <label>", replacing that subsection only; other sections and subsections are
 kept. `--app-dir` runs another checkout's app.py (e.g. a copy with a proposed fix) against the
 same store, to compare; `--app-dir bench/control` runs the control, Streamlit alone with the same
-two pages and table, which shows what the browsers need before the app adds anything. It measures; it asserts nothing. Target (issue 7): p95 time until the
-ranking table is shown ≤ 3 s with 20 sessions on this 2-core machine, no errors.
+two pages and table, which shows what the browsers need before the app adds anything. It
+measures; it asserts nothing. Target (issue 7): p95 time until the ranking table is shown ≤ 3 s
+with 20 sessions on this 2-core machine, no errors.
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ def grids(data: bytes, only: str | None, limits: dict) -> dict:
 
 
 def too_big(rows: int, cols: int, limits: dict) -> bool:
+    """Whether a sheet spanning rows × cols passes the row, column or cell limit."""
     return rows > limits["max_rows"] or cols > limits["max_columns"] \
         or rows * max(cols, 1) > limits["max_cells"]
 
@@ -101,13 +102,16 @@ def in_child(data: bytes, only: str | None, limits: dict, memory_mb: int,
 
 
 def exit_reason(code: int, stderr: bytes) -> tuple[str, str]:
-    """What stopped the child, in Vietnamese and English: a signal, or the last line it wrote."""
-    if code < 0:
-        return f"trình đọc dừng bất thường, tín hiệu {-code}", f"the reader aborted, signal {-code}"
+    """Why the child stopped, in Vietnamese and English, in words an official can read."""
     last = (stderr.decode(errors="replace").strip().splitlines() or [""])[-1][:160]
-    return (f"trình đọc dừng với mã {code}: {last}" if last else f"trình đọc dừng với mã {code}",
-            f"the reader exited with code {code}: {last}" if last else
-            f"the reader exited with code {code}")
+    if last.startswith("MemoryError"):  # Python's side of the cap: a large file, not a damaged one
+        return ("tệp cần nhiều bộ nhớ hơn mức cho phép khi đọc",
+                "reading it needs more memory than allowed")
+    if code < 0:
+        return (f"trình đọc bị dừng đột ngột giữa chừng, mã {-code}",
+                f"the reader stopped abruptly, signal {-code}")
+    return (f"trình đọc dừng với mã {code}" + (f": {last}" if last else ""),
+            f"the reader exited with code {code}" + (f": {last}" if last else ""))
 
 
 # Cell values calamine gives besides str, int, float and bool, tagged for the trip through JSON.
@@ -115,6 +119,7 @@ _TAGS = {"datetime": dt.datetime, "date": dt.date, "time": dt.time}
 
 
 def encode_cell(value):
+    """A date, time or duration as a one-key dict JSON can carry (json.dumps' default=)."""
     if isinstance(value, dt.timedelta):
         return {"timedelta": value.total_seconds()}
     for tag, kind in _TAGS.items():  # datetime first: a datetime is also a date
@@ -124,6 +129,7 @@ def encode_cell(value):
 
 
 def decode_cell(obj: dict):
+    """The value encode_cell tagged, back (json.loads' object_hook=)."""
     if len(obj) == 1:
         (tag, value), = obj.items()
         if tag == "timedelta":

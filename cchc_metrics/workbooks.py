@@ -210,9 +210,14 @@ class Extent:
             self.rows, self.cols = ods_extent(b"".join(self.ods_parts))
         if not self.rows and not self.cols:
             return
-        if self.rows > settings.get("max_rows") or self.cols > settings.get("max_columns") \
-                or self.rows * max(self.cols, 1) > settings.get("max_cells"):
+        if calamine_grids.too_big(self.rows, self.cols, limits()):
             raise sheet_too_big(self.rows, self.cols)
+
+
+def limits() -> dict:
+    """The reading limits, as calamine_grids takes them (it cannot import settings)."""
+    return {name: settings.get(name)
+            for name in ("max_sheets", "max_rows", "max_columns", "max_cells")}
 
 
 def sheet_too_big(rows: int, cols: int, sheet: str | None = None) -> ScoreFileError:
@@ -294,14 +299,13 @@ def container_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
 
 def load_calamine(data: bytes, kind: str, only: str | None) -> list[Sheet]:
     """All (or one) sheets of an xlsx/xlsm/xls/ods via python-calamine, values only."""
-    limits = {name: settings.get(name)
-              for name in ("max_sheets", "max_rows", "max_columns", "max_cells")}
+    most = limits()
     try:
         if kind == "xls":  # its reader can abort the process on a corrupt record: not ours
-            result = calamine_grids.in_child(data, only, limits, settings.get("xls_memory_mb"),
+            result = calamine_grids.in_child(data, only, most, settings.get("xls_memory_mb"),
                                              settings.get("xls_timeout_s"))
         else:
-            result = calamine_grids.grids(data, only, limits)
+            result = calamine_grids.grids(data, only, most)
     except calamine_grids.ChildFailed as exc:
         raise unreadable(data, kind, exc.vi, exc.en) from None
     except (KeyboardInterrupt, SystemExit):
@@ -309,7 +313,7 @@ def load_calamine(data: bytes, kind: str, only: str | None) -> list[Sheet]:
     except BaseException as exc:  # calamine raises its own errors, Rust panics are BaseException
         raise unreadable(data, kind, str(exc).split("\n")[0][:200]) from None
     if "refuse" in result:
-        raise calamine_refusal(result, only, limits)
+        raise calamine_refusal(result, only, most)
     return [Sheet(name, rows, merges) for name, rows, merges in result["sheets"]]
 
 

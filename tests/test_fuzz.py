@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import cchc_metrics as cm
 from tests import builders as B
+from tests import hostile_files as HF
 
 VALID = {
     "xlsx": B.xlsx({"S": B.totals_table(2022)}),
@@ -35,13 +36,8 @@ def test_arbitrary_bytes(data):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(VALID)), st.integers(0, 2**32 - 1), st.integers(1, 40))
 def test_mutated_valid_files(kind, seed, flips):
-    rng = random.Random(seed)
-    data = bytearray(VALID[kind])
-    for _ in range(flips):
-        data[rng.randrange(len(data))] = rng.randrange(256)
-    if rng.random() < 0.3:
-        data = data[: rng.randrange(len(data))]
-    read_only_score_file_errors(bytes(data), f"fuzz.{kind}")
+    data = HF.mutate(VALID[kind], random.Random(seed), flips)
+    read_only_score_file_errors(data, f"fuzz.{kind}")
 
 
 @settings(max_examples=150, deadline=None)
