@@ -27,7 +27,8 @@ most of what is measured; --quiet waits for other work to calm down first.
 
 Prints the results and writes them under "## Many sessions" in bench/RESULTS.md as the
 subsection "### <label>", replacing that subsection only; other sections and subsections are
-kept. `--app-dir` runs another checkout's app.py (e.g. a copy with a proposed fix) against the
+kept. Every timed step of the last run (session, page, start, seconds) is saved in
+bench/out/load-timeline.json, to see when in the run the slow steps happened. `--app-dir` runs another checkout's app.py (e.g. a copy with a proposed fix) against the
 same store, to compare; `--app-dir bench/control` runs the control, Streamlit alone with the same
 two pages and table, which shows what the browsers need before the app adds anything. It
 measures; it asserts nothing. Target (issue 7): p95 time until the ranking table is shown ≤ 3 s
@@ -111,6 +112,7 @@ class Session:
     overview: list[float] = field(default_factory=list)  # sidebar click: ranking shown again
     profile: list[float] = field(default_factory=list)  # sidebar click: summary shown
     errors: list[str] = field(default_factory=list)
+    steps: list[tuple[str, float, float]] = field(default_factory=list)  # (title, start, s)
 
 
 VIEWPORT = {"width": 1400, "height": 900}
@@ -158,6 +160,7 @@ async def step(page, result: Session, into: list[float], action, title: str, kin
         await action()
         await shown(page, title, kind, timeout_ms)
         into.append(time.perf_counter() - start)
+        result.steps.append((title, start, into[-1]))
         if await page.locator('[data-testid="stException"]').count():
             result.errors.append(f"error box on {title}")
     except Exception as exc:  # noqa: BLE001 — a failed step is a measured error
@@ -501,6 +504,17 @@ def wait_for_quiet(limit: float, patience_s: float = 900) -> None:
         time.sleep(10)
 
 
+def write_timeline(sessions: list[Session], path: Path) -> None:
+    """Every timed step of the last run (session, page, start from the first step, seconds)."""
+    import json
+
+    steps = [(i, *s) for i, session in enumerate(sessions) for s in session.steps]
+    epoch = min((start for _, _, start, _ in steps), default=0.0)
+    path.write_text(json.dumps([{"session": i, "page": title, "start_s": round(start - epoch, 3),
+                                 "seconds": round(took, 3)} for i, title, start, took in steps],
+                               ensure_ascii=False, indent=0), encoding="utf-8")
+
+
 def load_average() -> str:
     """The 1, 5 and 15-minute load averages."""
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -564,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
                 sessions[0].errors.extend(f"server log: {e}" for e in server.errors()[:5])
         finally:
             server.stop()
+    write_timeline(sessions, OUT / "load-timeline.json")
     body = report(alone, sessions, wall, info, args)
     print(f"### {args.label}\n\n{body}")
     if not args.no_write:
