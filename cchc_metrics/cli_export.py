@@ -18,6 +18,7 @@ def register(sub, add_format) -> None:
     p.add_argument("--year", type=int, help="năm / year")
     p.add_argument("--level", choices=LEVELS, help="cấp / level")
     p.add_argument("--block", help="khối xếp hạng / ranking block")
+    p.add_argument("--province", help="tỉnh / province")
     p.add_argument("--parent", help="đơn vị cấp huyện / district")
     p.add_argument("--bands", help='thang xếp loại, vd. "Tốt:80,Khá:60,Kém:0"')
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -44,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise CommandError(str(exc)) from None
     spec = ",".join(f"{label}:{bound:g}" for label, bound in parse_bands(bands))
-    view = View(year=args.year, level=args.level, block=args.block, parent=args.parent,
+    view = View(year=args.year, level=args.level, block=args.block,
+                province=args.province, parent=args.parent,
                 bands=spec, lang=args.lang)
     units = unit_table(scores, bands=spec)
     if units.empty:

@@ -174,6 +174,8 @@ def export_lines(view, version: str | None, lang: str, now: datetime | None = No
     parts = [f"{t('year', lang)}: {view.year or t('all', lang)}",
              f"{t('level', lang)}: {level_label(view.level, lang) if view.level else t('all', lang)}",
              f"{t('block', lang)}: {view.block or t('all', lang)}"]
+    if view.province:
+        parts.append(f"{t('province', lang)}: {view.province}")
     if view.parent:
         parts.append(f"{t('parent', lang)}: {view.parent}")
     if view.search:

@@ -101,13 +101,28 @@ def blocks(units: pd.DataFrame, year: int | None, level: str | None) -> list[str
     return ([default] if default in found else []) + [b for b in found if b != default]
 
 
-def provinces(units: pd.DataFrame) -> list[str]:
-    return sorted(p for p in set(units["province"].fillna("")) if p)
+def _of(units: pd.DataFrame, year: int | None, level: str | None) -> pd.DataFrame:
+    return units[(units["year"] == year) & (units["level"] == level)] if year and level else units
 
 
-def parents(units: pd.DataFrame, year: int | None, level: str | None) -> list[str]:
-    sel = units[(units["year"] == year) & (units["level"] == level)] if year and level else units
+def provinces(units: pd.DataFrame, year: int | None = None, level: str | None = None) -> list[str]:
+    """Provinces present (in a year and level when given), sorted."""
+    return sorted(p for p in set(_of(units, year, level)["province"].fillna("").unique()) if p)
+
+
+def parents(units: pd.DataFrame, year: int | None, level: str | None,
+            province: str | None = None) -> list[str]:
+    """Districts present in a year and level (of one province when given), sorted."""
+    sel = _of(units, year, level)
+    if province:
+        sel = sel[sel["province"] == province]
     return sorted(p for p in set(sel["parent"].fillna("").unique()) if p)
+
+
+def province_of(units: pd.DataFrame, parent: str | None) -> str | None:
+    """The one province a district belongs to; None if it is not found or the name repeats."""
+    found = provinces(units[units["parent"] == parent]) if parent else []
+    return found[0] if len(found) == 1 else None
 
 
 def settle(units: pd.DataFrame, view: View) -> View:
@@ -593,14 +608,17 @@ def trend_rows(units: pd.DataFrame, view: View, names: list[str] | None = None) 
 
 def block_band_counts(units: pd.DataFrame, view: View) -> pd.DataFrame:
     """Band counts for the view's level and block over all years."""
-    return band_counts(select(units, view.but(search="", parent=None), year=False), view.bands)
+    return band_counts(select(units, view.but(search="", parent=None, province=None), year=False),
+                       view.bands)
 
 
 def fields_of_block(scores: pd.DataFrame, view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """unit_fields and field_summary for the view's year, level and block (and district)."""
+    """unit_fields and field_summary for the view's year, level and block (and place)."""
     sel = scores[(scores["year"] == view.year) & (scores["level"] == view.level)]
     if view.block:
         sel = sel[sel["block"] == view.block]
+    if view.province:
+        sel = sel[sel["province"] == view.province]
     if view.parent:
         sel = sel[sel["parent"] == view.parent]
     return unit_fields(sel), field_summary(sel)

@@ -13,7 +13,7 @@ lang = view.lang
 def fields_of_block():
     """The heatmap (best and worst units when there are many), field means, points lost, table."""
     block = (rev, view.year, view.level, view.block)
-    if view.block and not view.parent:  # the block's fields, shared with profile and compare
+    if view.block and not (view.parent or view.province):  # the block's fields, shared with profile and compare
         fields, fsum = ui.block_fields(*block), ui.block_summary(*block)
     else:
         scores = ui.block_scores(*block) if view.block else ui.scores(rev)

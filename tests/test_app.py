@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -196,3 +197,72 @@ def test_the_long_lived_objects_are_frozen_once(app, monkeypatch):
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     app.run()
     assert not calls and not app.exception  # once per process, not at every rerun
+
+
+@pytest.fixture
+def two_provinces(tmp_path, monkeypatch):
+    """Communes of two provinces whose districts share names, as «Châu Thành» does in the country.
+
+    Tỉnh An Giang and Tỉnh Bến Tre both have «Huyện 0»; «Huyện Mỏ Cày» is Bến Tre's alone.
+    """
+    from cchc_metrics.store import open_store
+    from tests.store_fixtures import make_scores
+
+    frames = [make_scores(2024, "commune", n_units=6, seed=1, province="Tỉnh An Giang",
+                          prefix="Xã An"),
+              make_scores(2024, "commune", n_units=6, seed=2, province="Tỉnh Bến Tre",
+                          prefix="Xã Bến")]
+    frames[1]["parent"] = frames[1]["parent"].replace("Huyện 1", "Huyện Mỏ Cày")
+    url = f"sqlite:///{tmp_path / 'two.sqlite'}"
+    with open_store(url) as store:  # one ranking block across both, as a national table is
+        store.import_scores(pd.concat(frames, ignore_index=True), file_name="hai-tinh.xlsx",
+                            file_bytes=b"hai tinh", user=store.system_actor("test"))
+    monkeypatch.setenv("CCHC_DATABASE_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def ranked_units(at: AppTest) -> set[str]:
+    return set(at.dataframe[0].value["Đơn vị"])
+
+
+def test_one_province_has_no_province_box(app):
+    at = run_page(app, "pages/overview.py", year=2022, level="commune")  # 2025 has no districts
+    assert not [s for s in at.selectbox if s.key == "province"]
+    assert at.selectbox(key="parent").options[0] == "Tất cả"
+
+
+def test_a_province_is_chosen_before_its_districts(two_provinces):
+    """Many provinces: a province box first; its districts only, once it is chosen."""
+    at = run_page(two_provinces, "pages/overview.py")
+    assert at.selectbox(key="province").options == ["Tất cả", "Tỉnh An Giang", "Tỉnh Bến Tre"]
+    assert not [s for s in at.selectbox if s.key == "parent"]  # not 2 × «Huyện 0» in one list
+    assert len(ranked_units(at)) == 12
+    set_widget(at, "province", "Tỉnh Bến Tre")
+    assert at.selectbox(key="parent").options == ["Tất cả", "Huyện 0", "Huyện Mỏ Cày"]
+    assert ranked_units(at) == {f"Xã Bến {i}" for i in range(1, 7)}
+    set_widget(at, "parent", "Huyện 0")  # Bến Tre's «Huyện 0», not An Giang's
+    assert ranked_units(at) == {"Xã Bến 1", "Xã Bến 3", "Xã Bến 5"}
+    assert at.query_params["province"] == "Tỉnh Bến Tre" and at.query_params["parent"] == "Huyện 0"
+    set_widget(at, "parent", "Huyện Mỏ Cày")
+    set_widget(at, "province", "Tỉnh An Giang")  # Mỏ Cày is not An Giang's: all its districts
+    assert at.selectbox(key="parent").value == ""
+    assert ranked_units(at) == {f"Xã An {i}" for i in range(1, 7)}
+    set_widget(at, "province", "")  # all provinces: no district filter is left behind
+    assert len(ranked_units(at)) == 12 and "parent" not in at.query_params
+    assert not at.exception
+
+
+@pytest.mark.parametrize("parent, province, units", [
+    ("Huyện Mỏ Cày", "Tỉnh Bến Tre", {"Xã Bến 2", "Xã Bến 4", "Xã Bến 6"}),
+    ("Huyện 0", "", {f"Xã {p} {i}" for p in ("An", "Bến") for i in range(1, 7)}),  # two of them
+])
+def test_a_link_to_a_district_finds_its_province(two_provinces, parent, province, units):
+    """A link made before the province box (?parent= alone) still opens the district."""
+    at = two_provinces
+    at.query_params["level"], at.query_params["parent"] = "commune", parent
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="province").value == province
+    assert ranked_units(at) == units

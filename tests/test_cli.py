@@ -117,3 +117,23 @@ def test_export_command_writes_xlsx_and_csv(two_years, tmp_path, capsys):
     code, _, err = run(["export", "--db", url, "--year", "1999", "-o", tmp_path / "x.csv",
                         "--format", "csv"], capsys)
     assert code == 2 and "Không có dữ liệu" in err
+
+
+def test_export_command_keeps_one_province(tmp_path, capsys):
+    from cchc_metrics.store import open_store
+    from tests.store_fixtures import make_scores
+
+    both = pd.concat([make_scores(2024, "commune", n_units=4, seed=1, province="Tỉnh An Giang",
+                                  prefix="Xã An"),
+                      make_scores(2024, "commune", n_units=4, seed=2, province="Tỉnh Bến Tre",
+                                  prefix="Xã Bến")], ignore_index=True)
+    url = f"sqlite:///{tmp_path / 'two.sqlite'}"
+    with open_store(url) as store:
+        store.import_scores(both, file_name="hai-tinh.xlsx", file_bytes=b"2",
+                            user=store.system_actor("test"))
+    out = tmp_path / "ben-tre.csv"
+    code, _, err = run(["export", "--db", url, "--province", "Tỉnh Bến Tre", "--format", "csv",
+                        "-o", out], capsys)
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.count("Xã Bến") == 4 and "Xã An" not in text

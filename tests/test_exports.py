@@ -250,3 +250,19 @@ def test_a_control_character_in_the_filters_does_not_break_the_title_block():
                                     title="KẾT QUẢ\x07", lines=["Tìm: «my\x00 loc\x1b»"]))
     ws = openpyxl.load_workbook(io.BytesIO(data))["Xếp hạng"]
     assert ws["A1"].value == "KẾT QUẢ" and ws["A2"].value == "Tìm: «my loc»"
+
+
+def test_the_title_block_names_the_province_and_district_chosen():
+    from datetime import datetime
+
+    from cchc_metrics.exports import export_lines
+    from cchc_metrics.views import View
+
+    view = View(year=2024, level="commune", block="Khối xã", province="Tỉnh Bến Tre",
+                parent="Huyện Châu Thành")
+    when = datetime(2026, 11, 24, 9, 5)
+    assert export_lines(view, None, "vi", when)[0] == (
+        "Năm: 2024 · Cấp: UBND cấp xã · Khối xếp hạng: Khối xã · Tỉnh: Tỉnh Bến Tre · "
+        "Đơn vị cấp huyện: Huyện Châu Thành")
+    assert "Province: Tỉnh Bến Tre · District: Huyện Châu Thành" in export_lines(view, None, "en",
+                                                                                 when)[0]

@@ -129,9 +129,28 @@ def test_catalog_offers_the_same_choices_as_the_unit_table(demo):
         for level in [None, "department", "district", "commune"]:
             assert views.blocks(catalog, year, level) == views.blocks(units, year, level)
             assert views.parents(catalog, year, level) == views.parents(units, year, level)
+            assert views.provinces(catalog, year, level) == views.provinces(units, year, level)
             view = views.View(year=year, level=level)
             assert views.settle(catalog, view) == views.settle(units, view)
             assert views.level_missing(catalog, view) == views.level_missing(units, view)
+
+
+def test_districts_are_listed_by_province_and_a_district_finds_its_own():
+    """District names repeat across provinces («Châu Thành» is in many): a name alone is not a
+    place, so only a name found in one province gives that province."""
+    catalog = pd.DataFrame({
+        "year": 2024, "level": "commune", "block": "Khối xã",
+        "province": ["Tỉnh An Giang", "Tỉnh An Giang", "Tỉnh Bến Tre", "Tỉnh Bến Tre", ""],
+        "parent": ["Huyện Châu Thành", "Huyện Tri Tôn", "Huyện Châu Thành", "Huyện Mỏ Cày", ""]})
+    assert views.provinces(catalog, 2024, "commune") == ["Tỉnh An Giang", "Tỉnh Bến Tre"]
+    assert views.provinces(catalog, 2023, "commune") == []
+    assert views.parents(catalog, 2024, "commune", "Tỉnh Bến Tre") == ["Huyện Châu Thành",
+                                                                       "Huyện Mỏ Cày"]
+    assert len(views.parents(catalog, 2024, "commune")) == 3
+    assert views.province_of(catalog, "Huyện Mỏ Cày") == "Tỉnh Bến Tre"
+    assert views.province_of(catalog, "Huyện Châu Thành") is None  # in two provinces
+    assert views.province_of(catalog, "Huyện Không Có") is None
+    assert views.province_of(catalog, None) is None
 
 
 def test_search_ignores_case_and_diacritics_on_repeated_names():
