@@ -12,9 +12,17 @@ ui.freeze_imports()
 lang = ui.language_switch()
 
 
+# The filters of each page that has them (ui.controls' options).
+FILTERS = {"overview.py": {}, "profile.py": {}, "compare.py": {"search": False},
+           "trends.py": {}, "fields.py": {"search": False}, "data.py": {"all_blocks": True}}
+scripts: dict[int, str] = {}
+
+
 def page(script: str, key: str, icon: str, url: str, **options) -> st.Page:
-    return st.Page(f"pages/{script}", title=t(key, lang), icon=f":material/{icon}:",
-                   url_path=url, **options)
+    shown = st.Page(f"pages/{script}", title=t(key, lang), icon=f":material/{icon}:",
+                    url_path=url, **options)
+    scripts[id(shown)] = script
+    return shown
 
 
 DASHBOARD = [
@@ -38,4 +46,6 @@ else:
     if auth_ui.actor() is None:
         pages.append(LOGIN)
 auth_ui.sidebar()
-st.navigation(pages).run()
+current = st.navigation(pages)
+ui.filters(FILTERS.get(scripts.get(id(current), "")))  # here, so they stay put across pages
+current.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import gc
 
 import pandas as pd
@@ -165,15 +166,32 @@ def url_index(key: str, options: list, cast=str, default: int = 0) -> int:
     return min(st.session_state[memo], max(len(options) - 1, 0))
 
 
+def follow_link(key: str, options: list, cast=str) -> None:
+    """A link that names an option (?year=2026, say from the upload page) wins over the last choice.
+
+    The URL only changes behind the widget's back when a link or the browser's history sets it:
+    the widget itself writes what it shows, and `_seen_<key>` remembers that.
+    """
+    linked, seen = st.query_params.get(key), st.session_state.get(f"_seen_{key}")
+    if linked is None or seen is None or linked == seen:
+        return
+    with contextlib.suppress(TypeError, ValueError):
+        index = options.index(cast(linked))
+        st.session_state.pop(key, None)
+        st.session_state[f"_url_{key}"] = index
+
+
 def bound(widget, label: str, options: list, key: str, *, cast=str, default: int = 0, **kwargs):
     """A select-like widget whose value lives in the URL as its option code."""
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]  # e.g. a year that the new data no longer has
         st.session_state[f"_url_{key}"] = default  # nor does the link's choice hold any more
+    follow_link(key, options, cast)
     # persist_state: the filters follow the person from page to page
     value = widget(label, options, index=url_index(key, options, cast, default), key=key,
                    persist_state="session", **kwargs)
     to_url(key, value, options[default] if options else None)
+    st.session_state[f"_seen_{key}"] = str(value)
     return value
 
 
@@ -314,10 +332,28 @@ def revision() -> int:
     return store().revision()
 
 
-def page(title_key: str, **control_options) -> tuple[views.View, pd.DataFrame, int]:
-    """What every page starts with: controls, heading, and the unit table for the view's bands."""
+# The view the entrypoint's filters chose for this script run (see filters).
+_VIEW: contextvars.ContextVar[views.View | None] = contextvars.ContextVar("view", default=None)
+
+
+def filters(options: dict | None) -> None:
+    """Draw the current page's filters from the entrypoint (app.py); None: a page without any.
+
+    Drawn there rather than by each page, the widgets belong to app.py and stay mounted when a
+    person changes page: drawn by the page, the browser built every one anew at each click.
+    """
+    _VIEW.set(None if options is None else controls(catalog(revision()), **options))
+
+
+def page(title_key: str) -> tuple[views.View, pd.DataFrame, int]:
+    """What every page starts with: its filters' view, heading, and the unit table for its bands.
+
+    A page run on its own, without app.py, draws the default filters itself.
+    """
     rev = revision()
-    view = controls(catalog(rev), **control_options)
+    view = _VIEW.get()
+    if view is None:
+        view = controls(catalog(rev))
     page_header(title_key, view, rev)
     return view, units(rev, view.bands), rev
 

@@ -6,7 +6,7 @@ import ui
 from cchc_metrics import charts, views
 from cchc_metrics.i18n import t
 
-view, units, rev = ui.page("page_compare", search=False)
+view, units, rev = ui.page("page_compare")
 lang = view.lang
 if not ui.no_data(view):
     rows = views.select(units, view)

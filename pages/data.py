@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from cchc_metrics.i18n import t
 
-view, units, rev = ui.page("page_data", all_blocks=True)
+view, units, rev = ui.page("page_data")
 if not ui.no_data(view):
     st.caption(t("page_data_intro", view.lang))
     table = ui.ranking(rev, view)

@@ -6,7 +6,7 @@ import ui
 from cchc_metrics import charts, views
 from cchc_metrics.i18n import pct, t
 
-view, units, rev = ui.page("page_profile", search=True)
+view, units, rev = ui.page("page_profile")
 lang = view.lang
 names = ui.memo("unit_choices", rev, (view.level, view.block, view.province, view.parent,
                                       view.search),

@@ -165,6 +165,18 @@ def test_a_copied_link_reopens_the_view(app):
     assert "level" not in app.query_params
 
 
+def test_a_link_followed_mid_session_wins_over_the_last_choice(app):
+    """The upload page's "see the overview of 2022" link sets the filters a person had changed."""
+    at = run_page(app, "pages/overview.py", year=2024, level="commune")
+    at.query_params["year"], at.query_params["level"] = "2022", "district"  # what a link does
+    at.run()
+    assert (at.selectbox(key="year").value, at.selectbox(key="level").value) == (2022, "district")
+    assert set(at.dataframe[0].value["Năm"]) == {2022}
+    at.selectbox(key="level").set_value("department").run()  # and the person's next choice holds
+    assert at.selectbox(key="level").value == "department"
+    assert at.selectbox(key="year").value == 2022
+
+
 def test_a_long_unit_list_is_cut_but_keeps_the_chosen_unit(app, monkeypatch):
     """Past views.PICKER_LIMIT names the picker lists the first ones, the chosen unit among them,
     and says how to find the rest."""

@@ -154,12 +154,16 @@ def test_ranking_and_profile_match_the_library(app, page, shot, demo_units, tmp_
     got = read_csv_download(download(page, "Tải CSV", tmp_path / "xep-hang.csv"))
     assert_rows_match(got, want)
 
+    page.evaluate(TAG_FILTERS)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Hồ sơ đơn vị").click()
     heading(page, "Hồ sơ đơn vị")
     settle(page)
     shot(page, "ho-so")
     assert (chosen(page, "Năm"), chosen(page, "Cấp")) == ("2022", "UBND cấp huyện"), \
         "the filters picked on the overview were lost on the way to the profile"
+    kept = page.evaluate(KEPT_FILTERS)
+    assert len(kept) >= 3 and all(kept), \
+        f"the sidebar's filters were built anew on the way to the profile, not kept: {kept}"
     unit = want.iloc[3]
     pick(page, "Chọn đơn vị", unit["unit"])
     sentence = (f"Năm 2022, {in_prose(unit['unit'])} đứng thứ {unit['rank']}/"
@@ -168,6 +172,14 @@ def test_ranking_and_profile_match_the_library(app, page, shot, demo_units, tmp_
     shot(page, "ho-so-don-vi")
     assert f"({cm_pct(unit['index_pct'])})" in page.get_by_text(sentence).inner_text()
     assert not app_exceptions(page)
+
+
+# The sidebar's filters belong to app.py and stay mounted from page to page (ui.filters): the
+# elements marked before a page change are the ones there after it.
+TAG_FILTERS = """() => document.querySelectorAll(
+    '[data-testid="stSidebar"] [data-testid="stSelectbox"]').forEach(e => { e.__kept = true; })"""
+KEPT_FILTERS = """() => [...document.querySelectorAll(
+    '[data-testid="stSidebar"] [data-testid="stSelectbox"]')].map(e => e.__kept === true)"""
 
 
 def cm_pct(value: float) -> str:
