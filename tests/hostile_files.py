@@ -9,14 +9,18 @@ taking the test run down with it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import random
 import re
 import resource
 import struct
+import sys
+import threading
 import time
 import traceback
+import types
 import unicodedata
 import zipfile
 import zlib
@@ -1278,6 +1282,27 @@ def context():
     return ctx
 
 
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _plain_main():
+    """Start a child with no main module to re-run: an AppTest leaves app.py as __main__.
+
+    Streamlit's script runner puts the script it ran in sys.modules["__main__"] and leaves it
+    there; multiprocessing then runs that file in every child it starts (as __mp_main__), so
+    after the AppTest suites each case ran the whole app first, and one failed with the store
+    busy. Cases start from two threads, hence the lock.
+    """
+    with _MAIN_LOCK:
+        saved = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = saved
+
+
 def run_in_child(case_id: str, ctx=None) -> dict:
     """Run one case in a fresh child; a hang is killed, a crash reported by its exit code."""
     import signal
@@ -1290,7 +1315,8 @@ def run_in_child(case_id: str, ctx=None) -> dict:
     os.close(fd)
     proc = ctx.Process(target=run_case, args=(case_id, send, stderr_path), daemon=True)
     start = time.perf_counter()
-    proc.start()
+    with _plain_main():
+        proc.start()
     send.close()
     out = None
     if recv.poll(spec.timeout_s * WALL_FACTOR):

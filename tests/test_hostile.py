@@ -12,6 +12,8 @@ import csv
 import hashlib
 import inspect
 import io
+import sys
+import types
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
@@ -217,3 +219,16 @@ def test_extent_counts_the_reach_of_a_sheet_in_any_chunking(name, chunk):
         assert (extent.rows, extent.cols) == (rows, cols)
     else:  # a row number cut in two may be missed, never a far cell (the 64-byte overlap)
         assert extent.rows >= (rows if rows >= 10000 else 0) and extent.cols >= cols
+
+
+def test_a_case_does_not_run_the_main_module_again(tmp_path, monkeypatch):
+    """After an AppTest, sys.modules["__main__"] is app.py: a case's child must not run it."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "stray_main.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    stray = types.ModuleType("__main__")
+    stray.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", stray)
+    out = HF.run_in_child("truncated-xlsx-10-bytes")
+    assert out["outcome"] == "refused", out
+    assert not marker.exists(), "the child ran the parent's __main__ file"
