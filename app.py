@@ -1,4 +1,8 @@
-"""Entry point: page set-up, language, sign-in, and navigation over the pages in pages/."""
+"""Entry point: page set-up, language, sign-in, and navigation over the pages in app_pages/."""
+
+# Not pages/: with a folder of that name, Streamlit runs a process's first script run as an
+# old-style multipage app, which knows no URL path like /ho-so and shows «Page not found»
+# over the page to whoever opens a link first after a (re)start.
 
 import streamlit as st
 
@@ -19,7 +23,7 @@ scripts: dict[int, str] = {}
 
 
 def page(script: str, key: str, icon: str, url: str, **options) -> st.Page:
-    shown = st.Page(f"pages/{script}", title=t(key, lang), icon=f":material/{icon}:",
+    shown = st.Page(f"app_pages/{script}", title=t(key, lang), icon=f":material/{icon}:",
                     url_path=url, **options)
     scripts[id(shown)] = script
     return shown

@@ -57,7 +57,7 @@ def require(needed: str) -> None:
         return
     lang = ui.lang()
     st.warning(t("need_role", lang, role=t(f"role_{needed}", lang)), icon=":material/lock:")
-    st.page_link("pages/login.py", label=t("sign_in", lang), icon=":material/login:")
+    st.page_link("app_pages/login.py", label=t("sign_in", lang), icon=":material/login:")
     st.stop()
 
 

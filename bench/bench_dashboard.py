@@ -127,7 +127,7 @@ def machine(packages=PACKAGES) -> str:
             f"{versions}")
 
 
-def code_state(paths=("cchc_metrics", "ui.py", "app.py", "pages")) -> str:
+def code_state(paths=("cchc_metrics", "ui.py", "app.py", "app_pages")) -> str:
     """The commit measured, and whether the measured code had uncommitted edits (others work)."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
@@ -258,7 +258,7 @@ def run(at) -> Timing:
 
 def sign_in(at) -> None:
     """Sign in as the bench admin through the login page (an editor is needed for upload)."""
-    at.switch_page("pages/login.py").run()
+    at.switch_page("app_pages/login.py").run()
     at.text_input(key="login_name").set_value(BENCH_ADMIN)
     at.text_input(key="login_password").set_value(BENCH_PASSWORD)
     next(b for b in at.button if b.proto.is_form_submitter).click().run()
@@ -266,7 +266,7 @@ def sign_in(at) -> None:
 
 def go_to(at, page: str) -> Timing:
     """Switch to a page and time the run that renders it (signing in first if it needs it)."""
-    path = f"pages/{page}.py"
+    path = f"app_pages/{page}.py"
     try:
         at.switch_page(path)
     except ValueError:  # not in the navigation: the page needs a signed-in editor

@@ -530,7 +530,7 @@ def app_version(app_dir: Path) -> str:
         return f"`{app_dir}`"
     if app_dir.resolve() != ROOT and app_dir.resolve().is_relative_to(ROOT):  # bench/control
         return f"`{app_dir.resolve().relative_to(ROOT)}/app.py` at `{commit}`"
-    dirty = git("status", "--porcelain", "--", "app.py", "ui.py", "auth_ui.py", "pages",
+    dirty = git("status", "--porcelain", "--", "app.py", "ui.py", "auth_ui.py", "app_pages",
                 "cchc_metrics")
     return f"`{commit}`" + (" with uncommitted changes" if dirty else "")
 

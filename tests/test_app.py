@@ -13,13 +13,13 @@ from cchc_metrics import views
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
-    ("pages/overview.py", "Tổng quan", "Overview"),
-    ("pages/profile.py", "Hồ sơ đơn vị", "Unit profile"),
-    ("pages/compare.py", "So sánh", "Compare"),
-    ("pages/trends.py", "Xu hướng", "Trends"),
-    ("pages/fields.py", "Lĩnh vực", "Fields"),
-    ("pages/data.py", "Dữ liệu & xuất", "Data & export"),
-    ("pages/login.py", "Đăng nhập", "Sign in"),
+    ("app_pages/overview.py", "Tổng quan", "Overview"),
+    ("app_pages/profile.py", "Hồ sơ đơn vị", "Unit profile"),
+    ("app_pages/compare.py", "So sánh", "Compare"),
+    ("app_pages/trends.py", "Xu hướng", "Trends"),
+    ("app_pages/fields.py", "Lĩnh vực", "Fields"),
+    ("app_pages/data.py", "Dữ liệu & xuất", "Data & export"),
+    ("app_pages/login.py", "Đăng nhập", "Sign in"),
 ]
 
 
@@ -54,7 +54,7 @@ def set_widget(at: AppTest, key: str, value) -> None:
 
 def run_page(at: AppTest, page: str, **controls) -> AppTest:
     at.run()
-    if page != "pages/overview.py":
+    if page != "app_pages/overview.py":
         at.switch_page(page)
         at.run()
     for key, value in controls.items():
@@ -85,7 +85,7 @@ def test_every_page_renders_in_english(app, page, vi, en):
 
 
 def test_overview_shows_cards_and_the_ranking_of_the_newest_year(app):
-    at = run_page(app, "pages/overview.py")
+    at = run_page(app, "app_pages/overview.py")
     labels = [m.label for m in at.metric]
     assert "Số đơn vị xếp hạng" in labels and "Chỉ số trung bình" in labels
     table = at.dataframe[0].value
@@ -94,7 +94,7 @@ def test_overview_shows_cards_and_the_ranking_of_the_newest_year(app):
 
 
 def test_ranking_table_shows_vietnamese_numbers_a_bar_and_sparklines(app):
-    at = run_page(app, "pages/overview.py", year=2024, level="district")
+    at = run_page(app, "app_pages/overview.py", year=2024, level="district")
     table = at.dataframe[0].value
     assert table["Chỉ số (%)"].str.fullmatch(r"\d{1,3},\d\d").all()  # 85,65
     assert table[" "].tolist() == [float(v.replace(",", ".")) for v in table["Chỉ số (%)"]]
@@ -106,7 +106,7 @@ def test_ranking_table_shows_vietnamese_numbers_a_bar_and_sparklines(app):
 
 
 def test_year_level_and_block_controls_change_the_table(app):
-    at = run_page(app, "pages/overview.py")
+    at = run_page(app, "app_pages/overview.py")
     at.selectbox(key="year").set_value(2022).run()
     at.selectbox(key="level").set_value("district").run()
     table = at.dataframe[0].value
@@ -119,15 +119,15 @@ def test_year_level_and_block_controls_change_the_table(app):
 
 
 def test_search_ignores_case_and_diacritics(app):
-    at = run_page(app, "pages/overview.py", level="department")
+    at = run_page(app, "app_pages/overview.py", level="department")
     at.text_input(key="q").set_value("so noi vu").run()
     units = set(at.dataframe[0].value["Đơn vị"])
     assert units and all("Nội vụ" in u for u in units)
 
 
 @pytest.mark.parametrize("page, tab_key, first_tab, charts", [
-    ("pages/overview.py", "overview_tab", "Bảng xếp hạng", 2),
-    ("pages/profile.py", "profile_tab", "Điểm theo lĩnh vực", 3),
+    ("app_pages/overview.py", "overview_tab", "Bảng xếp hạng", 2),
+    ("app_pages/profile.py", "profile_tab", "Điểm theo lĩnh vực", 3),
 ])
 def test_a_page_opens_on_its_table_and_draws_its_charts_in_their_tab(app, page, tab_key,
                                                                       first_tab, charts):
@@ -139,12 +139,12 @@ def test_a_page_opens_on_its_table_and_draws_its_charts_in_their_tab(app, page, 
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert len(at.get("plotly_chart")) == charts and not at.dataframe
-    if page == "pages/profile.py":  # the sentence officials copy stays above both tabs
+    if page == "app_pages/profile.py":  # the sentence officials copy stays above both tabs
         assert any(str(m.value).startswith("Năm 2022") for m in at.markdown)
 
 
 def test_profile_writes_the_summary_paragraph(app):
-    at = run_page(app, "pages/profile.py", year=2022, level="district")
+    at = run_page(app, "app_pages/profile.py", year=2022, level="district")
     paragraph = next(m.value for m in at.markdown if str(m.value).startswith("Năm 2022"))
     assert "đứng thứ" in paragraph and "/10" in paragraph and "so với năm 2021" in paragraph
 
@@ -167,7 +167,7 @@ def test_a_copied_link_reopens_the_view(app):
 
 def test_a_link_followed_mid_session_wins_over_the_last_choice(app):
     """The upload page's "see the overview of 2022" link sets the filters a person had changed."""
-    at = run_page(app, "pages/overview.py", year=2024, level="commune")
+    at = run_page(app, "app_pages/overview.py", year=2024, level="commune")
     at.query_params["year"], at.query_params["level"] = "2022", "district"  # what a link does
     at.run()
     assert (at.selectbox(key="year").value, at.selectbox(key="level").value) == (2022, "district")
@@ -180,7 +180,7 @@ def test_a_link_followed_mid_session_wins_over_the_last_choice(app):
 def test_a_long_unit_list_is_cut_but_keeps_the_chosen_unit(app, monkeypatch):
     """Past views.PICKER_LIMIT names the picker lists the first ones, the chosen unit among them,
     and says how to find the rest."""
-    at = run_page(app, "pages/profile.py", year=2022, level="commune")
+    at = run_page(app, "app_pages/profile.py", year=2022, level="commune")
     full = at.selectbox(key="unit").options
     assert len(full) > 8, full
     monkeypatch.setattr(views, "PICKER_LIMIT", 5)
@@ -240,14 +240,14 @@ def ranked_units(at: AppTest) -> set[str]:
 
 
 def test_one_province_has_no_province_box(app):
-    at = run_page(app, "pages/overview.py", year=2022, level="commune")  # 2025 has no districts
+    at = run_page(app, "app_pages/overview.py", year=2022, level="commune")  # 2025 has no districts
     assert not [s for s in at.selectbox if s.key == "province"]
     assert at.selectbox(key="parent").options[0] == "Tất cả"
 
 
 def test_a_province_is_chosen_before_its_districts(two_provinces):
     """Many provinces: a province box first; its districts only, once it is chosen."""
-    at = run_page(two_provinces, "pages/overview.py")
+    at = run_page(two_provinces, "app_pages/overview.py")
     assert at.selectbox(key="province").options == ["Tất cả", "Tỉnh An Giang", "Tỉnh Bến Tre"]
     assert not [s for s in at.selectbox if s.key == "parent"]  # not 2 × «Huyện 0» in one list
     assert len(ranked_units(at)) == 12

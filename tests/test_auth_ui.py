@@ -39,7 +39,7 @@ def app() -> AppTest:
 
 
 def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
-    at.switch_page("pages/login.py").run()
+    at.switch_page("app_pages/login.py").run()
     at.text_input(key="login_name").set_value(name)
     at.text_input(key="login_password").set_value(password)
     next(b for b in at.button if b.label == "Đăng nhập").click().run()
@@ -51,7 +51,7 @@ def can_upload(at: AppTest) -> bool:
     """Whether the navigation offers the upload page and it shows the file uploader."""
     at.run()
     try:
-        at.switch_page("pages/upload.py").run()
+        at.switch_page("app_pages/upload.py").run()
     except ValueError:  # not in this person's navigation at all
         return False
     return len(at.get("file_uploader")) > 0
@@ -60,13 +60,13 @@ def can_upload(at: AppTest) -> bool:
 def test_an_anonymous_visitor_gets_no_upload_widget_and_a_sign_in_prompt(db):
     at = app()
     assert not can_upload(at)
-    at.switch_page("pages/login.py").run()
+    at.switch_page("app_pages/login.py").run()
     assert at.text_input(key="login_name") and at.text_input(key="login_password")
 
 
 def test_the_upload_page_itself_refuses_without_the_role(db):
     """Even run directly (not through the navigation), the page stops with a sign-in prompt."""
-    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "upload.py"), default_timeout=120)
     at.run()
     assert not at.get("file_uploader")
     assert any("cần quyền" in w.value for w in at.warning)
@@ -97,9 +97,9 @@ def test_repeated_failures_lock_the_account(db, monkeypatch):
 def test_only_an_admin_sees_users_and_the_audit_log_without_hashes(db):
     at = sign_in(app(), "bientap")
     with pytest.raises(ValueError):
-        at.switch_page("pages/admin.py")
+        at.switch_page("app_pages/admin.py")
     at = sign_in(app(), "quantri")
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     assert not at.exception
     users = at.dataframe[0].value
     assert set(users["Tên đăng nhập"]) == {"quantri", "bientap", "nguoixem"}
@@ -116,7 +116,7 @@ def test_sign_out_and_session_timeout(db, monkeypatch):
     assert not can_upload(at)
     monkeypatch.setenv("CCHC_SESSION_MINUTES", "0")
     at = sign_in(app(), "bientap")
-    at.switch_page("pages/login.py").run()
+    at.switch_page("app_pages/login.py").run()
     assert "actor" not in at.session_state
 
 
@@ -126,7 +126,7 @@ def test_viewing_can_require_sign_in(db, monkeypatch):
     assert at.title[0].value == "Đăng nhập"
     assert not at.dataframe
     sign_in(at, "nguoixem")
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     assert at.title[0].value == "Tổng quan"
 
 
@@ -135,5 +135,5 @@ def test_without_an_admin_the_app_says_how_to_create_one(tmp_path, monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     at = app()
-    at.switch_page("pages/login.py").run()
+    at.switch_page("app_pages/login.py").run()
     assert any("users add" in i.value and "--role admin" in i.value for i in at.info)

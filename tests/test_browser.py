@@ -308,6 +308,23 @@ def test_switch_to_english_and_back(app, page, shot):
     assert not app_exceptions(page)
 
 
+def test_a_link_is_the_first_visit_after_a_start(tmp_path, browser, page, shot):
+    """A shared link opened first after a (re)start shows its page, without «Page not found».
+
+    With the page scripts in a folder named pages/, Streamlit ran a process's first script run
+    as an old-style multipage app, which does not know the URL path /ho-so.
+    """
+    server = start_app(f"sqlite:///{tmp_path / 'cchc.sqlite'}", tmp_path)  # no warm-up visit
+    try:
+        first_load(page, server, "Hồ sơ đơn vị", "/ho-so", year=2022, level="district")
+        shot(page, "lien-ket-dau-tien")
+        assert chosen(page, "Năm") == "2022"
+        assert page.get_by_text("Page not found").count() == 0
+        assert not app_exceptions(page)
+    finally:
+        server.stop()
+
+
 # ---- 5. phone ----------------------------------------------------------------------------------
 
 OVERFLOW = """() => {

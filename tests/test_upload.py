@@ -35,7 +35,7 @@ def signed_in_app() -> AppTest:
     """The app with an editor signed in through the sign-in page."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/login.py").run()
+    at.switch_page("app_pages/login.py").run()
     at.text_input(key="login_name").set_value("bientap")
     at.text_input(key="login_password").set_value(PASSWORD)
     next(b for b in at.button if b.label == "Đăng nhập").click().run()
@@ -45,7 +45,7 @@ def signed_in_app() -> AppTest:
 
 def upload_page(files: tuple[str, bytes]) -> AppTest:
     at = signed_in_app()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     at.file_uploader(key="upload").set_value((files[0], files[1], XLSX)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -68,7 +68,7 @@ def test_valid_upload_previews_then_confirm_stores_it_and_the_overview_shows_it(
     assert not at.exception
     assert any("Đã nhập" in s.value for s in at.success)
     assert counts(db)[0] == before[0] + 1 and counts(db)[1] > before[1]
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     set_widget(at, "year", 2026)
     set_widget(at, "level", "district")
     table = at.dataframe[0].value
@@ -162,7 +162,7 @@ def test_history_lists_versions_and_rollback_restores_the_earlier_one(db):
 
 def test_template_download_is_offered(db):
     at = signed_in_app()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "Tải mẫu nhập điểm (.xlsx)" in labels

@@ -17,7 +17,7 @@ if (problem := auth_ui.sso_sign_in()) is not None:
     st.error(problem, icon=":material/error:")
 if auth_ui.actor() is not None:
     st.success(t("signed_in", lang, role=t(f"role_{auth_ui.role()}", lang)))
-    st.page_link("pages/overview.py", label=t("page_overview", lang),
+    st.page_link("app_pages/overview.py", label=t("page_overview", lang),
                  icon=":material/leaderboard:")
     st.stop()
 if auth_ui.sso_configured():

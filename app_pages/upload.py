@@ -86,7 +86,7 @@ if upload is not None:
             bar.empty()
             (st.info if outcome.duplicate else st.success)(outcome.message(lang))
             year_shown = int(scores["year"].max())
-            st.page_link("pages/overview.py", label=t("see_overview", lang, year=year_shown),
+            st.page_link("app_pages/overview.py", label=t("see_overview", lang, year=year_shown),
                          icon=":material/leaderboard:",
                          query_params={"year": str(year_shown),
                                        "level": str(scores["level"].iloc[0])})
