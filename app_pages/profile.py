@@ -27,7 +27,7 @@ def profile():
     table, fields = views.unit_field_table(scores, row, lang, fields=ui.block_fields(*block))
     communes = views.district_communes(units, unit, int(row["year"])) \
         if row["level"] == "district" else None
-    return {"history": charts.unit_history(history, lang),
+    return {"year": int(row["year"]), "history": charts.unit_history(history, lang),
             "paragraph": views.profile_paragraph(units, scores, row, lang),
             "table": views.screen_table(table, lang),
             "vs_block": charts.fields_vs_block(fields, lang),
@@ -35,6 +35,9 @@ def profile():
 
 
 shown = ui.memo("profile", rev, (view, unit), profile)
+if shown["year"] != view.year:  # e.g. a department merged away, or a district after 2024
+    st.info(t("profile_other_year", lang, unit=unit, year=view.year, shown=shown["year"]),
+            icon=":material/event_busy:")
 st.markdown(shown["paragraph"])
 fields_tab, charts_tab = ui.tabs([t("tab_fields", lang), t("tab_charts", lang)],
                                  key="profile_tab")

@@ -69,6 +69,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "weakest": ("Lĩnh vực yếu nhất", "Weakest field"),
     "self_gap": ("Chênh lệch tự đánh giá − thẩm định", "Self-assessed minus appraised"),
     "communes_of": ("Các xã, phường, thị trấn của {unit}", "Communes of {unit}"),
+    "profile_other_year": ("{unit} không có kết quả năm {year}; trang này hiển thị năm {shown}, "
+                           "năm mới nhất đơn vị có kết quả.",
+                           "{unit} has no result for {year}; this page shows {shown}, the "
+                           "latest year with its results."),
     "communes_mean": ("Chỉ số trung bình cấp xã", "Communes' mean index"),
     "differences": ("Bảng chênh lệch", "Differences"),
     "gainers": ("Tăng mạnh nhất", "Biggest gainers"),

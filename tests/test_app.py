@@ -149,6 +149,17 @@ def test_profile_writes_the_summary_paragraph(app):
     assert "đứng thứ" in paragraph and "/10" in paragraph and "so với năm 2021" in paragraph
 
 
+def test_a_profile_says_when_it_shows_another_year(app):
+    """A department merged away in 2025 shows its last year, and the page says so."""
+    at = run_page(app, "app_pages/profile.py", year=2025, level="department", unit="Ban Dân tộc")
+    notes = [i.value for i in at.info]
+    assert any("không có kết quả năm 2025" in n and "hiển thị năm 2024" in n for n in notes), notes
+    assert any(str(m.value).startswith("Năm 2024, Ban Dân tộc") for m in at.markdown)
+    set_widget(at, "unit", "Sở Ngoại vụ")  # there in 2025: no note
+    assert not any("không có kết quả" in i.value for i in at.info)
+    assert any(str(m.value).startswith("Năm 2025, Sở Ngoại vụ") for m in at.markdown)
+
+
 def test_a_copied_link_reopens_the_view(app):
     for key, value in {"lang": "en", "year": "2022", "level": "district", "q": "my"}.items():
         app.query_params[key] = value
