@@ -370,10 +370,33 @@ def no_data(view: views.View, all_units: pd.DataFrame | None = None) -> bool:
     return False
 
 
-def tabs(labels: list[str], *, key: str) -> list:
-    """Tabs whose content runs only while open: charts cost a browser more than anything else
-    on a page, so a page opens on its table and draws its charts when asked."""
-    return st.tabs(labels, key=key, on_change="rerun")
+class Pane:
+    """One of a page's views (its table, its charts): drawn only while the switch shows it."""
+
+    def __init__(self, is_open: bool):
+        self.open = is_open
+        self._box = st.container() if is_open else None
+
+    def __enter__(self):
+        return self._box.__enter__()
+
+    def __exit__(self, *exc):
+        return self._box.__exit__(*exc)
+
+
+def panes(labels: list[str], *, key: str) -> list[Pane]:
+    """A switch between a page's views, the first open: only the open one runs and is drawn.
+
+    Charts cost a browser more than anything else on a page, so a page opens on its table and
+    draws its charts when asked. A segmented control rather than st.tabs: the same choice, and
+    its code is already in the browser for the language switch; st.tabs cost every page load
+    about 0.12 s more of browser CPU (one warmed Chromium, national overview, measured).
+    The state is the view's position, so it survives a change of language.
+    """
+    chosen = st.segmented_control(t("view_as", lang()), list(range(len(labels))), default=0,
+                                  format_func=lambda i: labels[i], key=key, required=True,
+                                  label_visibility="collapsed")
+    return [Pane(i == chosen) for i in range(len(labels))]
 
 
 def chart(fig, *, key: str | None = None) -> None:

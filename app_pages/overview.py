@@ -25,7 +25,7 @@ if not ui.no_data(view):
     if table.frame.empty:
         st.info(t("no_data", lang), icon="ℹ️")
         st.stop()
-    ranking_tab, charts_tab = ui.tabs([t("ranking", lang), t("tab_charts", lang)],
+    ranking_tab, charts_tab = ui.panes([t("ranking", lang), t("tab_charts", lang)],
                                       key="overview_tab")
     if ranking_tab.open:
         with ranking_tab:

@@ -39,7 +39,7 @@ if shown["year"] != view.year:  # e.g. a department merged away, or a district a
     st.info(t("profile_other_year", lang, unit=unit, year=view.year, shown=shown["year"]),
             icon=":material/event_busy:")
 st.markdown(shown["paragraph"])
-fields_tab, charts_tab = ui.tabs([t("tab_fields", lang), t("tab_charts", lang)],
+fields_tab, charts_tab = ui.panes([t("tab_fields", lang), t("tab_charts", lang)],
                                  key="profile_tab")
 if fields_tab.open:
     with fields_tab:

@@ -41,6 +41,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unchanged": ("không đổi", "unchanged"),
     "ranking": ("Bảng xếp hạng", "Ranking"),
     "tab_charts": ("Biểu đồ", "Charts"),
+    "view_as": ("Xem dạng", "Show as"),
     "tab_fields": ("Điểm theo lĩnh vực", "Points by field"),
     "distribution": ("Phân bố chỉ số", "Index distribution"),
     "new": ("mới", "new"),

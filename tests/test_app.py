@@ -131,12 +131,12 @@ def test_search_ignores_case_and_diacritics(app):
 ])
 def test_a_page_opens_on_its_table_and_draws_its_charts_in_their_tab(app, page, tab_key,
                                                                       first_tab, charts):
-    """Charts cost a browser the most: they run only while their tab is open."""
+    """Charts cost a browser the most: they run only while the switch shows them."""
     at = run_page(app, page, year=2022, level="district")
-    assert [tab.label for tab in at.tabs] == [first_tab, "Biểu đồ"]
+    switch = at.button_group(key=tab_key)
+    assert switch.options == [first_tab, "Biểu đồ"] and switch.value == 0
     assert len(at.dataframe) == 1 and not at.get("plotly_chart")
-    at.session_state[tab_key] = "Biểu đồ"
-    at.run()
+    switch.set_value(1).run()
     assert not at.exception, [e.message for e in at.exception]
     assert len(at.get("plotly_chart")) == charts and not at.dataframe
     if page == "app_pages/profile.py":  # the sentence officials copy stays above both tabs

@@ -354,7 +354,7 @@ def test_overview_is_usable_on_a_phone(app, browser, shot):
         assert not sizes["outside"], sizes
         scroll_to(page, '[data-testid="stDataFrame"]')
         shot(page, "bang-xep-hang")
-        page.get_by_role("tab", name="Biểu đồ").click()  # the charts draw when asked
+        page.locator('[data-testid="stButtonGroup"]').get_by_text("Biểu đồ").click()  # charts on ask
         page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
         settle(page)
         sizes = page.evaluate(OVERFLOW)
