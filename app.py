@@ -16,26 +16,25 @@ ui.freeze_imports()
 lang = ui.language_switch()
 
 
-# The filters of each page that has them (ui.controls' options).
-FILTERS = {"overview.py": {}, "profile.py": {}, "compare.py": {"search": False},
-           "trends.py": {}, "fields.py": {"search": False}, "data.py": {"all_blocks": True}}
-scripts: dict[int, str] = {}
+# Each page's sidebar filters (ui.controls' options; None: the page has none).
+filters_of: dict[int, dict | None] = {}
 
 
-def page(script: str, key: str, icon: str, url: str, **options) -> st.Page:
+def page(script: str, key: str, icon: str, url: str, *, filters: dict | None = None,
+         **options) -> st.Page:
     shown = st.Page(f"app_pages/{script}", title=t(key, lang), icon=f":material/{icon}:",
                     url_path=url, **options)
-    scripts[id(shown)] = script
+    filters_of[id(shown)] = filters  # st.navigation returns this same object
     return shown
 
 
 DASHBOARD = [
-    page("overview.py", "page_overview", "leaderboard", "tong-quan", default=True),
-    page("profile.py", "page_profile", "account_balance", "ho-so"),
-    page("compare.py", "page_compare", "compare_arrows", "so-sanh"),
-    page("trends.py", "page_trends", "trending_up", "xu-huong"),
-    page("fields.py", "page_fields", "grid_view", "linh-vuc"),
-    page("data.py", "page_data", "table_view", "du-lieu"),
+    page("overview.py", "page_overview", "leaderboard", "tong-quan", filters={}, default=True),
+    page("profile.py", "page_profile", "account_balance", "ho-so", filters={}),
+    page("compare.py", "page_compare", "compare_arrows", "so-sanh", filters={"search": False}),
+    page("trends.py", "page_trends", "trending_up", "xu-huong", filters={}),
+    page("fields.py", "page_fields", "grid_view", "linh-vuc", filters={"search": False}),
+    page("data.py", "page_data", "table_view", "du-lieu", filters={"all_blocks": True}),
 ]
 LOGIN = page("login.py", "page_login", "login", "dang-nhap")
 
@@ -51,5 +50,5 @@ else:
         pages.append(LOGIN)
 auth_ui.sidebar()
 current = st.navigation(pages)
-ui.filters(FILTERS.get(scripts.get(id(current), "")))  # here, so they stay put across pages
+ui.filters(filters_of.get(id(current)))  # here, so they stay put across pages
 current.run()

@@ -166,19 +166,16 @@ def url_index(key: str, options: list, cast=str, default: int = 0) -> int:
     return min(st.session_state[memo], max(len(options) - 1, 0))
 
 
-def follow_link(key: str, options: list, cast=str) -> None:
+def follow_link(key: str) -> None:
     """A link that names an option (?year=2026, say from the upload page) wins over the last choice.
 
     The URL only changes behind the widget's back when a link or the browser's history sets it:
     the widget itself writes what it shows, and `_seen_<key>` remembers that.
     """
     linked, seen = st.query_params.get(key), st.session_state.get(f"_seen_{key}")
-    if linked is None or seen is None or linked == seen:
-        return
-    with contextlib.suppress(TypeError, ValueError):
-        index = options.index(cast(linked))
-        st.session_state.pop(key, None)
-        st.session_state[f"_url_{key}"] = index
+    if linked is not None and seen is not None and linked != seen:
+        st.session_state.pop(key, None)  # the widget forgets its value, and url_index
+        st.session_state.pop(f"_url_{key}", None)  # reads the URL again
 
 
 def bound(widget, label: str, options: list, key: str, *, cast=str, default: int = 0, **kwargs):
@@ -186,7 +183,7 @@ def bound(widget, label: str, options: list, key: str, *, cast=str, default: int
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]  # e.g. a year that the new data no longer has
         st.session_state[f"_url_{key}"] = default  # nor does the link's choice hold any more
-    follow_link(key, options, cast)
+    follow_link(key)
     # persist_state: the filters follow the person from page to page
     value = widget(label, options, index=url_index(key, options, cast, default), key=key,
                    persist_state="session", **kwargs)
