@@ -3,7 +3,7 @@
     python bench/bench_load.py [--sessions 20] [--rounds 3] [--browsers 2] [--ramp 60]
                                [--think 10] [--cache warm|private|cold] [--data national|demo]
                                [--db URL] [--app-dir DIR] [--label TEXT] [--quiet LOAD]
-                               [--rebuild] [--no-write]
+                               [--cpus N] [--rebuild] [--no-write]
 
 With --data national (default) it builds once (cached in bench/out/, git-ignored) an SQLite store
 holding 2015–2024 of the simulated national data (bench/national.py: 10,035 communes × 8 fields
@@ -25,12 +25,14 @@ profile for 5–15 s before the next click (`--think 10`). The browsers run on t
 as the server (in use, each official's browser runs on their own computer), so here they cost
 most of what is measured; --quiet waits for other work to calm down first.
 
-Prints the results and writes them under "## Many sessions" in bench/RESULTS.md as the
-subsection "### <label>", replacing that subsection only; other sections and subsections are
-kept. Every timed step of the last run (session, page, start, seconds) is saved in
-bench/out/load-timeline.json, to see when in the run the slow steps happened. `--app-dir` runs another checkout's app.py (e.g. a copy with a proposed fix) against the
-same store, to compare; `--app-dir bench/control` runs the control, Streamlit alone with the same
-two pages and table, which shows what the browsers need before the app adds anything. It
+Prints the results and writes them under "## Many sessions" in bench/RESULTS.md as the subsection
+"### <label>", replacing that subsection only; other sections and subsections are kept. Every timed
+step of the last run (session, page, start, seconds) is saved in bench/out/load-timeline.json, to
+see when in the run the slow steps happened. `--app-dir` runs another checkout's app.py (e.g. a
+copy with a proposed fix) against the same store, to compare; `--app-dir bench/control` runs the
+control, Streamlit alone with the same two pages and table, which shows what the browsers need
+before the app adds anything. `--cpus 1.4` runs everything within 1.4 CPUs' worth of time (a cgroup
+quota, root only), to see how the run fares on a slower or busier machine than this one. It
 measures; it asserts nothing. Target (issue 7): p95 time until the ranking table is shown ≤ 3 s
 with 20 sessions on this 2-core machine, no errors.
 """
@@ -56,6 +58,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu_limit import limited  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -419,6 +422,7 @@ def report(alone: Session, sessions: list[Session], wall: float, info: dict, arg
         "machine is shared with other work, and the browsers run on the same 2 cores as the "
         "server (in use, each person's browser runs on their own computer).",
         data_line(info, args),
+        *([info["cpu_line"]] if info.get("cpu_line") else []),
         f"- App: {app_version(Path(args.app_dir))}. One replica: `streamlit run app.py` on "
         f"127.0.0.1, warmed up by one session first. Server memory: {info['memory']}.",
         f"- Load: {n} sessions open at the same time "
@@ -585,6 +589,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app-dir", default=str(ROOT), help="checkout whose app.py to run")
     parser.add_argument("--label", default="This checkout's app",
                         help="subsection title (a run replaces the one with its title)")
+    parser.add_argument("--cpus", type=float,
+                        help="limit the run, its server and its browsers to this many CPUs (a "
+                        "cgroup quota; bench/cpu_limit.py), to see how a slower machine fares")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args(argv)
     args.command = shlex.join(sys.argv[1:] if argv is None else argv)
@@ -601,7 +608,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.data == "national":
         info = {"store": build_store(url), "db": "PostgreSQL" if url.startswith("postgres")
                 else f"SQLite `{STORE.relative_to(ROOT)}`"}
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+    with (tempfile.TemporaryDirectory(prefix="bench-load-") as tmp,
+          limited(args.cpus) if args.cpus else contextlib.nullcontext() as cpu_line):
+        info["cpu_line"] = cpu_line
         if args.data == "demo":
             url = f"sqlite:///{Path(tmp) / 'demo.sqlite'}"
         server = start_app(url, Path(tmp), app_dir=Path(args.app_dir).resolve())

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from bench.bench_load import percentile, write_section
 from bench.results import publish
 
@@ -57,3 +61,32 @@ def test_publish_prints_and_rewrites_only_its_own_section(tmp_path, capsys):
     text = path.read_text(encoding="utf-8")
     assert text.count("core figures") == 1 and "new core figures" in text
     assert "demo figures" in text and "export figures" in text
+
+
+def _spin_child(seconds: float) -> tuple[float, float]:
+    """(wall, CPU) of a child process that spins on one core for `seconds` of wall time."""
+    import subprocess
+    import sys
+    import time
+
+    spin = f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end: pass"
+    start, before = time.monotonic(), os.times()
+    subprocess.run([sys.executable, "-c", spin], check=True)
+    after = os.times()
+    return time.monotonic() - start, (after.children_user + after.children_system
+                                      - before.children_user - before.children_system)
+
+
+def test_a_cpu_quota_holds_the_children_back_and_is_removed_afterwards():
+    from bench import cpu_limit
+
+    found = cpu_limit._hierarchy()
+    if found is None or not os.access(found[0], os.W_OK):
+        pytest.skip("no writable cgroup cpu controller here (needs root or a delegated cgroup)")
+    with cpu_limit.limited(0.25) as line:
+        wall, cpu = _spin_child(1.5)
+    assert "0.25" in line
+    assert cpu < 0.25 * wall + 0.15  # unlimited, the spinning child would use about `wall`
+    assert not list(found[0].glob(f"bench-cpus-{os.getpid()}"))
+    _, free_cpu = _spin_child(0.5)  # and afterwards this process runs unlimited again
+    assert free_cpu > 0.3
