@@ -1,4 +1,4 @@
-"""Tổng quan: headline numbers, then the ranking or (in its tab) the bars and the distribution."""
+"""Tổng quan: headline numbers, then the ranking or (on the switch) the bars and distribution."""
 
 import streamlit as st
 

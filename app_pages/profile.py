@@ -1,4 +1,4 @@
-"""Hồ sơ đơn vị: the summary paragraph, then the unit's fields or (in their tab) its charts."""
+"""Hồ sơ đơn vị: the summary paragraph, then the unit's fields or (on the switch) its charts."""
 
 import streamlit as st
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -87,6 +88,5 @@ def test_a_cpu_quota_holds_the_children_back_and_is_removed_afterwards():
         wall, cpu = _spin_child(1.5)
     assert "0.25" in line
     assert cpu < 0.25 * wall + 0.15  # unlimited, the spinning child would use about `wall`
-    assert not list(found[0].glob(f"bench-cpus-{os.getpid()}"))
-    _, free_cpu = _spin_child(0.5)  # and afterwards this process runs unlimited again
-    assert free_cpu > 0.3
+    assert not list(found[0].glob(f"bench-cpus-{os.getpid()}"))  # removed, and this process
+    assert "bench-cpus-" not in Path("/proc/self/cgroup").read_text()  # back in its own group
