@@ -1,54 +1,60 @@
-"""Entry point: page set-up, language, sign-in, and navigation over the pages in app_pages/."""
+"""Entry point: page set-up, settings check, language, sign-in, and navigation over app_pages/.
 
-# Not pages/: with a folder of that name, Streamlit runs a process's first script run as an
-# old-style multipage app, which knows no URL path like /ho-so and shows «Page not found»
-# over the page to whoever opens a link first after a (re)start.
+Each page's URL path is its file's stem (app_pages/ho-so.py → /ho-so). The folder is not named
+pages/: Streamlit treats a folder of that name as an old-style multipage app until st.navigation
+runs, so a process's first script run (and every AppTest run) would run a linked page alone,
+without this file's sign-in gate, language switch and filters.
+"""
 
 import streamlit as st
 
-import auth_ui
-import ui
 from cchc_metrics import settings
 from cchc_metrics.i18n import t
+from dashboard import auth, data, filters
 
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/analytics:", layout="wide")
-ui.freeze_imports()
-lang = ui.language_switch()
+try:
+    settings.validate()
+except settings.SettingError as exc:  # a server misconfigured: say which variable, not a file
+    st.error(f"{exc.msg.vi}\n\n{exc.msg.en}", icon=":material/settings:")
+    st.stop()
+data.freeze_imports()
+lang = filters.language_switch()
 
 
-# Each page's sidebar filters (ui.controls' options; None: the page has none).
+# Each page's sidebar filters (filters.controls' options; None: the page has none).
 filters_of: dict[int, dict | None] = {}
 
 
-def page(script: str, key: str, icon: str, url: str, *, filters: dict | None = None,
-         **options) -> st.Page:
-    shown = st.Page(f"app_pages/{script}", title=t(key, lang), icon=f":material/{icon}:",
-                    url_path=url, **options)
+def page(stem: str, key: str, icon: str, *, filters: dict | None = None, **options) -> st.Page:
+    """app_pages/<stem>.py at /<stem>, titled in the language shown, with its sidebar filters."""
+    shown = st.Page(f"app_pages/{stem}.py", title=t(key, lang), icon=f":material/{icon}:",
+                    url_path=stem, **options)
     filters_of[id(shown)] = filters  # st.navigation returns this same object
     return shown
 
 
 DASHBOARD = [
-    page("overview.py", "page_overview", "leaderboard", "tong-quan", filters={}, default=True),
-    page("profile.py", "page_profile", "account_balance", "ho-so", filters={}),
-    page("compare.py", "page_compare", "compare_arrows", "so-sanh", filters={"search": False}),
-    page("trends.py", "page_trends", "trending_up", "xu-huong", filters={}),
-    page("fields.py", "page_fields", "grid_view", "linh-vuc", filters={"search": False}),
-    page("data.py", "page_data", "table_view", "du-lieu", filters={"all_blocks": True}),
+    page("tong-quan", "page_overview", "leaderboard", filters={}, default=True),
+    page("ho-so", "page_profile", "account_balance", filters={}),
+    page("so-sanh", "page_compare", "compare_arrows", filters={"search": False}),
+    page("xu-huong", "page_trends", "trending_up", filters={}),
+    page("linh-vuc", "page_fields", "grid_view", filters={"search": False}),
+    page("du-lieu", "page_data", "table_view", filters={"all_blocks": True}),
 ]
-LOGIN = page("login.py", "page_login", "login", "dang-nhap")
+LOGIN = page("dang-nhap", "page_login", "login")
 
-if auth_ui.actor() is None and settings.get("require_login"):
-    pages = [page("login.py", "page_login", "login", "dang-nhap", default=True)]
+if auth.actor() is None and settings.get("require_login"):
+    pages = [page("dang-nhap", "page_login", "login", default=True)]
 else:
     pages = list(DASHBOARD)
-    if auth_ui.allowed("editor"):
-        pages.append(page("upload.py", "page_upload", "upload_file", "tai-len"))
-    if auth_ui.allowed("admin"):
-        pages.append(page("admin.py", "page_admin", "admin_panel_settings", "quan-tri"))
-    if auth_ui.actor() is None:
+    if auth.allowed("editor"):
+        pages.append(page("tai-len", "page_upload", "upload_file"))
+    if auth.allowed("admin"):
+        pages.append(page("quan-tri", "page_admin", "admin_panel_settings"))
+    if auth.actor() is None:
         pages.append(LOGIN)
-auth_ui.sidebar()
+auth.sidebar()
 current = st.navigation(pages)
-ui.filters(filters_of.get(id(current)))  # here, so they stay put across pages
+filters.filters(filters_of.get(id(current)))  # here, so they stay put across pages
 current.run()

@@ -1,6 +1,6 @@
 """Core-library benchmark: read and validate a national workbook, unit_table over ten years, memory.
 
-    python bench/bench_core.py [--runs 5] [--openpyxl-runs 3] [--no-write]
+    python -m bench.bench_core [--runs 5] [--openpyxl-runs 3] [--no-write]
 
 Prints a markdown table and replaces the section "## Core library: reading and metrics" of
 bench/RESULTS.md. It measures; it asserts nothing. Targets come from issue 2.
@@ -23,14 +23,13 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
+
+import cchc_metrics as cm
+from bench.results import publish
+from cchc_metrics.sample.national import national_workbook, openpyxl_variant, ten_years
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the library lives at the root
-
-import pandas as pd  # noqa: E402
-
-import cchc_metrics as cm  # noqa: E402
-from bench.national import national_workbook, openpyxl_variant, ten_years  # noqa: E402
-from bench.results import publish  # noqa: E402
 
 HEADING = "## Core library: reading and metrics"
 TARGET_READ_S, TARGET_SPEEDUP, TARGET_TEN_YEARS_S, TARGET_PEAK_MB = 1.0, 5.0, 0.5, 500.0
@@ -253,7 +252,7 @@ def section(m: dict) -> str:
     size_mb = m["path"].stat().st_size / 1024 ** 2
     return "\n".join([
         HEADING, "",
-        f"Measured {m['date']} with `python bench/bench_core.py`; library at {m['state']}. "
+        f"Measured {m['date']} with `python -m bench.bench_core`; library at {m['state']}. "
         "A target is judged on the median wall time.", "",
         f"- Machine: {machine()}.",
         f"- Load average before / after: {m['load'][0]} / {m['load'][1]}. The machine is shared: "

@@ -1,7 +1,7 @@
 """Dashboard benchmark: cold first render and warm rerun of every page, ten years of national data.
 
-    python bench/bench_dashboard.py [--pages overview,data] [--rebuild] [--no-write]
-    python bench/bench_dashboard.py --profile [--pages overview]   # where the time goes
+    python -m bench.bench_dashboard [--pages overview,data] [--rebuild] [--no-write]
+    python -m bench.bench_dashboard --profile [--pages overview]   # where the time goes
 
 Builds (once; cached in bench/out/, git-ignored) an SQLite store holding ten years (2015–2024)
 of the simulated national commune data, one dataset per year, and, when CCHC_BENCH_POSTGRES_URL
@@ -39,10 +39,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the library lives at the root
+from bench.results import publish
 
-from bench.results import publish  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 HEADING = "## Dashboard: cold render and warm rerun"
 OUT_DIR = ROOT / "bench" / "out"
@@ -127,7 +126,7 @@ def machine(packages=PACKAGES) -> str:
             f"{versions}")
 
 
-def code_state(paths=("cchc_metrics", "ui.py", "app.py", "app_pages")) -> str:
+def code_state(paths=("cchc_metrics", "dashboard", "app.py", "app_pages")) -> str:
     """The commit measured, and whether the measured code had uncommitted edits (others work)."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
@@ -144,7 +143,7 @@ def code_state(paths=("cchc_metrics", "ui.py", "app.py", "app_pages")) -> str:
 def year_frames() -> dict[int, object]:
     """Ten years of canonical national scores (bench/national.py), one frame per year."""
     import cchc_metrics as cm
-    from bench.national import national_workbook, ten_years
+    from cchc_metrics.sample.national import national_workbook, ten_years
 
     frames = ten_years(cm.read_scores(national_workbook()))
     return {int(y): part.reset_index(drop=True) for y, part in frames.groupby("year")}
@@ -152,7 +151,7 @@ def year_frames() -> dict[int, object]:
 
 def bench_actor(store):
     """Who imports: a system editor where the store issues actors, else a plain user name."""
-    return store.system_actor("bench", "admin") if hasattr(store, "system_actor") else "bench"
+    return store.accounts.system_actor("bench", "admin") if hasattr(store, "system_actor") else "bench"
 
 
 def ensure_admin(store) -> bool:
@@ -160,8 +159,8 @@ def ensure_admin(store) -> bool:
     if not hasattr(store, "add_user"):
         return False
     with contextlib.suppress(Exception):  # it exists already, or accounts work differently
-        if not store.has_admin():
-            store.add_user(BENCH_ADMIN, BENCH_PASSWORD, "admin", by=None)
+        if not store.accounts.has_admin():
+            store.accounts.add_user(BENCH_ADMIN, BENCH_PASSWORD, "admin", by=None)
     return True
 
 
@@ -258,7 +257,7 @@ def run(at) -> Timing:
 
 def sign_in(at) -> None:
     """Sign in as the bench admin through the login page (an editor is needed for upload)."""
-    at.switch_page("app_pages/login.py").run()
+    at.switch_page("app_pages/dang-nhap.py").run()
     at.text_input(key="login_name").set_value(BENCH_ADMIN)
     at.text_input(key="login_password").set_value(BENCH_PASSWORD)
     next(b for b in at.button if b.proto.is_form_submitter).click().run()
@@ -266,7 +265,7 @@ def sign_in(at) -> None:
 
 def go_to(at, page: str) -> Timing:
     """Switch to a page and time the run that renders it (signing in first if it needs it)."""
-    path = f"app_pages/{page}.py"
+    path = f"pages/{page}.py"
     try:
         at.switch_page(path)
     except ValueError:  # not in the navigation: the page needs a signed-in editor
@@ -318,7 +317,7 @@ def options(at, key: str) -> list:
 
 def changes(at, page: str) -> list[tuple[str, str, object]]:
     """The filter changes a person makes on this page: (label, key, new value), in order."""
-    from cchc_metrics.model import BAND_PRESETS, DEFAULT_BAND_PRESET
+    from cchc_metrics.bands import BAND_PRESETS, DEFAULT_BAND_PRESET
 
     if page == "upload":
         return [("language → en", "lang", "en"), ("language → vi", "lang", "vi")] * 3
@@ -386,14 +385,11 @@ def fresh_process(url: str, page: str = "overview") -> dict:
 
 def naive_app(workbook: str, root: str) -> None:
     """A dashboard without caching: every rerun re-reads the workbook and recomputes everything."""
-    import sys
-
-    sys.path.insert(0, root)
     import streamlit as st
 
     import cchc_metrics as cm
-    import ui
     from cchc_metrics import views
+    from dashboard import widgets as ui
 
     units = cm.unit_table(cm.read_scores(workbook))
     year = st.sidebar.selectbox("Năm", views.years(units), key="year")
@@ -417,13 +413,10 @@ def trivial_app() -> None:
 def table_app(path: str, root: str, styled: bool) -> None:
     """Just the 10,035-row ranking table (prepared once, cached): through ui.show_table, which
     formats its numbers as text at every run here (the pages cache that), or plain."""
-    import sys
-
-    sys.path.insert(0, root)
     import pandas as pd
     import streamlit as st
 
-    import ui
+    from dashboard import widgets as ui
 
     table = st.cache_resource(pd.read_pickle)(path)
     st.sidebar.selectbox("Năm", list(range(2024, 2014, -1)), key="year")
@@ -629,7 +622,7 @@ def section(m: dict) -> str:
     size = SQLITE_PATH.stat().st_size / 1024 ** 2 if SQLITE_PATH.exists() else float("nan")
     parts = [
         HEADING, "",
-        f"Measured {m['date']} with `python bench/bench_dashboard.py`; code at {m['state']}. "
+        f"Measured {m['date']} with `python -m bench.bench_dashboard`; code at {m['state']}. "
         f"Targets (issue 4): warm rerun ≤ {TARGET_WARM_S:g} s, cold render ≤ {TARGET_COLD_S:g} s, "
         "judged on median wall time as AppTest sees it (AppTest's own overhead, below, is "
         "included, so the verdicts are conservative by that much). Times are wall with this "
@@ -704,7 +697,7 @@ def print_profile(prof, title: str, top: int = 25) -> None:
 
 def profile_page(url: str, page: str) -> None:
     """cProfile of the page alone with cold caches, then of a warm rerun after a year change."""
-    from cchc_metrics.model import DEFAULT_BAND_PRESET
+    from cchc_metrics.bands import DEFAULT_BAND_PRESET
 
     new_app(url).run()  # imports paid before anything is profiled
     at = new_app(url)
@@ -734,7 +727,7 @@ def profile_page(url: str, page: str) -> None:
 
 def measure(pages: list[str], rebuild: bool, pg_url: str | None) -> dict:
     """Every figure in one run of this script."""
-    from bench.national import national_workbook
+    from cchc_metrics.sample.national import national_workbook
 
     m: dict = {"date": dt.date.today().isoformat(), "state": code_state(), "stores": {},
                "pages": {}}

@@ -1,6 +1,6 @@
 """Export benchmark: the 10,035-row national commune ranking of 2024 as XLSX and CSV.
 
-    python bench/bench_export.py [--runs 5] [--no-write]
+    python -m bench.bench_export [--runs 5] [--no-write]
 
 The table is the one the data page shows and downloads for year 2024, level commune, in
 Vietnamese: `views.ranking_table(units, View(year=2024, level="commune", lang="vi"),
@@ -20,14 +20,12 @@ import datetime as dt
 import io
 import pstats
 import statistics
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the library lives at the root
+from bench.bench_dashboard import Clock, code_state, load, machine
+from bench.results import publish
 
-from bench.bench_dashboard import Clock, code_state, load, machine  # noqa: E402
-from bench.results import publish  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 HEADING = "## Exports"
 TARGET_XLSX_S, TARGET_CSV_S = 1.5, 0.2
@@ -38,8 +36,8 @@ YEAR, LEVEL = 2024, "commune"
 def inputs() -> dict:
     """Ten years of national scores, their unit table, the view and the 2024 ranking table."""
     import cchc_metrics as cm
-    from bench.national import national_workbook, ten_years
     from cchc_metrics import views
+    from cchc_metrics.sample.national import national_workbook, ten_years
 
     scores = ten_years(cm.read_scores(national_workbook()))
     units = cm.unit_table(scores)
@@ -51,9 +49,9 @@ def inputs() -> dict:
 
 def ranking_sheet(d: dict):
     """The XlsxExport of the ranking sheet alone: what view_xlsx writes before the detail."""
-    from cchc_metrics.exports import XlsxExport, export_lines
+    from cchc_metrics.bands import parse_bands
+    from cchc_metrics.exports.xlsx import XlsxExport, export_lines
     from cchc_metrics.i18n import t
-    from cchc_metrics.model import parse_bands
 
     view = d["view"]
     return XlsxExport(sheets={str(d["table"][t("col_block", "vi")].iloc[0]): d["table"]},
@@ -181,7 +179,7 @@ def section(m: dict) -> str:
     """The RESULTS.md section: what was run, on what, the table and the profile."""
     return "\n".join([
         HEADING, "",
-        f"Measured {m['date']} with `python bench/bench_export.py`; code at {m['state']}. "
+        f"Measured {m['date']} with `python -m bench.bench_export`; code at {m['state']}. "
         "A target is judged on the median wall time; CPU is this process's.", "",
         f"- Machine: {machine(PACKAGES)}; openpyxl writes through lxml: "
         f"{'yes' if m['lxml'] else 'no'}.",
@@ -213,7 +211,7 @@ def measure(runs: int) -> dict:
     import openpyxl.xml
 
     m["lxml"] = bool(openpyxl.xml.LXML)  # decided when openpyxl was first imported
-    from cchc_metrics.sheetdata import COMPRESSLEVEL
+    from cchc_metrics.exports.sheetdata import COMPRESSLEVEL
 
     m["level"] = COMPRESSLEVEL
     m["profile"] = profile(jobs["view_xlsx"])

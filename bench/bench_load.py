@@ -1,6 +1,6 @@
 """Many sessions: 20 browsers at once on one replica, over ten years of national commune data.
 
-    python bench/bench_load.py [--sessions 20] [--rounds 3] [--browsers 2] [--ramp 60]
+    python -m bench.bench_load [--sessions 20] [--rounds 3] [--browsers 2] [--ramp 60]
                                [--think 10] [--cache warm|private|cold] [--data national|demo]
                                [--db URL] [--app-dir DIR] [--label TEXT] [--quiet LOAD]
                                [--cpus N] [--rebuild] [--no-write]
@@ -55,17 +55,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.cpu_limit import limited  # noqa: E402
-from tests.browser_support import (  # noqa: E402
+from bench.cpu_limit import limited
+from tests.browser.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     AppServer,
     browser_missing,
     start_app,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 OUT = ROOT / "bench" / "out"
 STORE = OUT / "load-ten-years.sqlite"
@@ -79,13 +78,13 @@ TARGET_P95_S = 3.0
 
 def actor(store):
     """Who imports: the store's system actor where it issues them, else a plain name."""
-    return store.system_actor("bench") if hasattr(store, "system_actor") else "bench"
+    return store.accounts.system_actor("bench") if hasattr(store, "system_actor") else "bench"
 
 
 def build_store(url: str) -> dict:
     """Import the ten national years into the store at url unless it already holds them."""
     import cchc_metrics as cm
-    from bench.national import national_workbook, ten_years
+    from cchc_metrics.sample.national import national_workbook, ten_years
     from cchc_metrics.store import open_store
 
     with open_store(url) as store:
@@ -413,7 +412,7 @@ def report(alone: Session, sessions: list[Session], wall: float, info: dict, arg
     met = "yes" if p95 <= TARGET_P95_S and not errors else "**no**"
     n = args.sessions
     lines = [
-        f"Measured {datetime.now():%Y-%m-%d %H:%M} with `python bench/bench_load.py "
+        f"Measured {datetime.now():%Y-%m-%d %H:%M} with `python -m bench.bench_load "
         f"{args.command}`"
         f"{'' if Path(args.app_dir).resolve() == ROOT else ' (another app.py)'}.",
         "",
@@ -534,7 +533,7 @@ def app_version(app_dir: Path) -> str:
         return f"`{app_dir}`"
     if app_dir.resolve() != ROOT and app_dir.resolve().is_relative_to(ROOT):  # bench/control
         return f"`{app_dir.resolve().relative_to(ROOT)}/app.py` at `{commit}`"
-    dirty = git("status", "--porcelain", "--", "app.py", "ui.py", "auth_ui.py", "app_pages",
+    dirty = git("status", "--porcelain", "--", "app.py", "dashboard", "app_pages",
                 "cchc_metrics")
     return f"`{commit}`" + (" with uncommitted changes" if dirty else "")
 

@@ -1,6 +1,6 @@
 """What one page load costs the browser: a bare Streamlit page next to the dashboard's overview.
 
-    python bench/bench_page_cost.py [--loads 4] [--no-write]
+    python -m bench.bench_page_cost [--loads 4] [--no-write]
 
 One headless Chromium (Debian's) opens the page `--loads` times in new tabs of one profile (the
 scripts cached after the first), and the CPU time of the browser's processes is read from /proc
@@ -15,18 +15,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.bench_load import STORE, browser_cpu_seconds, build_store, machine, versions
+from bench.results import publish
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, start_app
 
-from bench.bench_load import STORE, browser_cpu_seconds, build_store, machine, versions  # noqa: E402
-from bench.results import publish  # noqa: E402
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 HEADING = "## One page load in the browser"
 BARE_APP = 'import streamlit as st\nst.title("Tổng quan")\nst.write("Xin chào")\n'
@@ -70,7 +68,7 @@ def section(bare: list[tuple], dash: list[tuple], load: tuple) -> str:
     per_load = statistics.median(c for _, c in dash)
     return "\n".join([
         HEADING, "",
-        f"Measured {datetime.now():%Y-%m-%d %H:%M} with `python bench/bench_page_cost.py`.", "",
+        f"Measured {datetime.now():%Y-%m-%d %H:%M} with `python -m bench.bench_page_cost`.", "",
         f"- Machine: {machine()}; {versions()}.",
         f"- Load average before / after: {load[0]} / {load[1]}.",
         "- One headless Chromium; each load a new tab of one profile whose cache already holds "

@@ -1,6 +1,6 @@
 """Score store at national scale: import the national workbook, then load ten years of it.
 
-Run ``python bench/bench_store.py [--pg URL] [--no-write]``. The input is the lead's simulated
+Run ``python -m bench.bench_store [--pg URL] [--no-write]``. The input is the lead's simulated
 national commune workbook (bench/national.py: 10,035 communes × 8 fields = 80,280 score rows)
 and its ten-year extension. PostgreSQL is measured when --pg or CCHC_TEST_POSTGRES_URL is given
 (in a scratch schema, dropped afterwards). The results are printed as a markdown table and
@@ -23,12 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import cchc_metrics as cm
+from cchc_metrics.sample.national import national_workbook, ten_years
+from cchc_metrics.store import Store
 
-import cchc_metrics as cm  # noqa: E402
-from bench.national import national_workbook, ten_years  # noqa: E402
-from cchc_metrics.store import Store  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
@@ -43,7 +42,7 @@ def timed(fn):
 def measure(url: str, workbook: Path, years: dict[int, pd.DataFrame], repeats: int = 5) -> dict:
     """Import the earlier years as frames, the last one from the workbook file; then load."""
     store = Store(url)
-    actor = store.system_actor("bench")
+    actor = store.accounts.system_actor("bench")
     *earlier, last = sorted(years)
     frame_imports = []
     for year in earlier:
@@ -150,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             drop()
     load_after = os.getloadavg()
     body = (
-        f"Measured {time.strftime('%Y-%m-%d')} with `python bench/bench_store.py`. Input: "
+        f"Measured {time.strftime('%Y-%m-%d')} with `python -m bench.bench_store`. Input: "
         f"`{workbook.relative_to(ROOT)}` from `bench/national.py` ({len(scores):,} score rows: "
         f"10,035 communes × 8 fields) and its ten-year extension `ten_years` "
         f"({len(all_years):,} rows, 2015–2024). Per database: the nine earlier years imported "

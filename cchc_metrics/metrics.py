@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from cchc_metrics.model import SURVEY, TOTAL, UNIT_COLUMNS, Bands, parse_bands, unit_key
+from cchc_metrics.bands import Bands, band_of, parse_bands
+from cchc_metrics.contract import SURVEY, TOTAL, UNIT_COLUMNS
+from cchc_metrics.keys import factorize, group_ids, keyed
 from cchc_metrics.numbers import round_half_up
 
 # A unit appears once per year and ranking block; same-named communes differ by parent or code.
@@ -24,87 +23,19 @@ def index_pct(points, max_points):
     return round_half_up(raw, 2)
 
 
-def band_of(index, bands: Bands) -> np.ndarray:
-    """Band label of each index: the first band whose lower bound it reaches; None below all."""
-    index = np.asarray(index, dtype=float)
-    conditions = [index >= bound - 1e-9 for _, bound in bands]
-    out = np.select(conditions, [label for label, _ in bands], default="")
-    out = out.astype(object)
-    out[(out == "") | np.isnan(index)] = None
-    return out
+def rank(index, block_id) -> tuple[pd.Series, pd.Series]:
+    """Rank within each block by the published index, descending; ties share the better rank.
 
-
-def competition_rank(frame: pd.DataFrame, by: list[str], value: str) -> pd.Series:
-    """Rank descending within groups; ties share the better rank (1, 2, 2, 4)."""
-    return frame.groupby(by, sort=False)[value].rank(method="min", ascending=False)
-
-
-def group_ids(frame: pd.DataFrame | dict, columns: list[str]) -> np.ndarray:
-    """One integer per distinct combination of the columns (faster than a groupby on text)."""
-    ids, size = np.zeros(len(frame[columns[0]]), dtype=np.int64), 1
-    for codes, uniques in factorized([frame[c] for c in columns]):
-        if size * (len(uniques) + 1) > 2**62:  # renumber densely before the product overflows
-            ids, distinct = pd.factorize(ids)
-            size = len(distinct)
-        ids = ids * (len(uniques) + 1) + codes
-        size *= len(uniques) + 1
-    return pd.factorize(ids)[0]
-
-
-def factorized(columns: list) -> list[tuple[np.ndarray, object]]:
-    """factorize of each column; large Arrow ones on two threads (Arrow releases the GIL)."""
-    arrow = [c for c in columns if arrow_text(c) is not None]
-    if len(arrow) < 2 or len(columns[0]) < 200_000:  # object columns hold the GIL: no gain
-        return [factorize(c) for c in columns]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(factorize, columns))
-
-
-def factorize(values) -> tuple[np.ndarray, object]:
-    """pd.factorize keeping missing values as a code; Arrow text is encoded by Arrow itself."""
-    chunked = arrow_text(values)
-    if chunked is not None:
-        array = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
-        encoded = array.dictionary_encode(null_encoding="encode")
-        return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
-    return pd.factorize(values, use_na_sentinel=False)
-
-
-def arrow_text(values):
-    """The Arrow array behind a pandas str column, else None."""
-    chunked = getattr(getattr(values, "array", None), "_pa_array", None)
-    if chunked is not None and (pa.types.is_string(chunked.type)
-                                or pa.types.is_large_string(chunked.type)):
-        return chunked
-    return None
-
-
-def keyed(values: pd.Series, fn=unit_key) -> np.ndarray:
-    """fn of every value, computed once per distinct value."""
-    codes, keys = distinct_keys(values, fn)
-    return keys[codes]
-
-
-def key_codes(values: pd.Series, fn=unit_key) -> np.ndarray:
-    """One integer per distinct fn(value): keyed() for grouping, without building the keys."""
-    codes, keys = distinct_keys(values, fn)
-    return pd.factorize(keys)[0][codes]
-
-
-def distinct_keys(values: pd.Series, fn) -> tuple[np.ndarray, np.ndarray]:
-    """(each value's code, fn of each distinct value): fn runs once per distinct value."""
-    codes, uniques = factorize(values)
-    uniques = uniques.to_pylist() if isinstance(uniques, pa.Array) else list(uniques)
-    return codes, np.array([fn(as_text(u)) for u in uniques], dtype=object)
-
-
-def as_text(value) -> str:
-    """A text cell as str; missing values as "" (pd.isna per value costs more than a name key)."""
-    if isinstance(value, str):
-        return value
-    if value is None or value is pd.NA or value != value:  # value != value: NaN
-        return ""
-    return str(value)
+    1, 2, 2, 4 — as provinces publish it ("đứng thứ 7/10"). Ranks are computed on the 2-decimal
+    index, so 85.654 and 85.645 tie at 85.65. Returns (rank, units ranked in the block), both
+    nullable integers; a unit without an index has no rank and is not counted.
+    """
+    index = pd.Series(np.asarray(index, dtype=float))
+    block_id = np.asarray(block_id)
+    ranks = index.groupby(block_id).rank(method="min", ascending=False).astype("Int64")
+    counted = np.bincount(block_id, weights=index.notna().to_numpy(),
+                          minlength=int(block_id.max()) + 1 if len(block_id) else 0)
+    return ranks, pd.Series(pd.array(counted[block_id].astype(np.int64), dtype="Int64"))
 
 
 def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.DataFrame:
@@ -133,12 +64,8 @@ def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.Dat
                                                           minlength=n).round(6), np.nan)
     units["unit_key"] = keyed(units["unit"])
     units["index_pct"] = index_pct(units["points"], units["max_points"])
-    block_id = group_ids(units, ["year", "block"])
-    units["rank"] = pd.Series(units["index_pct"]).groupby(block_id).rank(
-        method="min", ascending=False).astype("Int64")
-    units["n_ranked"] = pd.array(np.bincount(block_id, weights=units["index_pct"].notna(),
-                                             minlength=block_id.max() + 1)[block_id]
-                                 .astype(np.int64), dtype="Int64")
+    units["rank"], units["n_ranked"] = rank(units["index_pct"],
+                                            group_ids(units, ["year", "block"]))
     units["band"] = band_of(units["index_pct"], bands)
     units = add_previous_year(units)
     units["year"] = units["year"].astype(int)
@@ -215,33 +142,6 @@ def block_summary(units: pd.DataFrame) -> pd.DataFrame:
                     on=["year", "level", "block"], how="left")
     out["delta_mean_pct"] = round_half_up(out["mean_index_pct"] - out["prev_mean_index_pct"], 2)
     return out
-
-
-def band_counts(units: pd.DataFrame, bands: Bands | str | None = None) -> pd.DataFrame:
-    """Per year × block × band: count, share of units (%) and change in count from last year."""
-    bands = parse_bands(bands)
-    labels = [label for label, _ in bands]
-    cols = ["year", "level", "block", "band", "count", "share_pct", "prev_count", "count_change"]
-    if units.empty:
-        return pd.DataFrame(columns=cols)
-    blocks = units[["year", "level", "block"]].drop_duplicates()
-    grid = blocks.merge(pd.DataFrame({"band": labels}), how="cross")
-    counts = units.groupby(["year", "level", "block", "band"]).size().rename("count")
-    out = grid.merge(counts.reset_index(), on=["year", "level", "block", "band"], how="left")
-    out["count"] = out["count"].fillna(0).astype(int)
-    totals = units.groupby(["year", "level", "block"]).size().rename("n").reset_index()
-    out = out.merge(totals, on=["year", "level", "block"])
-    out["share_pct"] = round_half_up(100 * out["count"] / out["n"], 2)
-    prev = out[["year", "level", "block", "band", "count"]].copy()
-    prev["year"] += 1
-    out = out.merge(prev.rename(columns={"count": "prev_count"}),
-                    on=["year", "level", "block", "band"], how="left")
-    out["prev_count"] = out["prev_count"].astype("Int64")
-    out["count_change"] = (out["count"] - out["prev_count"]).astype("Int64")
-    order = {label: i for i, label in enumerate(labels)}
-    out = out.sort_values(["year", "level", "block", "band"],
-                          key=lambda s: s.map(order) if s.name == "band" else s, kind="stable")
-    return out[cols].reset_index(drop=True)
 
 
 def field_summary(scores: pd.DataFrame) -> pd.DataFrame:

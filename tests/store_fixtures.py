@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from cchc_metrics.model import DEFAULT_BLOCKS, SCORE_COLUMNS
+from cchc_metrics.contract import DEFAULT_BLOCKS, LOCATION_COLUMNS, SCORE_COLUMNS
 
 PG_ENV = "CCHC_TEST_POSTGRES_URL"
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def store_url(request, tmp_path):
 def make_scores(year: int, level: str = "department", block: str | None = None, *,
                 n_units: int = 4, seed: int = 0, province: str = "Tỉnh Thử Nghiệm",
                 file_name: str = "bang.xlsx", prefix: str = "Đơn vị") -> pd.DataFrame:
-    """A small canonical frame: n_units × 3 fields, some self points missing, located sources."""
+    """A small canonical frame: n_units × 3 fields, some self points missing, located rows."""
     rng = np.random.default_rng(seed)
     rows = []
     for u in range(n_units):
@@ -69,8 +69,9 @@ def make_scores(year: int, level: str = "department", block: str | None = None, 
                 "points": round(float(rng.uniform(0, top)) * 4) / 4,
                 "self_points": np.nan if rng.random() < 0.3 else round(float(rng.uniform(0, top)), 2),
                 "source": f"{file_name} · Năm {year} · dòng {u + 6}",
+                "sheet": f"Năm {year}", "row": u + 6,
             })
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS + LOCATION_COLUMNS)
 
 
 def big_scores(n_rows: int, year: int = 2024, seed: int = 1) -> pd.DataFrame:

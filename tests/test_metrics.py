@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 import cchc_metrics as cm
-from cchc_metrics.metrics import band_counts, block_summary, field_summary, unit_strengths
-from cchc_metrics.model import SCORE_COLUMNS, SURVEY, TOTAL, parse_bands, unit_key
+from cchc_metrics.bands import band_counts, parse_bands
+from cchc_metrics.contract import SCORE_COLUMNS, SURVEY, TOTAL
+from cchc_metrics.metrics import block_summary, field_summary, unit_strengths
+from cchc_metrics.names import unit_key
 from cchc_metrics.numbers import format_number, format_pct
 
 
@@ -223,7 +225,7 @@ def test_vietnamese_number_formatting():
 
 def test_group_ids_of_a_large_frame_on_two_threads_match_pandas_grouping():
     """Over 200,000 rows the columns are factorised on two threads; ids must not change."""
-    from cchc_metrics.metrics import group_ids
+    from cchc_metrics.keys import group_ids
 
     rng = np.random.default_rng(7)
     n = 250_000
@@ -239,13 +241,13 @@ def test_group_ids_of_a_large_frame_on_two_threads_match_pandas_grouping():
 
 
 def test_duplicates_need_every_key_same_named_communes_under_two_districts_are_not():
-    from cchc_metrics.checks import duplicate_problems
+    from cchc_metrics.ingest.checks import duplicate_problems
 
     def frame(parents):
         rows = [{"year": 2024, "unit": "Xã An Bình", "parent": par, "block": "Khối xã",
                  "max_points": 100, "points": 70, "source": f"f.xlsx · S · dòng {i + 5}"}
                 for i, par in enumerate(parents)]
-        return scores(rows)
+        return scores(rows).assign(sheet="S", row=range(5, 5 + len(parents)))
 
     assert duplicate_problems(frame(["Huyện A", "Huyện B"])) == []
     (p,) = duplicate_problems(frame(["Huyện A", "Huyện B", "huyện  A"]))

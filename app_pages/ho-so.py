@@ -1,0 +1,63 @@
+"""Hồ sơ đơn vị: the summary paragraph, then the unit's fields or (on the switch) its charts."""
+
+import streamlit as st
+
+from cchc_metrics import charts, views
+from cchc_metrics.i18n import pct, t
+from dashboard import data, filters, widgets
+
+view, units, rev = filters.page("page_profile")
+lang = view.lang
+names = data.memo("unit_choices", rev, (view.level, view.block, view.province, view.parent,
+                                      view.search),
+                lambda: views.unit_choices(units, view))
+if not names:
+    st.info(t("no_data", lang), icon="ℹ️")
+    st.stop()
+unit = widgets.unit_picker(names, lang)
+
+
+def profile():
+    """Everything shown about the unit: computed once per unit, year, bands and language."""
+    history = views.unit_history(units, unit, view.level)
+    this_year = history[history["year"] == view.year]
+    row = (this_year if not this_year.empty else history).iloc[-1]
+    block = (rev, int(row["year"]), row["level"], row["block"])
+    scores = data.block_scores(*block)
+    table, fields = views.unit_field_table(scores, row, lang, fields=data.block_fields(*block))
+    communes = views.district_communes(units, unit, int(row["year"])) \
+        if row["level"] == "district" else None
+    return {"year": int(row["year"]), "history": charts.unit_history(history, lang),
+            "paragraph": views.profile_paragraph(units, scores, row, lang),
+            "table": views.screen_table(table, lang),
+            "vs_block": charts.fields_vs_block(fields, lang),
+            "self": charts.self_vs_appraised(fields, lang), "communes": communes}
+
+
+shown = data.memo("profile", rev, (view, unit), profile)
+if shown["year"] != view.year:  # e.g. a department merged away, or a district after 2024
+    st.info(t("profile_other_year", lang, unit=unit, year=view.year, shown=shown["year"]),
+            icon=":material/event_busy:")
+st.markdown(shown["paragraph"])
+fields_tab, charts_tab = widgets.panes([t("tab_fields", lang), t("tab_charts", lang)],
+                                 key="profile_tab")
+if fields_tab.open:
+    with fields_tab:
+        widgets.show_table(shown["table"], lang, key="fields")
+elif charts_tab.open:
+    with charts_tab:
+        widgets.chart(shown["history"], key="history")
+        left, right = st.columns(2)
+        with left:
+            widgets.chart(shown["vs_block"], key="vs_block")
+        with right:
+            widgets.chart(shown["self"], key="self")
+if communes := shown["communes"]:
+    st.subheader(t("communes_of", lang, unit=unit))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("communes_mean", lang), pct(communes["mean_index_pct"], 2, lang), border=True)
+    best, worst = communes["best"], communes["worst"]
+    c2.metric(t("best_unit", lang), best["unit"], pct(best["index_pct"], 2, lang),
+              delta_color="off", border=True)
+    c3.metric(t("worst_unit", lang), worst["unit"], pct(worst["index_pct"], 2, lang),
+              delta_color="off", border=True)

@@ -1,0 +1,42 @@
+"""So sánh: 2 to 8 units side by side, field by field."""
+
+import streamlit as st
+
+from cchc_metrics import charts, views
+from cchc_metrics.i18n import t
+from dashboard import data, filters, url, widgets
+
+view, units, rev = filters.page("page_compare")
+lang = view.lang
+if not widgets.no_data(view):
+    rows = views.select(units, view)
+    options = data.memo("compare_options", rev, view, lambda: sorted(rows["unit"]))
+    if "units" not in st.session_state:  # from the URL ("A|B|C"), else the top three
+        from_url = [u for u in st.query_params.get("units", "").split("|") if u in options]
+        st.session_state["units"] = from_url[:8] or options[:3]
+    st.session_state["units"] = [u for u in st.session_state["units"] if u in options]
+    chosen = st.multiselect(t("pick_units", lang), options, key="units", max_selections=8)
+    url.to_url("units", "|".join(chosen))
+    if len(chosen) < 2:
+        st.info(t("pick_units", lang), icon="ℹ️")
+    else:
+        def compared():
+            """Fields of the chosen units, the radar, the bars and the differences table."""
+            picked = rows[rows["unit"].isin(chosen)]
+            if view.year and view.block:  # the block's unit_fields, computed once for all
+                fields = views.compare_fields(None, picked, fields=data.block_fields(
+                    rev, view.year, view.level, view.block))
+            else:
+                fields = views.compare_fields(data.scores(rev), picked)
+            return (charts.compare_radar(fields, lang), charts.compare_bars(fields, lang),
+                    views.screen_table(views.differences_table(fields, lang), lang))
+
+        radar, bars, table = data.memo("compare", rev, (view.but(bands=""), tuple(chosen)),
+                                     compared)
+        left, right = st.columns(2)
+        with left:
+            widgets.chart(radar, key="radar")
+        with right:
+            widgets.chart(bars, key="bars")
+        st.subheader(t("differences", lang))
+        widgets.show_table(table, lang, key="diff")

@@ -1,0 +1,94 @@
+"""Tải dữ liệu lên: read a file, show what was found and what would change, then store it."""
+
+import hashlib
+
+import streamlit as st
+
+from cchc_metrics import views
+from cchc_metrics.contract import LEVELS
+from cchc_metrics.exports.template import build_template
+from cchc_metrics.i18n import level_label, t
+from cchc_metrics.ingest.problems import ScoreFileError
+from cchc_metrics.ingest.reader import describe_columns, read_workbook
+from cchc_metrics.metrics import unit_table
+from dashboard import auth, data, upload, url, widgets
+
+rev = data.revision()
+lang = url.lang()
+widgets.page_header("page_upload", views.View(lang=lang), rev)
+auth.require("editor")
+store = data.store()
+st.download_button(t("template", lang), build_template(), "mau_nhap_diem_cchc.xlsx",
+                   icon=":material/download:", on_click="ignore")
+chosen = st.file_uploader(t("upload_file", lang), help=t("upload_help", lang), key="upload",
+                          type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
+if chosen is not None:
+    raw = chosen.getvalue()
+    sha = hashlib.sha256(raw).hexdigest()
+    with st.expander(t("corrections", lang)):
+        c1, c2, c3 = st.columns(3)
+        year = c1.number_input(t("year", lang), min_value=0, max_value=2100, value=0, step=1,
+                               help=t("auto", lang) + " = 0", key="upload_year") or None
+        level = c2.selectbox(t("level", lang), [None, *LEVELS], key="upload_level",
+                             format_func=lambda x: t("auto", lang) if x is None
+                             else level_label(x, lang))
+        block = c3.text_input(t("block_override", lang), key="upload_block").strip()
+        columns = describe_columns(raw, name=chosen.name)
+        mapping = upload.column_mapping(columns, lang)
+    key = (sha, year, level, tuple(sorted(mapping.items())))
+    if st.session_state.get("upload_key") != key:
+        bar = st.progress(0.0, t("reading", lang))
+        try:
+            result = read_workbook(raw, year=year, level=level, name=chosen.name,
+                                   mapping=mapping, progress=lambda f, m: bar.progress(f, m))
+            st.session_state["upload_result"] = result
+        except ScoreFileError as exc:
+            st.session_state["upload_result"] = exc
+        st.session_state["upload_key"] = key
+        bar.empty()
+    result = st.session_state["upload_result"]
+    if isinstance(result, ScoreFileError):
+        st.error(t("errors_found", lang, n=len(result.problems)), icon=":material/error:")
+        st.dataframe(views.problem_table(result.problems, lang), hide_index=True)
+    else:
+        scores = views.with_block(result.scores, block)
+        st.subheader(t("detected", lang))
+        st.dataframe(views.detected_table(result, lang), hide_index=True)
+        new_units = unit_table(scores, bands=result.bands)
+        st.subheader(t("preview", lang))
+        widgets.show_table(views.ranking_table(new_units, views.View(lang=lang), history=False),
+                      lang, key="preview")
+        confirmed = True
+        if result.warnings:
+            st.warning(t("warnings_found", lang, n=len(result.warnings)), icon=":material/warning:")
+            st.dataframe(views.problem_table(result.warnings, lang), hide_index=True)
+            confirmed = st.checkbox(t("confirm_warnings", lang), key="upload_confirm_warnings")
+        st.subheader(t("vs_active", lang))
+        diff = views.compare_with_active(new_units, data.units(rev, "tot-kha-kem"), lang)
+        if diff.empty:
+            st.info(t("no_changes", lang), icon=":material/info:")
+        else:
+            widgets.show_table(diff, lang, key="diff")
+        earlier = views.earlier_import(store.datasets(), sha)
+        if earlier is not None:
+            st.info(t("already_imported", lang, id=earlier[0],
+                      status=t(f"status_{earlier[1]}", lang)), icon=":material/info:")
+        note = st.text_input(t("note", lang), key="upload_note")
+        if st.button(t("confirm_import", lang), type="primary", disabled=not confirmed,
+                     key="upload_go"):
+            upload.save_mapping(columns, mapping)
+            bar = st.progress(0.0, t("storing", lang))
+            outcome = store.import_scores(
+                scores, file_name=chosen.name, file_bytes=raw, user=auth.actor(), note=note,
+                bands=result.bands, warnings=result.warnings,
+                progress=lambda done, total: bar.progress(done / max(total, 1), t("storing", lang)))
+            bar.empty()
+            (st.info if outcome.duplicate else st.success)(outcome.message(lang))
+            year_shown = int(scores["year"].max())
+            st.page_link("app_pages/tong-quan.py", label=t("see_overview", lang, year=year_shown),
+                         icon=":material/leaderboard:",
+                         query_params={"year": str(year_shown),
+                                       "level": str(scores["level"].iloc[0])})
+st.divider()
+st.subheader(t("history", lang))
+upload.history(store, lang)

@@ -1,0 +1,32 @@
+"""How commands print: tables as csv, json or aligned text; problems located, on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pandas as pd
+
+
+def print_table(frame: pd.DataFrame, fmt: str, out=None) -> None:
+    """Print a table as csv, json (records) or aligned text."""
+    out = out or sys.stdout
+    if fmt == "csv":
+        frame.to_csv(out, index=False, lineterminator="\n")
+    elif fmt == "json":
+        out.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.width", 200):
+            out.write(frame.to_string(index=False, na_rep="—") + "\n")
+
+
+def print_problems(problems, fmt: str, stream=None) -> None:
+    """Problems (errors or warnings) on stderr, located, in Vietnamese then English."""
+    stream = stream or sys.stderr
+    if fmt == "json":
+        stream.write(json.dumps([p.as_dict() for p in problems], ensure_ascii=False) + "\n")
+        return
+    for p in problems:
+        tag = "LỖI / ERROR" if p.severity == "error" else "CẢNH BÁO / WARNING"
+        stream.write(f"{tag}: {p.text('vi')}\n    {p.text('en')}\n")

@@ -1,0 +1,55 @@
+"""`summarize FILE`: the unit table of a score file, as the province would publish it."""
+
+from __future__ import annotations
+
+import argparse
+
+from cchc_metrics.cli import CommandError, add_db_option, bands_of
+from cchc_metrics.contract import LEVELS
+
+SUMMARY_COLUMNS = [
+    "year", "level", "block", "parent", "unit", "unit_code", "points", "max_points", "index_pct",
+    "rank", "n_ranked", "band", "prev_index_pct", "delta_pct", "prev_rank", "rank_change",
+]
+
+
+def summary_frame(units):
+    """The columns `summarize` prints, sorted as published (year, block, rank)."""
+    return units[SUMMARY_COLUMNS].sort_values(["year", "block", "rank", "unit"], kind="stable")
+
+
+def register(sub, add_format) -> None:
+    p = sub.add_parser("summarize", help="bảng xếp hạng của một tệp / unit table of a file",
+                       description="In bảng chỉ số, xếp hạng, thay đổi so với năm trước. / "
+                                   "Print index, rank and year-on-year change per unit.")
+    p.add_argument("file", nargs="?", help="tệp .xlsx/.xlsm/.xls/.ods/.csv")
+    p.add_argument("--year", type=int, help="năm đánh giá nếu tệp không ghi / assessment year")
+    p.add_argument("--level", choices=LEVELS, help="cấp đơn vị / unit level")
+    p.add_argument("--sheet", help="chỉ đọc trang tính này / read only this sheet")
+    p.add_argument("--bands", help='thang xếp loại, vd. "Tốt:80,Khá:60,Kém:0" hoặc tên có sẵn')
+    add_db_option(p)
+    add_format(p)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cchc_metrics.cli.output import print_problems, print_table
+    from cchc_metrics.ingest.reader import read_workbook
+    from cchc_metrics.metrics import unit_table
+
+    bands = bands_of(args)
+    if args.db is not None:
+        if args.file:
+            raise CommandError("Chọn tệp hoặc --db, không cả hai. / Give FILE or --db, not both.")
+        from cchc_metrics.cli.store import store_units
+
+        units = store_units(args.db, year=args.year, level=args.level, bands=bands)
+        print_table(summary_frame(units), args.format)
+        return 0
+    if not args.file:
+        raise CommandError("Thiếu tên tệp (hoặc --db). / Missing FILE (or --db).")
+    result = read_workbook(args.file, year=args.year, level=args.level, sheet=args.sheet,
+                           bands=bands)
+    print_problems(result.warnings, args.format)
+    print_table(summary_frame(unit_table(result.scores, bands=bands or result.bands)), args.format)
+    return 0

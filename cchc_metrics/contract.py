@@ -1,0 +1,40 @@
+"""The data contract: canonical columns, levels and the components every module agrees on.
+
+See docs/ARCHITECTURE.md ("The contract"): scores are long, one row per year × unit × component;
+unit tables one row per year × block × unit.
+"""
+
+from __future__ import annotations
+
+# One row per year × unit × component.
+SCORE_COLUMNS = [
+    "year", "level", "block", "province", "parent", "unit", "unit_code",
+    "component", "max_points", "points", "self_points", "source",
+]
+# Where each score row was read: travels beside `source` so nobody parses that text back.
+LOCATION_COLUMNS = ["sheet", "row"]
+# One row per year × block × unit, as returned by metrics.unit_table.
+UNIT_COLUMNS = [
+    "year", "level", "block", "province", "parent", "unit", "unit_code", "unit_key",
+    "points", "max_points", "self_points", "index_pct", "rank", "n_ranked", "band",
+    "prev_index_pct", "delta_pct", "prev_rank", "rank_change",
+]
+
+LEVELS = ("department", "district", "commune")
+# The ranking block a unit falls in when the file names none (data, stored as published).
+DEFAULT_BLOCKS = {
+    "department": "Sở, ban, ngành tỉnh",
+    "district": "UBND huyện, thị xã, thành phố",
+    "commune": "UBND xã, phường, thị trấn",
+}
+# Districts were abolished on 1 July 2025: assessment year 2024 is their last.
+LAST_DISTRICT_YEAR = 2024
+# Widths of the store's columns that the reader must respect (block is part of a key)
+MAX_BLOCK_CHARS = 300
+MAX_FILE_NAME_CHARS = 500
+
+SURVEY = "survey"  # điều tra xã hội học (ĐTXHH), SIPAS
+TOTAL = "total"  # only the appraised total is published, no per-field breakdown
+
+# Who may do what in the dashboard, from least to most (the store enforces it).
+ROLES = ("viewer", "editor", "admin")

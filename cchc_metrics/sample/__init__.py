@@ -1,0 +1,1 @@
+"""Data made in code from a fixed seed: the fictional demo province and the national-scale set."""

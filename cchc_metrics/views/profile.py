@@ -1,0 +1,141 @@
+"""One unit: the picker's names, its history and the paragraph officials write about it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.contract import DEFAULT_BLOCKS, TOTAL
+from cchc_metrics.fields import field_label
+from cchc_metrics.i18n import number, pct, rank_change_text, t
+from cchc_metrics.metrics import (
+    UNIT_KEYS,
+    unit_fields,
+    unit_strengths,
+)
+from cchc_metrics.views.selection import View, folded, matches
+
+
+def unit_choices(units: pd.DataFrame, view: View) -> list[str]:
+    """Units of the view's level, block, province and district (any year) matching the search,
+    for the unit picker: a district chosen in the sidebar narrows 10,000 communes to its own."""
+    mask = np.ones(len(units), dtype=bool)
+    for column in ("level", "block", "province", "parent"):
+        if getattr(view, column):
+            mask &= (units[column] == getattr(view, column)).to_numpy(dtype=bool, na_value=False)
+    names = pd.Series(units["unit"][mask].unique())  # the column alone: no copy of whole rows
+    if view.search:
+        names = names[matches(names, view.search)]
+    return sorted(names.dropna().tolist(), key=folded)
+
+
+PICKER_LIMIT = 1_000  # names; ten thousand cost a browser 0.7 s of CPU on every profile visit
+
+
+def picker_names(names: list[str], keep: str | None, limit: int | None = None) -> list[str]:
+    """At most `limit` (PICKER_LIMIT) of the sorted choices, always with `keep` (the unit a link
+    or the person chose): no one scrolls 10,000 communes; the sidebar's search and district find
+    the rest."""
+    limit = PICKER_LIMIT if limit is None else limit
+    if len(names) <= limit:
+        return names
+    head = names[:limit]
+    if keep is not None and keep not in head and keep in names:
+        head = sorted([*head[:limit - 1], keep], key=folded)
+    return head
+
+
+def unit_history(units: pd.DataFrame, unit: str, level: str | None) -> pd.DataFrame:
+    """One unit's rows over the years, matched by its name key (so renamed spellings join)."""
+    key = units.loc[units["unit"] == unit, "unit_key"]
+    if key.empty:
+        return units.iloc[0:0]
+    sel = units[units["unit_key"] == key.iloc[0]]
+    if level:
+        sel = sel[sel["level"] == level]
+    return sel.sort_values("year")
+
+
+def in_prose(unit: str) -> str:
+    """"Huyện Mỹ Lộc" → "huyện Mỹ Lộc" inside a sentence, as the seeds write it."""
+    for prefix in ("Huyện ", "Xã ", "Phường ", "Thị trấn ", "Thị xã ", "Thành phố ", "Đặc khu "):
+        if unit.startswith(prefix):
+            return prefix.lower() + unit[len(prefix):]
+    return unit
+
+
+def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
+                      lang: str = "vi") -> str:
+    """The sentence officials write: "Năm 2022, huyện Mỹ Lộc đứng thứ 7/10 … tăng 2 bậc …"."""
+    year, level, block = int(row["year"]), row["level"], row["block"]
+    words = t(f"level_units_{level}", lang) if block == DEFAULT_BLOCKS.get(level) else t(
+        "units_of_block", lang, block=block)
+    pts = f"{number(row['points'], 2, lang)}/{number(row['max_points'], 2, lang)}"
+    idx = pct(row["index_pct"], 2, lang)
+    change = rank_sentence(row, lang)
+    strengths = unit_strengths(scores[(scores["year"] == year) & (scores["block"] == block) &
+                                      (scores["unit"] == row["unit"])])
+    text = t("profile_sentence", lang, year=year,
+             unit=in_prose(row["unit"]) if lang == "vi" else row["unit"],
+             rank=number(row["rank"], 0, lang), n=number(row["n_ranked"], 0, lang), words=words,
+             pts=pts, idx=idx, change=change)
+    if not strengths.empty:
+        s = strengths.iloc[0]
+        text += t("profile_fields", lang, best=field_label(s["strongest_field"], lang),
+                  best_pct=pct(s["strongest_pct"], 1, lang),
+                  worst=field_label(s["weakest_field"], lang),
+                  worst_pct=pct(s["weakest_pct"], 1, lang))
+    return text
+
+
+def rank_sentence(row: pd.Series, lang: str) -> str:
+    """", tăng 2 bậc so với năm 2021; chỉ số tăng 3,37 điểm %" (empty for a new unit)."""
+    if pd.isna(row["prev_index_pct"]):
+        return t("first_year", lang)
+    delta = row["delta_pct"]
+    parts = []
+    if not pd.isna(row["rank_change"]):
+        parts.append(rank_change_text(row["rank_change"], row["prev_rank"], lang, style="words"))
+    parts.append(t("index_up" if delta >= 0 else "index_down", lang,
+                   d=number(abs(delta), 2, lang)))
+    return ", " + ", ".join(parts) + t("since_year", lang, year=int(row["year"]) - 1)
+
+
+def district_communes(units: pd.DataFrame, district: str, year: int) -> dict | None:
+    """A district's communes that year: mean index, highest and lowest (seed 003)."""
+    from cchc_metrics.names import unit_key
+
+    key = unit_key(district)
+    sel = units[(units["level"] == "commune") & (units["year"] == year) &
+                (units["parent"].fillna("").map(unit_key) == key)]
+    if sel.empty:
+        return None
+    ordered = sel.sort_values("index_pct", ascending=False)
+    exact = 100 * sel["points"] / sel["max_points"]
+    return {"n": len(sel), "mean_index_pct": float(np.round(exact.mean() + 1e-9, 2)),
+            "best": ordered.iloc[0], "worst": ordered.iloc[-1], "rows": ordered}
+
+
+def unit_field_table(scores: pd.DataFrame, row: pd.Series, lang: str, *,
+                     fields: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One unit-year per field: points, maximum, % of maximum, block mean and self-assessment.
+
+    `fields`: unit_fields of the row's year and block when already at hand (then `scores` is
+    not read).
+    """
+    if fields is None:
+        fields = unit_fields(scores[(scores["year"] == row["year"]) &
+                                    (scores["block"] == row["block"])])
+    keys = {k: row[k] for k in UNIT_KEYS}
+    mine = fields
+    for k, v in keys.items():
+        mine = mine[mine[k].fillna("") == (v if not pd.isna(v) else "")]
+    mine = mine[mine["component"] != TOTAL]
+    return pd.DataFrame({
+        t("col_field", lang): [field_label(c, lang) for c in mine["component"]],
+        t("col_points", lang): mine["points"].to_numpy(),
+        t("col_max", lang): mine["max_points"].to_numpy(),
+        t("col_pct", lang): mine["pct"].to_numpy(),
+        t("col_block_pct", lang): mine["block_mean_pct"].to_numpy(),
+        t("col_self", lang): mine["self_points"].to_numpy(dtype=float),
+    }), mine

@@ -1,0 +1,72 @@
+"""The ranking table, the same on screen, in exports and in documents."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.i18n import rank_change_texts, t
+from cchc_metrics.keys import group_ids
+from cchc_metrics.views.selection import HISTORY_KEYS, View, select
+
+
+def history_column(units: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """Each row's index in earlier years up to its year (for the sparkline column).
+
+    A unit is the same unit across years when level, province, parent and name agree. Fully
+    vectorised: the unit table is sorted once by (unit, year), each row's history is a run of it,
+    and the runs become one Arrow list column (no Python list per row: 10,000 rows of history
+    stay one buffer, which is also what the browser receives).
+    """
+    import pyarrow as pa
+
+    if "unit_series" in units and "unit_series" in rows:  # see prepared()
+        unit_gid = units["unit_series"].to_numpy(dtype=np.int64)
+        row_gid = rows["unit_series"].to_numpy(dtype=np.int64)
+    else:
+        both = pd.concat([units[HISTORY_KEYS], rows[HISTORY_KEYS]], ignore_index=True)
+        gid = group_ids(both, HISTORY_KEYS).astype(np.int64)
+        unit_gid, row_gid = gid[:len(units)], gid[len(units):]
+    unit_year = units["year"].to_numpy(dtype=np.int64)
+    row_year = rows["year"].to_numpy(dtype=np.int64)
+    order = np.lexsort((unit_year, unit_gid))  # stable: a unit twice in a year keeps its order
+    span = int(max(unit_year.max(initial=0), row_year.max(initial=0))) + 1
+    position = unit_gid[order] * span + unit_year[order]
+    start = np.searchsorted(position, row_gid * span, side="left")
+    end = np.searchsorted(position, row_gid * span + row_year, side="right")
+    length = end - start
+    offsets = np.concatenate([[0], np.cumsum(length)]).astype(np.int32)
+    # positions start[i], start[i] + 1, … end[i] - 1 of every row, back to back
+    take = np.arange(offsets[-1]) - np.repeat(offsets[:-1] - start, length)
+    values = units["index_pct"].to_numpy(dtype=float)[order][take]
+    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.float64()))
+    return pd.Series(pd.arrays.ArrowExtensionArray(lists), index=rows.index)
+
+
+def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
+    """history_column as plain lists."""
+    return history_column(units, rows).tolist() if not rows.empty else []
+
+
+def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> pd.DataFrame:
+    """The ranking table on screen and in exports: localized headers, rank order."""
+    lang = view.lang
+    rows = select(units, view).sort_values(["year", "block", "rank", "unit"], kind="stable")
+    table = pd.DataFrame({
+        t("col_year", lang): rows["year"].astype(int),
+        t("col_block", lang): rows["block"],
+        t("col_rank", lang): rows["rank"],
+        t("col_unit", lang): rows["unit"],
+        t("col_parent", lang): rows["parent"].fillna(""),
+        t("col_points", lang): rows["points"],
+        t("col_max", lang): rows["max_points"],
+        t("col_index", lang): rows["index_pct"],
+        t("col_band", lang): rows["band"],
+        t("col_rank_change", lang): rank_change_texts(rows["rank_change"], rows["prev_rank"], lang).tolist(),
+        t("col_delta", lang): rows["delta_pct"],
+    })
+    if not (table[t("col_parent", lang)] != "").any():
+        table = table.drop(columns=[t("col_parent", lang)])
+    if history:
+        table[t("col_history", lang)] = history_column(units, rows)
+    return table.reset_index(drop=True)

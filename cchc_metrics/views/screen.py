@@ -1,0 +1,80 @@
+"""Tables as the screen shows them: numbers formatted once, the index bar, compact Arrow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.i18n import t
+from cchc_metrics.numbers import round_half_up
+
+BAR_COLUMN = " "  # the index bar drawn beside the index's formatted number
+
+
+def number_texts(values, decimals: int = 2, lang: str = "vi") -> np.ndarray:
+    """format_number of many values at once: "85,65" (Vietnamese), "85.65" (English), "—"."""
+    rounded = round_half_up(np.asarray(values, dtype=float), decimals) + 0.0  # never "-0,00"
+    codes, uniques = pd.factorize(rounded)  # scores repeat: format each distinct value once
+    swap = str.maketrans(",.", ".,") if lang == "vi" else {}
+    texts = [f"{v:,.{decimals}f}".translate(swap) for v in uniques.tolist()]
+    return np.array(texts + ["—"], dtype=object)[codes]  # code -1 (missing) takes the "—"
+
+
+@dataclass
+class Screen:
+    """A table as the page shows it: numbers as text in the language's format, a bar beside the
+    index, the sparkline column; built from the very table that is exported."""
+
+    frame: pd.DataFrame
+    numbers: tuple[str, ...] = ()  # text columns holding formatted numbers
+    bar: str | None = None  # the column drawing the index as a bar (values 0–100)
+    history: str | None = None  # the sparkline column (lists of earlier years' indices)
+    arrow: object = None  # the frame as a compact Arrow table, ready to send to the browser
+
+
+def compact_arrow(frame: pd.DataFrame):
+    """The frame as a compact Arrow table: what the browser receives, converted once.
+
+    32-bit string offsets, repeated names (block, district, band) dictionary-encoded, float32
+    sparkline points: a 10,035-row ranking weighs 1.2 MB instead of 2.8 MB, and the cached
+    Screen spares the conversion at every rerun.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    types = []
+    for f in table.schema:
+        kind = f.type
+        if pa.types.is_large_string(kind) and len(table) > 100 and \
+                pc.count_distinct(table[f.name]).as_py() * 4 < len(table):
+            kind = pa.dictionary(pa.int32(), pa.string())  # a block or district name repeated
+        elif pa.types.is_large_string(kind):
+            kind = pa.string()
+        elif (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and \
+                pa.types.is_floating(kind.value_type):
+            kind = pa.list_(pa.float32())
+        types.append(pa.field(f.name, kind))
+    # without pandas' metadata: it names dtypes ("list<item: double>[pyarrow]") that pandas
+    # cannot read back, and the browser needs only the Arrow types
+    return table.cast(pa.schema(types))
+
+
+def screen_table(table: pd.DataFrame, lang: str) -> Screen:
+    """The table with two decimals, decimal comma in Vietnamese, "—" for missing values.
+
+    Formatting is done here, once per table and vectorised, rather than by a pandas Styler at
+    every rerun (a Styler over 10,000 rows costs seconds and doubles what the browser receives).
+    """
+    frame = table.copy()
+    numbers = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    for column in numbers:
+        frame[column] = number_texts(frame[column], 2, lang)
+    index_col, bar = t("col_index", lang), None
+    if index_col in table.columns and index_col in numbers:
+        bar = BAR_COLUMN
+        frame.insert(frame.columns.get_loc(index_col) + 1, bar, table[index_col])
+    history = t("col_history", lang) if t("col_history", lang) in frame.columns else None
+    return Screen(frame, tuple(numbers), bar, history, compact_arrow(frame))

@@ -1,0 +1,121 @@
+"""What the upload page shows: what was detected, the problems, what would change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.contract import SURVEY, TOTAL
+from cchc_metrics.fields import field_label
+from cchc_metrics.i18n import t
+from cchc_metrics.views.admin import TIME_ZONE
+
+
+def detected_table(result, lang: str) -> pd.DataFrame:
+    """What the reader found in each sheet: layout, year, level, blocks, units and fields."""
+    from cchc_metrics.i18n import level_label
+
+    return pd.DataFrame([{
+        t("col_sheet", lang): info.sheet,
+        t("col_layout", lang): t(f"layout_{info.layout}", lang),
+        t("col_header_rows", lang):
+            f"{info.header_rows[0]}–{info.header_rows[1]}" if info.header_rows[0] !=
+            info.header_rows[1] else str(info.header_rows[0]),
+        t("year", lang): ", ".join(str(y) for y in info.years),
+        t("level", lang): ", ".join(level_label(lv, lang) for lv in info.levels),
+        t("block", lang): "; ".join(info.blocks),
+        t("col_n_ranked", lang): info.n_units,
+        t("page_fields", lang): len([f for f in info.fields if f not in (TOTAL, SURVEY)]) or "—",
+    } for info in result.tables])
+
+
+def problem_table(problems, lang: str) -> pd.DataFrame:
+    """Errors and warnings with sheet, row and column, in the language shown."""
+    return pd.DataFrame([{
+        t("col_severity", lang): t(f"severity_{p.severity}", lang),
+        t("col_sheet", lang): p.sheet or "",
+        t("col_row", lang): "" if p.row is None else str(p.row),
+        t("col_column", lang): p.column or "",
+        t("col_value", lang): "" if p.value is None else str(p.value),
+        t("col_message", lang): p.msg.text(lang),
+    } for p in problems])
+
+
+def compare_with_active(new_units: pd.DataFrame, active_units: pd.DataFrame,
+                        lang: str) -> pd.DataFrame:
+    """Units added, removed and changed against the active data of the same years and blocks.
+
+    Largest changes first; unchanged units are left out.
+    """
+    keys = ["year", "block", "unit_key"]
+    scope = new_units[["year", "block"]].drop_duplicates()
+    old = active_units.merge(scope, on=["year", "block"])
+    both = new_units[keys + ["unit", "index_pct", "rank"]].merge(
+        old[keys + ["unit", "index_pct", "rank"]], on=keys, how="outer",
+        suffixes=("_new", "_old"), indicator=True)
+    status = {"left_only": t("diff_added", lang), "right_only": t("diff_removed", lang),
+              "both": t("diff_changed", lang)}
+    both["change"] = both["index_pct_new"] - both["index_pct_old"]
+    changed = (both["_merge"] != "both") | (both["change"].abs() > 1e-9) | (
+        both["rank_new"].astype("Float64") != both["rank_old"].astype("Float64")).fillna(True)
+    both = both[changed].copy()
+    both["order"] = both["change"].abs().fillna(np.inf)
+    both = both.sort_values(["order", "year"], ascending=[False, True])
+    return pd.DataFrame({
+        t("col_year", lang): both["year"].astype(int).to_numpy(),
+        t("col_block", lang): both["block"].to_numpy(),
+        t("col_unit", lang): both["unit_new"].fillna(both["unit_old"]).to_numpy(),
+        t("col_status", lang): [status[str(m)] for m in both["_merge"]],
+        t("col_active_index", lang): both["index_pct_old"].to_numpy(dtype=float),
+        t("col_new_index", lang): both["index_pct_new"].to_numpy(dtype=float),
+        t("col_delta", lang): both["change"].round(2).to_numpy(dtype=float),
+    })
+
+
+
+
+def with_block(scores: pd.DataFrame, block: str) -> pd.DataFrame:
+    """The scores with every row in one ranking block, when the person sets one."""
+    return scores.assign(block=block) if block else scores
+
+
+def mapping_choices(lang: str) -> dict[str, str]:
+    """What an unrecognised column can be mapped to: code → label."""
+    from cchc_metrics.fields import FIELD_NAMES
+    from cchc_metrics.ingest.headers import MAPPABLE_ROLES
+
+    out = {role: t(f"role_col_{role}", lang) for role in MAPPABLE_ROLES}
+    for field in [*FIELD_NAMES, SURVEY]:
+        for role in ("max", "self", "points"):
+            out[f"{role}:{field}"] = f"{field_label(field, lang)} — {t(f'role_col_{role}', lang)}"
+    return out
+
+
+def header_signature(columns: pd.DataFrame) -> str:
+    """Identifies "a file with the same headers", to remember its column mapping."""
+    import hashlib
+
+    text = "\n".join(sorted(set(columns["header"].astype(str))))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def earlier_import(datasets: pd.DataFrame, sha256: str) -> tuple[int, str] | None:
+    """(dataset id, status) when these exact bytes were imported before."""
+    hit = datasets[datasets["sha256"] == sha256]
+    if hit.empty:
+        return None
+    return int(hit["dataset_id"].iloc[0]), str(hit["status"].iloc[0])
+
+
+def history_table(datasets: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every stored version, newest first: when, who, file, note, years, blocks and status."""
+    return pd.DataFrame({
+        "#": datasets["dataset_id"],
+        t("col_audit_ts", lang): datasets["created_at"].dt.tz_convert(TIME_ZONE).dt.strftime(
+            t("time_format", lang)),
+        t("col_imported_by", lang): datasets["created_by"],
+        t("col_file", lang): datasets["file_name"],
+        t("col_note", lang): datasets["note"],
+        t("year", lang): datasets["years"], t("block", lang): datasets["blocks"],
+        t("col_status", lang): datasets["status"].map(lambda x: t(f"status_{x}", lang)),
+    }).iloc[::-1].reset_index(drop=True)

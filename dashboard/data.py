@@ -1,0 +1,156 @@
+"""The data every page reads, cached on the store's revision and shared by all sessions."""
+
+from __future__ import annotations
+
+import gc
+
+import pandas as pd
+import streamlit as st
+
+from cchc_metrics import views
+from cchc_metrics.bands import DEFAULT_BAND_PRESET
+from cchc_metrics.metrics import unit_table
+from cchc_metrics.store import open_store
+
+# What is computed from the data is cached on the store's revision (a new upload is a new
+# revision, seen at the next rerun) and on the filters, and shared by every session of the
+# server: a rerun that changes nothing recomputes nothing. Large frames and figures are cached
+# with st.cache_resource (no copy per rerun, unlike st.cache_data, which unpickles its value at
+# every hit); they are read-only by convention — pandas' copy-on-write keeps derived frames
+# from writing into them. Cache keys are small (revision, view, names), never a DataFrame.
+
+DEMO_USER = "demo"
+
+
+def freeze_imports() -> None:
+    """Once per process: take the loaded modules out of the collection Streamlit runs per rerun.
+
+    After every script run Streamlit calls gc.collect(2) (runner.postScriptGC). With Streamlit,
+    pandas and plotly loaded that walks some 150,000 long-lived objects: 50–100 ms of CPU per
+    rerun while holding the GIL, so every other session's rerun waits too. Frozen objects are
+    still freed by reference counting; the per-run collection then walks only newer objects.
+    What is alive at that first run (the first session's state too) stays out of the cyclic
+    collector for good: a small, one-time amount.
+    """
+    if gc.get_freeze_count():
+        return
+    import plotly.graph_objects  # noqa: F401 — the charts load it anyway; freeze it with the rest
+
+    gc.collect()
+    gc.freeze()
+
+
+@st.cache_resource(show_spinner=False)
+def store():
+    """One store per server process; the demo province is loaded when the database is empty."""
+    s = open_store()
+    if s.revision() == 0:
+        from cchc_metrics.sample.demo import DEMO_DIR, SAMPLE_NOTE, write_demo_files
+
+        files = sorted(DEMO_DIR.glob("*.*")) or write_demo_files(DEMO_DIR)
+        with st.spinner("Đang nạp dữ liệu mẫu… / Loading the sample data…"):
+            loader = s.accounts.system_actor(DEMO_USER)
+            for path in files:
+                s.import_file(path, user=loader, note=SAMPLE_NOTE)
+    return s
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def scores(revision: int) -> pd.DataFrame:
+    """Active scores; cached on the store's revision, so a new upload is seen at the next rerun."""
+    return store().scores()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def base_units(revision: int) -> pd.DataFrame:
+    """The unit table of every year and block under the default band scheme (read-only)."""
+    return views.prepared(unit_table(scores(revision), bands=DEFAULT_BAND_PRESET))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def units(revision: int, bands: str) -> pd.DataFrame:
+    """The unit table for a band scheme: the default one re-banded, not recomputed (read-only)."""
+    base = base_units(revision)
+    return base if bands == DEFAULT_BAND_PRESET else views.with_bands(base, bands)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def catalog(revision: int) -> pd.DataFrame:
+    """Years, levels, blocks and districts present: all the controls need, a few thousand rows."""
+    return views.catalog(base_units(revision))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+def _memo(name: str, revision: int, key, _compute):
+    return _compute()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def _memo_block(name: str, revision: int, key, _compute):
+    return _compute()
+
+
+def memo(name: str, revision: int, key, compute, *, block: bool = False):
+    """compute() once per name, data revision and key (small values: a View, a unit name …).
+
+    Shared by all sessions; the result must be treated as read-only. What a page shows for one
+    view is small; `block=True` keeps the few large per-block frames (80,000 rows nationally) in
+    a cache of their own, so they do not crowd the views out.
+    """
+    return (_memo_block if block else _memo)(name, revision, key, compute)
+
+
+BLOCK = ["year", "level", "block"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def score_runs(revision: int) -> dict:
+    """Where each year × level × block sits in the scores (views.row_runs)."""
+    return views.row_runs(scores(revision), BLOCK)
+
+
+def block_scores(revision: int, year: int, level: str, block: str) -> pd.DataFrame:
+    """The scores of one ranking block in a year (a unit's profile, a comparison, the fields)."""
+    return views.rows_of(scores(revision), score_runs(revision), (int(year), level, block))
+
+
+def block_fields(revision: int, year: int, level: str, block: str) -> pd.DataFrame:
+    """unit_fields of one block in a year: each unit's fields with the block's mean."""
+    from cchc_metrics.metrics import unit_fields
+
+    return memo("block_fields", revision, (int(year), level, block),
+                lambda: unit_fields(block_scores(revision, year, level, block)), block=True)
+
+
+def block_summary(revision: int, year: int, level: str, block: str) -> pd.DataFrame:
+    """field_summary of one block in a year: the block's mean per field."""
+    from cchc_metrics.metrics import field_summary
+
+    return memo("block_summary", revision, (int(year), level, block),
+                lambda: field_summary(block_scores(revision, year, level, block)))
+
+
+def ranking(revision: int, view: views.View) -> views.Screen:
+    """The ranking table of the view as shown (views.ranking_table, formatted once)."""
+    return memo("ranking", revision, view, lambda: views.screen_table(
+        views.ranking_table(units(revision, view.bands), view), view.lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def is_sample(revision: int) -> bool:
+    """Whether any active data is the demo province's (to label it as sample data)."""
+    ds = store().datasets()
+    return bool(((ds["created_by"] == DEMO_USER) & (ds["active_slices"] > 0)).any())
+
+
+def revision() -> int:
+    return store().revision()
+
+
+# The view the entrypoint's filters chose for this script run (see filters).
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def data_version(revision: int, view: views.View) -> str:
+    """Which stored datasets the numbers come from ("#3, #7"), for exports."""
+    return store().data_version(view.year, view.level)

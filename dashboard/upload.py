@@ -1,0 +1,61 @@
+"""The upload page's widgets: column mapping (remembered), version history and rollback."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cchc_metrics import views
+from cchc_metrics.i18n import t
+from dashboard.auth import actor
+from dashboard.data import store
+
+
+def column_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Let a person say what each column the reader did not recognise holds; remembered."""
+    if columns.empty:
+        return {}
+    choices = views.mapping_choices(lang)
+    signature = views.header_signature(columns)
+    remembered = store().recall(f"mapping:{signature}") or {}
+    unknown = columns[columns["role"].isna()]
+    st.caption(t("columns_help", lang))
+    mapping = {}
+    for r in unknown.itertuples():
+        default = remembered.get(r.header, "ignore")
+        options = list(choices)
+        picked = st.selectbox(f"{r.sheet} · {r.column} · «{r.header}»", options,
+                              index=options.index(default) if default in options else 0,
+                              format_func=choices.get, key=f"map_{signature}_{r.sheet}_{r.column}")
+        if picked != "ignore":
+            mapping[r.header] = picked
+    return mapping
+
+
+def save_mapping(columns: pd.DataFrame, mapping: dict[str, str]) -> None:
+    """Remember a mapping for the next file with the same headers."""
+    if mapping and not columns.empty:
+        store().remember(f"mapping:{views.header_signature(columns)}", mapping,
+                         user=actor())
+
+
+def history(s, lang: str) -> None:
+    """Every version with who, when, file and note; the original file; rollback."""
+    ds = s.datasets()
+    if ds.empty:
+        st.info(t("no_data", lang), icon=":material/info:")
+        return
+    st.dataframe(views.history_table(ds, lang), hide_index=True)
+    ids = ds["dataset_id"].tolist()[::-1]
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    picked = c1.selectbox(t("rollback_pick", lang), ids, key="history_pick",
+                          format_func=lambda i: f"#{i} · {ds.set_index('dataset_id').loc[i, 'file_name']}")
+    row = ds.set_index("dataset_id").loc[picked]
+    c2.download_button(t("download_original", lang), s.file_bytes(row["sha256"]),
+                       row["file_name"], key="history_download", icon=":material/download:",
+                       on_click="ignore")
+    me = actor()
+    if me is not None and me.allows("editor") and c3.button(
+            t("rollback", lang), key="history_rollback", disabled=row["status"] == "active"):
+        st.success(s.rollback(int(picked), user=me).message(lang))
+        st.rerun()

@@ -1,0 +1,386 @@
+"""Real-browser journeys: what an official does in Chromium, against `streamlit run app.py`.
+
+Each journey starts its own app on a fresh SQLite file (the demo province loads at the first
+page), drives Debian's Chromium through Playwright, saves a screenshot of each step (in the
+test's tmp dir and bench/out/screens/<journey>/) and asserts what a person would see.
+Skipped with the reason when /usr/bin/chromium or the playwright package is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import cchc_metrics as cm
+from cchc_metrics.sample.demo import build_demo_scores
+from cchc_metrics.views import in_prose
+from tests.browser.support import (
+    ADMIN,
+    EDITOR,
+    FIRST_LOAD_MS,
+    NEW_YEAR,
+    Screens,
+    add_user,
+    app_exceptions,
+    browser_missing,
+    chosen,
+    chromium,
+    download,
+    grid_frame,
+    heading,
+    new_year_file,
+    pick,
+    ranking_grid,
+    read_csv_download,
+    settle,
+    shows,
+    sign_in,
+    start_app,
+    upload,
+    url_has,
+    warm_up,
+)
+
+pytestmark = pytest.mark.browser
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+# ---- fixtures ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium (each journey gets its own context); skips when missing."""
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    with chromium() as shared:
+        yield shared
+
+
+@contextlib.contextmanager
+def served(workdir: Path, browser):
+    """The dashboard on an empty SQLite database of its own, warmed up (the demo loaded).
+
+    Its log is checked for app errors when it stops.
+    """
+    server = start_app(f"sqlite:///{workdir / 'cchc.sqlite'}", workdir)
+    try:
+        warm_up(server, browser)
+        yield server
+    finally:
+        server.stop()
+    assert not server.errors(), server.log()[-4000:]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, browser):
+    """One app for the journeys that only read (each journey is a new session of it)."""
+    with served(tmp_path_factory.mktemp("app"), browser) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_app(tmp_path, browser):
+    """An app of the journey's own, for journeys that change the data."""
+    with served(tmp_path, browser) as server:
+        yield server
+
+
+def new_page(browser, viewport=DESKTOP, **options):
+    """A fresh browser context (a new person, no cookies) and its page."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True, locale="vi-VN",
+                                  **options)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+@pytest.fixture
+def shot(request, tmp_path):
+    """Screenshots of this journey, numbered in order."""
+    return Screens(tmp_path, request.node.name)
+
+
+@pytest.fixture
+def page(browser, shot):
+    """A desktop-sized page of a fresh context; its last state is saved as a screenshot."""
+    p = new_page(browser)
+    yield p
+    shot(p, "end")
+    p.context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_units() -> pd.DataFrame:
+    """The unit table of the demo province, computed by the library (what the page must show)."""
+    return cm.unit_table(build_demo_scores(), bands="tot-kha-kem")
+
+
+def expected(units: pd.DataFrame, year: int, level: str, block: str | None = None):
+    """unit_table's rows for the filters, in the order the ranking shows them."""
+    rows = units[(units["year"] == year) & (units["level"] == level)]
+    if block:
+        rows = rows[rows["block"] == block]
+    return rows.sort_values(["block", "rank", "unit"], kind="stable").reset_index(drop=True)
+
+
+def first_load(page, app, title: str, path: str = "/", **params) -> None:
+    """Open a page of the app (a view given by its URL) and wait for its title."""
+    page.goto(app.url(path, **params))
+    heading(page, title, timeout=FIRST_LOAD_MS)
+    settle(page, timeout=FIRST_LOAD_MS)
+
+
+# ---- 1. filters, ranking, profile --------------------------------------------------------------
+
+def test_ranking_and_profile_match_the_library(app, page, shot, demo_units, tmp_path):
+    """Pick 2022 and the districts; the ranking is unit_table's; the profile tells the rank."""
+    first_load(page, app, "Tổng quan")
+    shot(page, "tong-quan")
+    pick(page, "Năm", "2022")
+    pick(page, "Cấp", "UBND cấp huyện")
+    url_has(page, "year=2022", "level=district")
+    settle(page)
+    shot(page, "huyen-2022")
+    want = expected(demo_units, 2022, "district")
+    assert_grid_matches(ranking_grid(page), want)
+    got = read_csv_download(download(page, "Tải CSV", tmp_path / "xep-hang.csv"))
+    assert_rows_match(got, want)
+
+    page.evaluate(TAG_FILTERS)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Hồ sơ đơn vị").click()
+    heading(page, "Hồ sơ đơn vị")
+    settle(page)
+    shot(page, "ho-so")
+    assert (chosen(page, "Năm"), chosen(page, "Cấp")) == ("2022", "UBND cấp huyện"), \
+        "the filters picked on the overview were lost on the way to the profile"
+    kept = page.evaluate(KEPT_FILTERS)
+    assert len(kept) >= 3 and all(kept), \
+        f"the sidebar's filters were built anew on the way to the profile, not kept: {kept}"
+    unit = want.iloc[3]
+    pick(page, "Chọn đơn vị", unit["unit"])
+    sentence = (f"Năm 2022, {in_prose(unit['unit'])} đứng thứ {unit['rank']}/"
+                f"{unit['n_ranked']} huyện, thị xã, thành phố")
+    page.get_by_text(sentence).wait_for()
+    shot(page, "ho-so-don-vi")
+    assert f"({cm_pct(unit['index_pct'])})" in page.get_by_text(sentence).inner_text()
+    assert not app_exceptions(page)
+
+
+# The sidebar's filters belong to app.py and stay mounted from page to page (ui.filters): the
+# elements marked before a page change are the ones there after it.
+TAG_FILTERS = """() => document.querySelectorAll(
+    '[data-testid="stSidebar"] [data-testid="stSelectbox"]').forEach(e => { e.__kept = true; })"""
+KEPT_FILTERS = """() => [...document.querySelectorAll(
+    '[data-testid="stSidebar"] [data-testid="stSelectbox"]')].map(e => e.__kept === true)"""
+
+
+def cm_pct(value: float) -> str:
+    """An index as the Vietnamese page writes it: 87,65 %."""
+    return f"{value:.2f}".replace(".", ",") + " %"
+
+
+def assert_grid_matches(grid, want: pd.DataFrame) -> None:
+    """The rows the grid renders have unit_table's ranks, units and indices, in its order."""
+    shown = grid_frame(grid)
+    assert len(shown) == len(want), shown
+    assert shown["Hạng"].astype(int).tolist() == want["rank"].tolist()
+    assert shown["Đơn vị"].tolist() == want["unit"].tolist()
+    # numbers are shown as Vietnamese text (85,65); the bar beside them carries the number
+    assert shown["Chỉ số (%)"].tolist() == [cm_pct(v)[:-2] for v in want["index_pct"]]
+
+
+def assert_rows_match(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """An exported ranking equals unit_table: rank, unit, points, maximum, index, band."""
+    assert got["Hạng"].astype(int).tolist() == want["rank"].tolist()
+    assert got["Đơn vị"].tolist() == want["unit"].tolist()
+    for column, name in [("Điểm đạt", "points"), ("Điểm tối đa", "max_points"),
+                         ("Chỉ số (%)", "index_pct")]:
+        assert got[column].astype(float).tolist() == pytest.approx(
+            want[name].round(2).tolist(), abs=0.005), column
+    assert got["Xếp loại"].tolist() == want["band"].tolist()
+
+
+# ---- 2. sign in, upload, confirm ---------------------------------------------------------------
+
+def test_editor_uploads_a_new_year(fresh_app, page, shot):
+    """An editor signs in, uploads a file, confirms, and finds its year on the overview."""
+    app = fresh_app
+    data = new_year_file()
+    want = cm.unit_table(cm.read_scores(io.BytesIO(data)))
+    database = app.env["CCHC_DATABASE_URL"]
+    add_user(database, ADMIN[0], "admin", ADMIN[1])
+    add_user(database, EDITOR[0], "editor", EDITOR[1], admin=ADMIN)
+    first_load(page, app, "Tổng quan")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert nav.get_by_role("link", name="Tải dữ liệu lên").count() == 0, "upload without sign-in"
+    sign_in(page, app, *EDITOR)
+    shot(page, "dang-nhap")
+    nav.get_by_role("link", name="Tải dữ liệu lên").click()
+    heading(page, "Tải dữ liệu lên")
+    upload(page, f"ket_qua_{NEW_YEAR}.xlsx", data)
+    page.get_by_text("Xem trước bảng xếp hạng").wait_for()
+    settle(page)
+    shot(page, "xem-truoc")
+    page.get_by_label("Ghi chú", exact=False).fill("QĐ số 01/QĐ-UBND (thử nghiệm)")
+    page.get_by_role("button", name="Xác nhận nhập dữ liệu").click()
+    page.get_by_text(re.compile(r"Đã nhập \d+ dòng điểm thành bộ dữ liệu #\d+")).wait_for()
+    shot(page, "da-nhap")
+    page.get_by_role("link", name=f"Xem tổng quan năm {NEW_YEAR}").click()
+    heading(page, "Tổng quan")
+    shows(page, "Năm", str(NEW_YEAR))
+    shows(page, "Cấp", "Sở, ban, ngành")
+    settle(page)
+    shot(page, "tong-quan-nam-moi")
+    assert_grid_matches(ranking_grid(page), want)
+    assert not app_exceptions(page)
+
+
+# ---- 3. the Excel export -----------------------------------------------------------------------
+
+def test_excel_export_holds_the_filtered_table(app, page, shot, demo_units, tmp_path):
+    """The data page's "Tải Excel" of one commune block: title block, header, unit_table's rows."""
+    block = "Huyện Mỹ Lâm"
+    first_load(page, app, "Dữ liệu & xuất", "/du-lieu", year=2022, level="commune", block=block)
+    assert (chosen(page, "Năm"), chosen(page, "Cấp"), chosen(page, "Khối xếp hạng")) == (
+        "2022", "UBND cấp xã", block)
+    ranking_grid(page)
+    shot(page, "du-lieu")
+    path = download(page, "Tải Excel", tmp_path / "xuat.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [block, "Chi tiết lĩnh vực"]
+    sheet = book[block]
+    title = [row[0] for row in sheet.iter_rows(max_row=4, max_col=1, values_only=True)]
+    assert title[0] == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2022"
+    assert title[1] == f"Năm: 2022 · Cấp: UBND cấp xã · Khối xếp hạng: {block}"
+    assert re.fullmatch(r"Phiên bản dữ liệu: #\d+(, #\d+)*", title[2])
+    assert title[3].startswith("Thời điểm xuất: ")
+    got = sheet_table(sheet)
+    assert list(got.columns[:4]) == ["Năm", "Khối", "Hạng", "Đơn vị"]
+    assert set(got["Năm"]) == {2022} and set(got["Khối"]) == {block}
+    assert_rows_match(got, expected(demo_units, 2022, "commune", block))
+    assert sheet.freeze_panes == f"A{header_row(sheet) + 1}"
+
+
+def header_row(sheet) -> int:
+    """The row number of the column headers (the first row whose first cell is "Năm")."""
+    for number, (first,) in enumerate(sheet.iter_rows(max_col=1, values_only=True), 1):
+        if first == "Năm":
+            return number
+    raise AssertionError("no header row")
+
+
+def sheet_table(sheet) -> pd.DataFrame:
+    """The table under an exported sheet's title block."""
+    rows = list(sheet.iter_rows(min_row=header_row(sheet), values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+# ---- 4. language -------------------------------------------------------------------------------
+
+def test_switch_to_english_and_back(app, page, shot):
+    """"Tiếng Việt / English": the title and controls change, the URL gets and loses lang=en."""
+    first_load(page, app, "Tổng quan", year=2022, level="district")
+    page.get_by_role("radio", name="English").click()
+    heading(page, "Overview")
+    url_has(page, "lang=en")
+    settle(page)
+    shot(page, "english")
+    assert chosen(page, "Year") == "2022"
+    assert "Rank" in grid_frame(ranking_grid(page)).columns
+    assert "year=2022" in page.url and "level=district" in page.url
+    page.get_by_role("radio", name="Tiếng Việt").click()
+    heading(page, "Tổng quan")
+    url_has(page, "year=2022", without="lang=")
+    settle(page)
+    shot(page, "tieng-viet")
+    assert chosen(page, "Năm") == "2022"
+    page.goto(app.url("/so-sanh", lang="en"))
+    heading(page, "Compare")
+    shot(page, "link-english")
+    assert not app_exceptions(page)
+
+
+def test_a_link_is_the_first_visit_after_a_start(tmp_path, browser, page, shot):
+    """A shared link opened first after a (re)start shows its page, without «Page not found».
+
+    With the page scripts in a folder named pages/, Streamlit ran a process's first script run
+    as an old-style multipage app, which does not know the URL path /ho-so.
+    """
+    server = start_app(f"sqlite:///{tmp_path / 'cchc.sqlite'}", tmp_path)  # no warm-up visit
+    try:
+        first_load(page, server, "Hồ sơ đơn vị", "/ho-so", year=2022, level="district")
+        shot(page, "lien-ket-dau-tien")
+        assert chosen(page, "Năm") == "2022"
+        assert page.get_by_text("Page not found").count() == 0
+        assert not app_exceptions(page)
+    finally:
+        server.stop()
+
+
+# ---- 5. phone ----------------------------------------------------------------------------------
+
+OVERFLOW = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const outside = [...document.querySelectorAll('[data-testid="stMain"] *')]
+    .filter(e => !(e instanceof SVGElement) || e.tagName === 'svg')
+    .filter(e => !e.closest('[data-testid="stDataFrame"]'))
+    .filter(e => e.getBoundingClientRect().width > 0)
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                 || e.getBoundingClientRect().left < -1)
+    .map(e => (e.dataset && e.dataset.testid) || e.tagName);
+  return {page: document.documentElement.scrollWidth, viewport: window.innerWidth,
+          main: main.scrollWidth, mainClient: main.clientWidth, outside};
+}"""
+
+
+def test_overview_is_usable_on_a_phone(app, browser, shot):
+    """At 390×844 nothing but the table scrolls sideways, and the filters still work."""
+    page = new_page(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        first_load(page, app, "Tổng quan", year=2022, level="district")
+        ranking_grid(page)
+        shot(page, "dien-thoai")
+        sizes = page.evaluate(OVERFLOW)
+        assert sizes["page"] <= sizes["viewport"], sizes
+        assert sizes["main"] <= sizes["mainClient"], sizes
+        assert not sizes["outside"], sizes
+        scroll_to(page, '[data-testid="stDataFrame"]')
+        shot(page, "bang-xep-hang")
+        page.locator('[data-testid="stButtonGroup"]').get_by_text("Biểu đồ").click()  # charts on ask
+        page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+        settle(page)
+        sizes = page.evaluate(OVERFLOW)
+        assert sizes["page"] <= sizes["viewport"] and not sizes["outside"], sizes
+        scroll_to(page, '[data-testid="stPlotlyChart"]')
+        shot(page, "bieu-do")
+        open_sidebar(page)
+        pick(page, "Năm", "2023")
+        url_has(page, "year=2023")
+        settle(page)
+        shot(page, "doi-nam")
+        assert not app_exceptions(page)
+    finally:
+        shot(page, "end")
+        page.context.close()
+
+
+def scroll_to(page, selector: str) -> None:
+    """Bring an element into view inside Streamlit's scrolling main area."""
+    page.locator(selector).first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+
+
+def open_sidebar(page) -> None:
+    """Open the collapsed sidebar (the filters on a phone) and wait until it has slid in."""
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                           ".getBoundingClientRect().left >= 0")
+    page.wait_for_timeout(500)  # the end of the slide-in transition

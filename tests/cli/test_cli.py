@@ -1,0 +1,139 @@
+"""`python -m cchc_metrics summarize`: the unit table for scripts; located problems, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from cchc_metrics.cli import main
+from tests import builders as B
+
+REQUIRED = ["year", "block", "unit", "points", "max_points", "index_pct", "rank", "n_ranked",
+            "band", "rank_change", "delta_pct"]
+
+
+@pytest.fixture
+def two_years(tmp_path):
+    path = tmp_path / "huyen.xlsx"
+    path.write_bytes(B.xlsx({"2021": B.totals_table(2021), "2022": B.totals_table(2022)}))
+    return path
+
+
+def run(args, capsys) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_summarize_csv_has_the_contract_columns(two_years, capsys):
+    code, out, err = run(["summarize", two_years, "--format", "csv"], capsys)
+    assert code == 0 and err == ""
+    table = pd.read_csv(io.StringIO(out))
+    assert set(REQUIRED) <= set(table.columns)
+    row = table[(table["year"] == 2022) & (table["unit"] == "Huyện Mỹ Lộc")].iloc[0]
+    assert (row["index_pct"], row["rank"], row["n_ranked"], row["band"]) == (85.65, 2, 3, "Tốt")
+    assert row["rank_change"] == 0 and row["delta_pct"] == 0
+
+
+def test_summarize_json_and_text(two_years, capsys):
+    code, out, _ = run(["summarize", two_years, "--format", "json"], capsys)
+    records = json.loads(out)
+    assert code == 0 and len(records) == 6 and set(REQUIRED) <= set(records[0])
+    code, out, _ = run(["summarize", two_years, "--bands", "A:90,B:80,C:0"], capsys)
+    assert code == 0 and "Huyện Mỹ Lộc" in out and " B " in out
+
+
+def test_year_and_level_options(tmp_path, capsys):
+    path = tmp_path / "bang.xlsx"
+    path.write_bytes(B.xlsx({"Sheet1": B.totals_table(2022)[3:]}))  # no year anywhere
+    code, _, err = run(["summarize", path], capsys)
+    assert code == 1 and "--year" in err and "Traceback" not in err
+    code, out, _ = run(["summarize", path, "--year", "2020", "--level", "district",
+                        "--format", "csv"], capsys)
+    assert code == 0 and "2020,district" in out
+
+
+def test_warnings_go_to_stderr_with_the_row(tmp_path, capsys):
+    rows = B.totals_table(2022)
+    rows[6][6] = 90  # stated total disagrees
+    path = tmp_path / "sai.xlsx"
+    path.write_bytes(B.xlsx({"S": rows}))
+    code, out, err = run(["summarize", path, "--format", "csv"], capsys)
+    assert code == 0 and "CẢNH BÁO" in err and "dòng 7" in err and "row 7" in err
+    assert "Huyện Mỹ Lộc" in out
+
+
+def test_bad_files_and_bad_options_exit_non_zero_without_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    code, out, err = run(["summarize", bad], capsys)
+    assert code == 1 and out == "" and "LỖI" in err and "corrupt" in err.lower()
+    code, _, err = run(["summarize", bad, "--bands", "Tốt"], capsys)
+    assert code == 2 and "Thang xếp loại" in err
+    code, _, err = run(["summarize", tmp_path / "none.xlsx"], capsys)
+    assert code == 1 and "Không mở được" in err
+
+
+def test_the_module_runs_as_a_process(two_years):
+    proc = subprocess.run([sys.executable, "-m", "cchc_metrics", "summarize", str(two_years),
+                           "--format", "csv"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.startswith("year,")
+    proc = subprocess.run([sys.executable, "-m", "cchc_metrics", "summarize", "/dev/null"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_summarize_db_gives_the_same_table_as_the_file(two_years, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    code, out, err = run(["import", two_years, "--db", url, "--user", "kiểm thử"], capsys)
+    assert code == 0, err
+    _, from_file, _ = run(["summarize", two_years, "--format", "csv"], capsys)
+    code, from_db, _ = run(["summarize", "--db", url, "--format", "csv"], capsys)
+    assert code == 0 and from_db == from_file
+    code, _, err = run(["summarize", two_years, "--db", url], capsys)
+    assert code == 2 and "không cả hai" in err
+
+
+def test_export_command_writes_xlsx_and_csv(two_years, tmp_path, capsys):
+    import openpyxl
+
+    url = f"sqlite:///{tmp_path / 'exp.sqlite'}"
+    assert run(["import", two_years, "--db", url, "--user", "kiểm thử"], capsys)[0] == 0
+    out = tmp_path / "bao_cao.xlsx"
+    code, _, err = run(["export", "--db", url, "--year", "2022", "--level", "district",
+                        "--format", "xlsx", "-o", out], capsys)
+    assert code == 0, err
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    values = [c for row in ws.iter_rows(values_only=True) for c in row]
+    assert "Huyện Mỹ Lộc" in values and 85.65 in values
+    code, _, _ = run(["export", "--db", url, "--year", "2022", "--format", "csv",
+                      "-o", tmp_path / "b.csv"], capsys)
+    assert code == 0 and (tmp_path / "b.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    code, _, err = run(["export", "--db", url, "--year", "1999", "-o", tmp_path / "x.csv",
+                        "--format", "csv"], capsys)
+    assert code == 2 and "Không có dữ liệu" in err
+
+
+def test_export_command_keeps_one_province(tmp_path, capsys):
+    from cchc_metrics.store import open_store
+    from tests.store_fixtures import make_scores
+
+    both = pd.concat([make_scores(2024, "commune", n_units=4, seed=1, province="Tỉnh An Giang",
+                                  prefix="Xã An"),
+                      make_scores(2024, "commune", n_units=4, seed=2, province="Tỉnh Bến Tre",
+                                  prefix="Xã Bến")], ignore_index=True)
+    url = f"sqlite:///{tmp_path / 'two.sqlite'}"
+    with open_store(url) as store:
+        store.import_scores(both, file_name="hai-tinh.xlsx", file_bytes=b"2",
+                            user=store.accounts.system_actor("test"))
+    out = tmp_path / "ben-tre.csv"
+    code, _, err = run(["export", "--db", url, "--province", "Tỉnh Bến Tre", "--format", "csv",
+                        "-o", out], capsys)
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.count("Xã Bến") == 4 and "Xã An" not in text

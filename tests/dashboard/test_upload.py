@@ -1,0 +1,168 @@
+"""AppTest of the officials' daily loop: upload → preview → confirm → overview; refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from cchc_metrics.store import open_store
+from tests import builders as B
+from tests.dashboard.test_pages import set_widget
+
+ROOT = Path(__file__).resolve().parents[2]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+PASSWORD = "mật-khẩu-biên-tập-viên"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'upload.sqlite'}"
+    monkeypatch.setenv("CCHC_DATABASE_URL", url)
+    with open_store(url) as s:
+        s.accounts.add_user("bientap", PASSWORD, "editor", by=s.accounts.system_actor("kiểm thử", role="admin"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    st.set_option("client.showErrorDetails", "full")
+    return url
+
+
+def signed_in_app() -> AppTest:
+    """The app with an editor signed in through the sign-in page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/dang-nhap.py").run()
+    at.text_input(key="login_name").set_value("bientap")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    next(b for b in at.button if b.label == "Đăng nhập").click().run()
+    assert "actor" in at.session_state
+    return at
+
+
+def upload_page(files: tuple[str, bytes]) -> AppTest:
+    at = signed_in_app()
+    at.switch_page("app_pages/tai-len.py").run()
+    at.file_uploader(key="upload").set_value((files[0], files[1], XLSX)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def counts(url: str) -> tuple[int, int]:
+    with open_store(url) as s:
+        return len(s.datasets()), s.revision()
+
+
+def test_valid_upload_previews_then_confirm_stores_it_and_the_overview_shows_it(db):
+    at = upload_page(("huyen_2026.xlsx", B.xlsx({"S": B.totals_table(2026)})))
+    detected = at.dataframe[0].value
+    assert detected["Năm"].tolist() == ["2026"] and detected["Số đơn vị"].tolist() == [3]
+    preview = at.dataframe[1].value
+    assert preview["Đơn vị"].tolist() == ["Thành phố Nam Định", "Huyện Mỹ Lộc", "Huyện Vụ Bản"]
+    before = counts(db)
+    at.text_input(key="upload_note").set_value("QĐ 123/QĐ-UBND ngày 15/3/2027").run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    assert any("Đã nhập" in s.value for s in at.success)
+    assert counts(db)[0] == before[0] + 1 and counts(db)[1] > before[1]
+    at.switch_page("app_pages/tong-quan.py").run()
+    set_widget(at, "year", 2026)
+    set_widget(at, "level", "district")
+    table = at.dataframe[0].value
+    assert table["Đơn vị"].tolist()[:2] == ["Thành phố Nam Định", "Huyện Mỹ Lộc"]
+    assert table["Chỉ số (%)"].tolist()[1] == "85,65"  # shown with a decimal comma
+    assert table[" "].tolist()[1] == 85.65  # and drawn as a bar from the number
+
+
+def test_invalid_upload_shows_located_errors_and_stores_nothing(db):
+    rows = B.totals_table(2026)
+    rows[6][4] = -3  # negative appraised points
+    rows[7][4] = "bốn mươi"
+    at = upload_page(("sai.xlsx", B.xlsx({"Kết quả": rows})))
+    before = counts(db)
+    assert any("2 lỗi" in e.value for e in at.error)
+    problems = at.dataframe[0].value
+    assert problems["Dòng"].tolist() == ["7", "8"]
+    assert all(c.startswith("E") for c in problems["Cột"])
+    assert set(problems["Trang tính"]) == {"Kết quả"}
+    assert not [b for b in at.button if b.key == "upload_go"]
+    assert counts(db) == before
+
+
+def test_a_damaged_xls_is_refused_on_the_page_and_the_next_file_still_reads(db):
+    """Its reader aborted the whole server before it ran in a child process of its own."""
+    from tests.ingest.hostile_files import damaged_xls
+
+    at = upload_page(("ket_qua_2026.xls", damaged_xls(1624)()))
+    before = counts(db)  # (the app loaded the demo province into the empty store first)
+    at.run()
+    assert any("1 lỗi" in e.value for e in at.error)
+    (message,) = at.dataframe[0].value["Nội dung"].tolist()
+    assert message.startswith("Không đọc được bảng tính Excel 97-2003 (.xls): tệp hỏng")
+    assert "lưu lại dạng .xlsx" in message and counts(db) == before
+    at = upload_page(("ket_qua_2026.xls", B.xls({"S": B.totals_table(2026)})))
+    assert not at.error and at.dataframe[1].value["Đơn vị"].tolist()[0] == "Thành phố Nam Định"
+
+
+def test_warnings_need_an_explicit_confirmation(db):
+    rows = B.totals_table(2026)
+    rows[6][6] = 90  # the stated total disagrees with the components
+    at = upload_page(("canh_bao.xlsx", B.xlsx({"S": rows})))
+    assert any("cảnh báo" in w.value for w in at.warning)
+    assert at.button(key="upload_go").disabled
+    at.checkbox(key="upload_confirm_warnings").check().run()
+    assert not at.button(key="upload_go").disabled
+    at.button(key="upload_go").click().run()
+    assert any("Đã nhập" in s.value for s in at.success)
+
+
+def test_the_same_file_twice_is_recognised(db):
+    data = B.xlsx({"S": B.totals_table(2026)})
+    at = upload_page(("a.xlsx", data))
+    at.button(key="upload_go").click().run()
+    n = counts(db)
+    at = upload_page(("a-copy.xlsx", data))
+    at.button(key="upload_go").click().run()
+    assert any("đã được nhập trước đây" in i.value for i in at.info)
+    assert counts(db) == n
+
+
+def test_comparison_with_the_active_data_lists_the_largest_change_first(db):
+    first = B.xlsx({"S": B.totals_table(2026)})
+    at = upload_page(("v1.xlsx", first))
+    at.button(key="upload_go").click().run()
+    rows = B.totals_table(2026)
+    rows[7] = [3, "Huyện Vụ Bản", 70, 65, 60, 20, 80, "80%", 3, "Tốt"]  # +10 points
+    rows[5][4] = 66.0  # −0.5 for Nam Định; the stated total now disagrees: a warning
+    at = upload_page(("v2.xlsx", B.xlsx({"S": rows})))
+    diff = next(d.value for d in at.dataframe if "Tình trạng" in d.value.columns)
+    assert diff["Đơn vị"].tolist()[:2] == ["Huyện Vụ Bản", "Thành phố Nam Định"]
+    assert diff["Tình trạng"].tolist()[0] == "thay đổi"
+
+
+def test_history_lists_versions_and_rollback_restores_the_earlier_one(db):
+    at = upload_page(("v1.xlsx", B.xlsx({"S": B.totals_table(2026)})))
+    at.button(key="upload_go").click().run()
+    rows = B.totals_table(2026)
+    rows[7] = [3, "Huyện Vụ Bản", 70, 65, 60, 20, 80, "80%", 3, "Tốt"]
+    at = upload_page(("v2.xlsx", B.xlsx({"S": rows})))
+    at.button(key="upload_go").click().run()
+    with open_store(db) as s:
+        ds = s.datasets()
+    v1 = int(ds.loc[ds["file_name"] == "v1.xlsx", "dataset_id"].iloc[0])
+    assert ds.set_index("dataset_id").loc[v1, "status"] == "superseded"
+    at.selectbox(key="history_pick").set_value(v1).run()
+    at.button(key="history_rollback").click().run()
+    with open_store(db) as s:
+        assert s.datasets().set_index("dataset_id").loc[v1, "status"] == "active"
+
+
+def test_template_download_is_offered(db):
+    at = signed_in_app()
+    at.switch_page("app_pages/tai-len.py").run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert "Tải mẫu nhập điểm (.xlsx)" in labels
