@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     path = str(national_workbook())
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env = dict(os.environ)
     commands = {
         "summarize": ([sys.executable, "-m", "cchc_metrics", "summarize", path, "--format", "csv"],
                       ROOT, env),

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 HEADING = "## Exports"
 TARGET_XLSX_S, TARGET_CSV_S = 1.5, 0.2
-PACKAGES = ("pandas", "numpy", "pyarrow", "openpyxl", "lxml")
+PACKAGES = ("pandas", "numpy", "pyarrow", "openpyxl")
 YEAR, LEVEL = 2024, "commune"
 
 

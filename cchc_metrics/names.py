@@ -7,14 +7,39 @@ import unicodedata
 from functools import lru_cache
 
 
+def _fold_table() -> dict[int, str | None]:
+    """Each accented Latin letter → its base letter (đ → d too); combining marks → nothing.
+
+    One str.translate instead of a Unicode decomposition and a scan of every character: folding
+    10,000 commune names took 0.2 s of a whole `summarize` run the old way.
+    """
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = "".join(ch for ch in unicodedata.normalize("NFD", chr(code))
+                       if unicodedata.category(ch) != "Mn")
+        if base and base != chr(code):
+            table[code] = base
+    table.update({code: None for code in range(0x300, 0x370)})  # marks typed separately (NFD)
+    return table
+
+
+_FOLD = _fold_table()
+_OTHER_SCRIPT = re.compile("[^\x00-\u024f\u0300-\u036f\u1e00-\u1eff]")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip Vietnamese diacritics and collapse spaces, for matching headers/names."""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = str(text)
+    if _OTHER_SCRIPT.search(text):  # beyond Latin: decompose and drop every mark, the long way
+        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    else:
+        text = text.translate(_FOLD)
     return " ".join(text.lower().split())
 
 
+_PUNCTUATION = re.compile(r"[^\w\s.]")
 _PREFIX = re.compile(
     r"^(?:(?:ubnd|uy ban nhan dan|tt|thi tran|tx|thi xa|tp|thanh pho|h|huyen|p|phuong|q|quan|x|xa|dac khu)"
     r"(?:\.|\s+|(?=[^a-z0-9])))+"
@@ -24,11 +49,8 @@ _PREFIX = re.compile(
 @lru_cache(maxsize=65536)
 def unit_key(name: str) -> str:
     """Normalise a unit name for matching across years: "UBND TT. Mỹ Lộc" → "my loc"."""
-    text = fold(name)
-    text = re.sub(r"[^\w\s.]", " ", text)
-    text = " ".join(text.split())
-    text = _PREFIX.sub("", text).replace(".", " ")
-    return " ".join(text.split())
+    text = " ".join(_PUNCTUATION.sub(" ", fold(name)).split())
+    return " ".join(_PREFIX.sub("", text).replace(".", " ").split())
 
 
 def level_of_text(text: str) -> str | None:

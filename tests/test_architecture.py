@@ -70,3 +70,15 @@ def test_no_path_insertions_in_tests_or_benchmarks():
                  if "sys.path.insert" in p.read_text(encoding="utf-8") and p.name != Path(
                      __file__).name]
     assert not offenders, offenders
+
+
+def test_the_public_names_stay_at_the_top_level():
+    """Scripts and notebooks outside the repository import these from cchc_metrics itself."""
+    import cchc_metrics as cm
+    from cchc_metrics.store import Actor, AuthError, Store
+
+    assert (cm.Store, cm.Actor, cm.AuthError) == (Store, Actor, AuthError)
+    for name in ("read_scores", "read_workbook", "unit_table", "ScoreFileError"):
+        assert callable(getattr(cm, name)), name
+    with pytest.raises(AttributeError):
+        cm.no_such_name  # noqa: B018

@@ -80,13 +80,17 @@ def components(ctx: SheetContext, data: pd.DataFrame) -> Table:
 
 
 def blocks(ctx: SheetContext, data: pd.DataFrame) -> np.ndarray:
+    """Each row's ranking block: its «Khối» cell, else its block row, else its level's default."""
     col = ctx.header.one(H.BLOCK)
     block = data["_block"].copy()
     if col is not None:
         from_col = data[col.index].map(H.clean)
         block = from_col.where(from_col != "", block)
-    default = data["_level"].map(DEFAULT_BLOCKS)
-    block = block.where(block != "", default).to_numpy()
+    block = block.to_numpy(dtype=object, copy=True)
+    unnamed = block == ""  # rows of no named block take their level's default
+    if unnamed.any():
+        block[unnamed] = data["_level"].to_numpy()[unnamed]
+        block[unnamed] = [DEFAULT_BLOCKS.get(level, "") for level in block[unnamed]]
     for i in [i for i, b in enumerate(block) if len(b) > MAX_BLOCK_CHARS][:MAX_PROBLEMS]:
         ctx.err("block_too_long", f"Tên khối xếp hạng dài quá {MAX_BLOCK_CHARS} ký tự. Hãy "
                  "rút gọn tên khối (dòng La Mã hoặc cột «Khối»).", f"The ranking block's name "

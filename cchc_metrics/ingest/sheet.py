@@ -23,8 +23,13 @@ from cchc_metrics.numbers import parse_numbers
 MAX_PROBLEMS = 200
 _ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _ROMAN_PREFIX = re.compile(r"^\s*([IVXLC]+|[A-Z])\s*[.)/:–-]\s+(?P<rest>.+)$")
-_AGGREGATE = re.compile(r"^(gia tri |diem |chi so )?(trung binh|binh quan|tong cong|tong so|"
-                        r"cong\b|tong\b|ty le trung binh)")
+# Summary rows ("Trung bình", "Tổng cộng", "Giá trị trung bình …"), as folded text
+_AGGREGATE_LEADS = ("gia tri", "diem", "chi so")
+_AGGREGATE_WORDS = ("trung binh", "binh quan", "tong cong", "tong so", "cong", "tong",
+                    "ty le trung binh")
+_AGGREGATE = re.compile("^((" + "|".join(_AGGREGATE_LEADS) + ") )?("
+                        + "|".join(rf"{w}\b" for w in _AGGREGATE_WORDS) + ")")
+_AGGREGATE_HEADS = {w[:2] for w in _AGGREGATE_LEADS + _AGGREGATE_WORDS}
 _LEVEL_WORDS = {"department": ("so", "ban", "nganh", "department", "co quan"),
                 "district": ("huyen", "district", "cap huyen"),
                 "commune": ("xa", "phuong", "thi tran", "commune", "dac khu", "cap xa")}
@@ -127,9 +132,7 @@ def data_rows(ctx: SheetContext, rows: list[list], offset: int) -> pd.DataFrame 
             break
     for k in np.flatnonzero(~has_scores):
         has_scores[k] = any(filled(cells[k, c]) for c in score_idx)
-    aggregate = per_distinct(pd.Series(np.where(names != "", names, nums), dtype=object),
-                             lambda label: bool(_AGGREGATE.match(fold(label))))
-    skip = aggregate.astype(bool)
+    skip = summary_rows(np.where(names != "", names, nums))
     short = np.array([len(x) <= 4 for x in names], dtype=bool) & ((names != "") | (nums != ""))
     for k in np.flatnonzero(short):
         skip[k] = skip[k] or H.is_numbering_row([H.clean(cells[k, c]) for c in keep_idx])
@@ -236,6 +239,20 @@ def assign_years(ctx: SheetContext, data: pd.DataFrame) -> None:
                  row=int(data.loc[year.isna(), "_row"].iloc[0]))
         return
     data["_year"] = year.astype(int)
+
+
+def summary_rows(labels: np.ndarray) -> np.ndarray:
+    """Which labels name an average or total row rather than a unit.
+
+    Only labels whose first two letters could begin such a row are read whole: 10,000 commune
+    names are sorted out by a few dozen distinct beginnings.
+    """
+    heads = per_distinct(pd.Series(labels, dtype=object).str[:2], fold)
+    maybe = np.flatnonzero(np.isin(heads, list(_AGGREGATE_HEADS)))
+    found = np.zeros(len(labels), dtype=bool)
+    found[maybe] = per_distinct(pd.Series(labels[maybe], dtype=object),
+                                lambda label: bool(_AGGREGATE.match(fold(label)))).astype(bool)
+    return found
 
 
 def per_distinct(values: pd.Series, fn) -> np.ndarray:
