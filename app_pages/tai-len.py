@@ -40,7 +40,7 @@ if chosen is not None:
         bar = st.progress(0.0, t("reading", lang))
         try:
             result = read_workbook(raw, year=year, level=level, name=chosen.name,
-                                   mapping=mapping, progress=lambda f, m: bar.progress(f, m))
+                                   mapping=mapping, progress=lambda f, m: bar.progress(f, m.text(lang)))
             st.session_state["upload_result"] = result
         except ScoreFileError as exc:
             st.session_state["upload_result"] = exc

@@ -141,7 +141,7 @@ def code_state(paths=("cchc_metrics", "dashboard", "app.py", "app_pages")) -> st
 # ---- the store with ten years --------------------------------------------------------------------
 
 def year_frames() -> dict[int, object]:
-    """Ten years of canonical national scores (bench/national.py), one frame per year."""
+    """Ten years of canonical national scores (cchc_metrics/sample/national.py), one frame per year."""
     import cchc_metrics as cm
     from cchc_metrics.sample.national import national_workbook, ten_years
 
@@ -188,7 +188,7 @@ def fill(url: str) -> dict:
             took, _ = timed(lambda y=year, f=frame: store.import_scores(
                 f, file_name=f"xa-toan-quoc-{y}.xlsx", user=user,
                 file_bytes=f"bench_dashboard national {y}".encode(),
-                note="Dữ liệu mô phỏng để đo hiệu năng (bench/national.py)"))
+                note="Dữ liệu mô phỏng để đo hiệu năng (cchc_metrics/sample/national.py)"))
             imports.append(took[0])
         ensure_admin(store)
         return store_summary(store) | {"imports": imports, "reused": False}
@@ -411,7 +411,7 @@ def trivial_app() -> None:
 
 
 def table_app(path: str, root: str, styled: bool) -> None:
-    """Just the 10,035-row ranking table (prepared once, cached): through ui.show_table, which
+    """Just the 10,035-row ranking table (prepared once, cached): through widgets.show_table, which
     formats its numbers as text at every run here (the pages cache that), or plain."""
     import pandas as pd
     import streamlit as st
@@ -587,7 +587,7 @@ def baseline_rows(m: dict) -> str:
     named = [("naive: re-reads the workbook (2024 only), unit_table, same ranking table, every "
               "rerun", m["naive"]),
              ("AppTest overhead: trivial script (two controls, one line)", m["trivial"]),
-             ("ranking table alone (10,035 rows, cached) via ui.show_table, formatted at "
+             ("ranking table alone (10,035 rows, cached) via widgets.show_table, formatted at "
               "every run", m["table"]["styled"]),
              ("… same table via plain st.dataframe", m["table"]["plain"])]
     for label, b in named:
@@ -631,7 +631,7 @@ def section(m: dict) -> str:
         f"- Load average before / after: {m['load'][0]} / {m['load'][1]}. The machine is shared: "
         "when CPU is well below wall, other work had the cores.",
         f"- Data: ten years (2015–2024) of the simulated national commune table "
-        "(`bench/national.py`: 10,035 communes in 696 districts of 63 provinces, 8 fields; "
+        "(`cchc_metrics/sample/national.py`: 10,035 communes in 696 districts of 63 provinces, 8 fields; "
         "`ten_years`), one dataset per year imported with `Store.import_scores` — 802,800 score "
         "rows, 100,350 unit-years, one level (commune) and one national ranking block, so the "
         "level control has a single choice and the filter changes are year, district, search "

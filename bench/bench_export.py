@@ -5,7 +5,7 @@
 The table is the one the data page shows and downloads for year 2024, level commune, in
 Vietnamese: `views.ranking_table(units, View(year=2024, level="commune", lang="vi"),
 history=False)`, with `units` the unit table of ten years of the simulated national data
-(bench/national.py), so rank changes and index changes are filled in as they are in use. Timed:
+(cchc_metrics/sample/national.py), so rank changes and index changes are filled in as they are in use. Timed:
 `exports.view_xlsx` (the ranking sheet plus the per-field detail sheet), the ranking sheet alone
 through `to_xlsx_bytes`, `exports.view_csv` and `to_csv_bytes` alone; then one cProfile of
 `view_xlsx`. Prints a markdown table and replaces the section "## Exports" of bench/RESULTS.md.
@@ -191,7 +191,7 @@ def section(m: dict) -> str:
         f"- Table: the national {YEAR} commune ranking in Vietnamese, {m['sizes']['ranking_table']:,}"
         " rows (one block), as the data page shows and downloads it: "
         "`ranking_table(units, View(year=2024, level=\"commune\", lang=\"vi\"), history=False)`, "
-        "`units` from ten years of `bench/national.py` data (so rank changes and index changes "
+        "`units` from ten years of `cchc_metrics/sample/national.py` data (so rank changes and index changes "
         f"are filled in). The XLSX detail sheet has {m['sizes']['detail_table']:,} rows "
         "(unit × field).", "",
         figures_table(m), "",

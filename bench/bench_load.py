@@ -6,7 +6,7 @@
                                [--cpus N] [--rebuild] [--no-write]
 
 With --data national (default) it builds once (cached in bench/out/, git-ignored) an SQLite store
-holding 2015–2024 of the simulated national data (bench/national.py: 10,035 communes × 8 fields
+holding 2015–2024 of the simulated national data (cchc_metrics/sample/national.py: 10,035 communes × 8 fields
 a year, one dataset per year); with --data demo the app loads the demo province into a new file.
 It starts one `streamlit run app.py` on a loopback port, warms it up with one session, lets one
 session browse alone, then keeps `--sessions` browser sessions open at once (headless Debian
@@ -100,7 +100,7 @@ def build_store(url: str) -> dict:
         for year, frame in frames.groupby("year"):
             store.import_scores(frame.reset_index(drop=True), file_name=f"xa-toan-quoc-{year}.xlsx",
                                 file_bytes=f"bench_load national {year}".encode(), user=who,
-                                note="Dữ liệu mô phỏng để đo tải (bench/national.py)")
+                                note="Dữ liệu mô phỏng để đo tải (cchc_metrics/sample/national.py)")
         return {"reused": False, "build_s": time.perf_counter() - start}
 
 
@@ -482,7 +482,7 @@ def data_line(info: dict, args) -> str:
     note = ("reused from bench/out/" if info["store"]["reused"] else
             f"built in {info['store']['build_s']:.0f} s")
     return (f"- Store: {info['db']} ({note}): 2015–2024 of the simulated national data "
-            f"(bench/national.py), {N_UNITS:,} communes × 8 fields a year, 802,800 score rows. "
+            f"(cchc_metrics/sample/national.py), {N_UNITS:,} communes × 8 fields a year, 802,800 score rows. "
             "Default view: 2024, one ranking block of 10,035 communes.")
 
 

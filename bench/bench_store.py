@@ -1,7 +1,7 @@
 """Score store at national scale: import the national workbook, then load ten years of it.
 
 Run ``python -m bench.bench_store [--pg URL] [--no-write]``. The input is the lead's simulated
-national commune workbook (bench/national.py: 10,035 communes × 8 fields = 80,280 score rows)
+national commune workbook (cchc_metrics/sample/national.py: 10,035 communes × 8 fields = 80,280 score rows)
 and its ten-year extension. PostgreSQL is measured when --pg or CCHC_TEST_POSTGRES_URL is given
 (in a scratch schema, dropped afterwards). The results are printed as a markdown table and
 written under "## Store" in bench/RESULTS.md (other sections are kept). It asserts nothing.
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
     body = (
         f"Measured {time.strftime('%Y-%m-%d')} with `python -m bench.bench_store`. Input: "
-        f"`{workbook.relative_to(ROOT)}` from `bench/national.py` ({len(scores):,} score rows: "
+        f"`{workbook.relative_to(ROOT)}` from `cchc_metrics/sample/national.py` ({len(scores):,} score rows: "
         f"10,035 communes × 8 fields) and its ten-year extension `ten_years` "
         f"({len(all_years):,} rows, 2015–2024). Per database: the nine earlier years imported "
         "with `Store.import_scores` (score rows + the dataset's Arrow frame, one transaction each), "

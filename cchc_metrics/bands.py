@@ -54,7 +54,13 @@ def parse_bands(spec: str | Bands | None) -> Bands:
                     f"Invalid band scheme «{part}»: write «Good:80,Fair:60,Poor:0» or a preset "
                     f"name ({', '.join(BAND_PRESETS)})."))
         spec = pairs
-    bands = [(str(label), float(bound)) for label, bound in spec]
+    try:
+        bands = [(str(label), float(bound)) for label, bound in spec]
+    except (TypeError, ValueError):
+        raise BandSchemeError(Msg(
+            "Thang xếp loại phải là danh sách (nhãn, ngưỡng %), vd. [(«Tốt», 80), («Khá», 60)].",
+            "A band scheme must be a list of (label, lower bound %), e.g. [(«Good», 80), "
+            "(«Fair», 60)].")) from None
     bounds = [b for _, b in bands]
     if not bands or bounds != sorted(bounds, reverse=True) or len(set(bounds)) != len(bounds):
         raise BandSchemeError(Msg(

@@ -276,8 +276,43 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_imported_by": ("Người nhập", "By"),
     "col_file": ("Tệp", "File"),
     "col_note": ("Ghi chú", "Note"),
+    # ---- the store's outcomes
+    "import_duplicate": ("Tệp «{file}» đã được nhập trước đây (bộ dữ liệu #{id}, {status}); "
+                         "không nhập lại.",
+                         "The file «{file}» was imported before (dataset #{id}, {status}); not "
+                         "imported again."),
+    "import_duplicate_rollback": (" Dùng «rollback {id}» để dùng lại phiên bản đó.",
+                                  " Use «rollback {id}» to make that version active again."),
+    "import_done": ("Đã nhập {n} dòng điểm thành bộ dữ liệu #{id}.",
+                    {"one": "Imported 1 score row as dataset #{id}.",
+                     "other": "Imported {n} score rows as dataset #{id}."}),
+    "import_done_superseding": ("Đã nhập {n} dòng điểm thành bộ dữ liệu #{id}; thay thế {ids} "
+                                "cho các năm và khối trùng.",
+                                {"one": "Imported 1 score row as dataset #{id}; supersedes {ids} "
+                                        "for the same years and blocks.",
+                                 "other": "Imported {n} score rows as dataset #{id}; supersedes "
+                                          "{ids} for the same years and blocks."}),
+    "rollback_unchanged": ("Bộ dữ liệu #{id} đang được dùng; không có gì thay đổi.",
+                           "Dataset #{id} is already active; nothing changed."),
+    "rollback_done": ("Đã dùng lại bộ dữ liệu #{id}; thay thế: {ids}.",
+                      "Dataset #{id} is active again; superseded: {ids}."),
+    "col_version_status": ("Trạng thái", "Status"),
+    "reading_open": ("Đang mở tệp…", "Opening the file…"),
+    "reading_sheet": ("Đang đọc trang tính «{sheet}»…", "Reading sheet «{sheet}»…"),
+    "reading_checks": ("Đang đối chiếu…", "Cross-checking…"),
+    "reading_done": ("Xong.", "Done."),
+    "loading_sample": ("Đang nạp dữ liệu mẫu…", "Loading the sample data…"),
     # ---- charts
     "chart.in_year": (" năm {year}", ", {year}"),
+    "chart.rank_of": ("thứ {rank}/{n}", "{rank} of {n}"),
+    "chart.rank_alone": ("thứ {rank}", "{rank}"),
+    "chart.delta_up": ("tăng {d} %", "+{d} pp"),
+    "chart.delta_down": ("giảm {d} %", "−{d} pp"),
+    "chart.delta_none": ("không đổi", "±0.00 pp"),
+    "chart.movers_years": (" năm {year} so với năm {prev}", ", {year} vs {prev}"),
+    "chart.count_up": ("tăng {k}", "+{k}"),
+    "chart.count_down": ("giảm {k}", "−{k}"),
+    "chart.count_same": ("không đổi", "unchanged"),
     "chart.no_data": ("Không có dữ liệu", "No data"),
     "chart.index_axis": ("Chỉ số CCHC (%)", "PAR INDEX (%)"),
     "chart.pct_axis": ("Tỷ lệ đạt (% điểm tối đa)", "Share of maximum points (%)"),

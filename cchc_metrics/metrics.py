@@ -43,7 +43,7 @@ def unit_table(scores: pd.DataFrame, bands: Bands | str | None = None) -> pd.Dat
 
     Parameters
     ----------
-    scores : canonical scores (see DESIGN.md).
+    scores : canonical scores (see docs/ARCHITECTURE.md).
     bands : a band scheme, a preset name or "Tốt:80,Khá:60,Kém:0"; default preset when None.
     """
     bands = parse_bands(bands)

@@ -55,7 +55,7 @@ def require(needed: str) -> None:
     if allowed(needed):
         return
     lg = lang()
-    st.warning(t("need_role", lang, role=t(f"role_{needed}", lg)), icon=":material/lock:")
+    st.warning(t("need_role", lg, role=t(f"role_{needed}", lg)), icon=":material/lock:")
     st.page_link("app_pages/dang-nhap.py", label=t("sign_in", lg), icon=":material/login:")
     st.stop()
 
@@ -106,7 +106,7 @@ def sidebar() -> None:
     if a is None:
         return
     lg = lang()
-    st.sidebar.caption(t("signed_in_as", lang, name=a.name, role=t(f"role_{a.role}", lg)))
+    st.sidebar.caption(t("signed_in_as", lg, name=a.name, role=t(f"role_{a.role}", lg)))
     if st.sidebar.button(t("sign_out", lg), icon=":material/logout:", key="sign_out"):
         sign_out()
         if sso_configured() and getattr(st.user, "is_logged_in", False):

@@ -9,8 +9,10 @@ import streamlit as st
 
 from cchc_metrics import views
 from cchc_metrics.bands import DEFAULT_BAND_PRESET
+from cchc_metrics.i18n import t
 from cchc_metrics.metrics import unit_table
 from cchc_metrics.store import open_store
+from dashboard.url import lang
 
 # What is computed from the data is cached on the store's revision (a new upload is a new
 # revision, seen at the next rerun) and on the filters, and shared by every session of the
@@ -48,7 +50,7 @@ def store():
         from cchc_metrics.sample.demo import DEMO_DIR, SAMPLE_NOTE, write_demo_files
 
         files = sorted(DEMO_DIR.glob("*.*")) or write_demo_files(DEMO_DIR)
-        with st.spinner("Đang nạp dữ liệu mẫu… / Loading the sample data…"):
+        with st.spinner(t("loading_sample", lang())):
             loader = s.accounts.system_actor(DEMO_USER)
             for path in files:
                 s.import_file(path, user=loader, note=SAMPLE_NOTE)
@@ -147,7 +149,6 @@ def revision() -> int:
     return store().revision()
 
 
-# The view the entrypoint's filters chose for this script run (see filters).
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

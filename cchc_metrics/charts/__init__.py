@@ -1,8 +1,4 @@
-"""Plotly figures built from the library's frames, so pages only display them.
-
-Every builder takes lang="vi" (default) or "en", returns a go.Figure and never raises on empty
-input: it draws a centred «Không có dữ liệu» / "No data" instead.
-"""
+"""Plotly figures built from the library's frames, so pages only display them (see style.py)."""
 
 from cchc_metrics.charts.compare import compare_bars, compare_radar
 from cchc_metrics.charts.fields import field_means, fields_heatmap, points_lost

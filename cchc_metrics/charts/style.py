@@ -72,20 +72,18 @@ def _rank(rank, n, lang: str) -> str:
     """"thứ 7/10" as the seeds write it; "7 of 10" in English."""
     if pd.isna(rank):
         return "—"
-    n_text = "" if pd.isna(n) else f"/{int(n)}"
-    if lang == "en":
-        return f"{int(rank)} of {int(n)}" if n_text else str(int(rank))
-    return f"thứ {int(rank)}{n_text}"
+    if pd.isna(n):
+        return _t("rank_alone", lang, rank=int(rank))
+    return _t("rank_of", lang, rank=int(rank), n=int(n))
 
 
 def _delta(delta, lang: str) -> str:
     """Index change as the seeds write it ("tăng 3,37 %"), "+3.37 pp" in English."""
     if pd.isna(delta):
         return _t("new", lang)
-    if lang == "en":
-        return f"{'+' if delta > 0 else '−' if delta < 0 else '±'}{format_number(abs(delta), 2, lang)} pp"
-    word = "tăng" if delta > 0 else "giảm" if delta < 0 else "không đổi"
-    return word if delta == 0 else f"{word} {format_pct(abs(delta), 2, lang)}"
+    if delta == 0:
+        return _t("delta_none", lang)
+    return _t("delta_up" if delta > 0 else "delta_down", lang, d=format_number(abs(delta), 2, lang))
 
 
 def _year_suffix(rows: pd.DataFrame, lang: str) -> str:
@@ -276,7 +274,7 @@ def capped_caption(chart: str, n: int, level: str | None, lang: str) -> str:
 def _capped(total: int, half: int, lang: str) -> tuple[str, str]:
     """Subtitle and gap label of a chart showing the best and worst `half` of `total` units."""
     return (_t("capped", lang, half=half, total=format_number(total, 0, lang)),
-            _t("gap", lang, n=format_number(total - 2 * half, 0, lang)))
+            _t("gap", lang, n=int(total - 2 * half)))
 
 
 def _empty(lang: str, title: str = "") -> go.Figure:

@@ -119,8 +119,7 @@ def movers(units_rows: pd.DataFrame, lang: str = "vi", n: int = 5) -> go.Figure:
                      zerolinecolor="#444444")
     fig.update_yaxes(categoryorder="array", categoryarray=shown["label"].tolist(),
                      autorange="reversed", automargin=True)
-    title = _t("movers", lang) + (f", {year} vs {year - 1}" if lang == "en"
-                                  else f" năm {year} so với năm {year - 1}")
+    title = _t("movers", lang) + _t("movers_years", lang, year=year, prev=year - 1)
     return _layout(fig, lang, title, height=max(300, 34 * len(shown) + 170))
 
 
@@ -161,6 +160,4 @@ def _count_change(count, prev, lang: str) -> str:
     if pd.isna(prev):
         return "—"
     d = int(count - prev)
-    if lang == "en":
-        return f"+{d}" if d > 0 else f"−{-d}" if d < 0 else "unchanged"
-    return f"tăng {d}" if d > 0 else f"giảm {-d}" if d < 0 else "không đổi"
+    return _t("count_up" if d > 0 else "count_down" if d < 0 else "count_same", lang, k=abs(d))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import sys
 
@@ -61,9 +60,6 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    # A command is one short process: the cyclic collector, run again and again while a sheet
-    # becomes 300,000 Python objects, only costs time here (measured in bench/RESULTS.md).
-    gc.disable()
     try:
         if getattr(args, "validate_settings", True):
             settings.validate()
@@ -79,5 +75,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
-    finally:
-        gc.enable()

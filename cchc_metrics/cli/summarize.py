@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 
 from cchc_metrics.cli import CommandError, add_db_option, bands_of
 from cchc_metrics.contract import LEVELS
@@ -33,6 +34,16 @@ def register(sub, add_format) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # One file read and printed by a short process: the cyclic collector, run again and again
+    # while the sheet becomes some 300,000 Python objects, only costs time (bench/RESULTS.md).
+    gc.disable()
+    try:
+        return summarize(args)
+    finally:
+        gc.enable()
+
+
+def summarize(args: argparse.Namespace) -> int:
     from cchc_metrics.cli.output import print_problems, print_table
     from cchc_metrics.ingest.reader import read_workbook
     from cchc_metrics.metrics import unit_table

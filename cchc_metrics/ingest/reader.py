@@ -13,7 +13,7 @@ from cchc_metrics.bands import Bands, parse_bands
 from cchc_metrics.contract import (
     LEVELS,
 )
-from cchc_metrics.i18n import MsgError
+from cchc_metrics.i18n import Msg, MsgError, msg
 from cchc_metrics.ingest import headers as H
 from cchc_metrics.ingest.checks import cross_check, duplicate_problems
 from cchc_metrics.ingest.components import components, empty_scores, table_info
@@ -55,13 +55,14 @@ def read_scores(source, year: int | None = None, level: str | None = None,
 def read_workbook(source, year: int | None = None, level: str | None = None,
                   sheet: str | None = None, bands: Bands | str | None = None,
                   name: str | None = None,
-                  progress: Callable[[float, str], None] | None = None,
+                  progress: Callable[[float, Msg], None] | None = None,
                   mapping: dict[str, str] | None = None) -> ReadResult:
     """Read a score file: scores, cross-check warnings and what was detected.
 
     `mapping` maps header texts the reader does not recognise to a role (see
     headers.MAPPABLE_ROLES), e.g. {"Điểm CC": "points:Cải cách thể chế"}.
-    Nothing but ScoreFileError escapes, whatever the bytes.
+    Nothing but ScoreFileError escapes, whatever the bytes (and SettingError when the server's
+    own settings are wrong: that is not the file's fault).
     """
     try:
         return _read(source, year, level, sheet, bands, name, progress or (lambda *_: None),
@@ -95,11 +96,11 @@ def _read(source, year, level, sheet, bands, name, progress, mapping) -> ReadRes
             H.parse_mapping(spec)
     except MsgError as exc:
         raise ScoreFileError([Problem("bad_mapping", exc.msg)]) from None
-    progress(0.05, "Đang mở tệp / Opening the file")
+    progress(0.05, msg("reading_open"))
     book = load_workbook(source, name=name, sheet=sheet)
     parts, stated, infos, errors = [], [], [], []
     for i, sh in enumerate(book.sheets):
-        progress(0.1 + 0.7 * i / max(len(book.sheets), 1), f"Trang tính / Sheet «{sh.name}»")
+        progress(0.1 + 0.7 * i / max(len(book.sheets), 1), msg("reading_sheet", sheet=sh.name))
         parsed = read_sheet(sh, book.name, year, level, mapping)
         if parsed is None:
             continue
@@ -119,10 +120,10 @@ def _read(source, year, level, sheet, bands, name, progress, mapping) -> ReadRes
         order = {sh.name: i for i, sh in enumerate(book.sheets)}
         errors.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0, p.column or ""))
         raise ScoreFileError(cap(errors))
-    progress(0.85, "Đang đối chiếu / Cross-checking")
+    progress(0.85, msg("reading_checks"))
     stated_df = pd.concat(stated, ignore_index=True) if stated else pd.DataFrame()
     warnings, bands = cross_check(scores, stated_df, bands)
-    progress(1.0, "Xong / Done")
+    progress(1.0, msg("reading_done"))
     return ReadResult(scores=scores, warnings=book.notes + warnings, tables=infos,
                       stated=stated_df, bands=bands, file_name=book.name, kind=book.kind,
                       sha256=hashlib.sha256(book.data).hexdigest(), data=book.data)

@@ -3,7 +3,7 @@
 The generator is deterministic (a fixed numpy seed, nothing from the clock or the network), and its
 spreadsheets go through the same readers as a user's upload. Points are kept in integer hundredths
 so every stated total, index, rank and band in the files is exactly what the components give.
-Run ``python -m cchc_metrics.demo [FOLDER]`` to (re)write data/demo/.
+Run ``python -m cchc_metrics.sample.demo [FOLDER]`` to (re)write data/demo/.
 """
 
 from __future__ import annotations

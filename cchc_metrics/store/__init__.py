@@ -1,5 +1,4 @@
-"""The one gateway to the database (SQLAlchemy; SQLite by default, PostgreSQL): versioned datasets,
-accounts (``Store.accounts``), audit and original files."""
+"""The one gateway to the database: versioned datasets, accounts, audit and original files."""
 
 from cchc_metrics.store.auth import ROLES, Actor, AuthError, NotAllowedError
 from cchc_metrics.store.database import (

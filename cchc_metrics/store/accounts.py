@@ -187,7 +187,7 @@ class Accounts:
     @staticmethod
     def _max_failures() -> int:
         """Consecutive wrong passwords before a lock (setting login_max_failures)."""
-        return max(1, int(settings.get("login_max_failures")))
+        return settings.get("login_max_failures")  # at least 1: settings.py checks it
 
     def _lock_end(self, failures: int, now: datetime) -> datetime | None:
         """When a lock that starts now ends, if this many failures call for one."""

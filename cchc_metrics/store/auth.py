@@ -1,6 +1,6 @@
 """Who may change data: actors, roles, name and password rules, argon2id hashing, refusals.
 
-Nothing here touches the database: the store (``store_users``) issues the ``Actor`` objects, after
+Nothing here touches the database: the store (``store.accounts``) issues the ``Actor`` objects, after
 a password, a single sign-on or for trusted server code, and checks them on every write.
 """
 
@@ -15,11 +15,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from cchc_metrics.contract import ROLES
+from cchc_metrics.i18n import t
 from cchc_metrics.store.engine import StoreError
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
-ROLE_LABELS = {"viewer": ("người xem", "viewer"), "editor": ("biên tập viên", "editor"),
-               "admin": ("quản trị viên", "administrator")}
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024  # longer input is refused before hashing
 MAX_NAME_CHARS = 100
@@ -85,7 +84,7 @@ def unknown_sso(login: str) -> AuthError:
 
 def not_allowed(what_vi: str, what_en: str, need: str) -> NotAllowedError:
     """The refusal of a write to someone without the `need` role."""
-    vi, en = ROLE_LABELS[need]
+    vi, en = t(f"role_{need}", "vi"), t(f"role_{need}", "en")
     return NotAllowedError(f"Bạn không có quyền {what_vi}: cần đăng nhập với vai trò {vi} trở lên.",
                            f"You are not allowed to {what_en}: sign in with the {en} role or "
                            "higher.")

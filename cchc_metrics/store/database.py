@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from cchc_metrics import settings
 from cchc_metrics.bands import band_spec, parse_bands
 from cchc_metrics.contract import MAX_FILE_NAME_CHARS, SCORE_COLUMNS
-from cchc_metrics.i18n import MsgError
+from cchc_metrics.i18n import MsgError, t
 from cchc_metrics.store import frames as sf
 from cchc_metrics.store.accounts import USER_COLUMNS, Accounts
 from cchc_metrics.store.auth import Actor, AuthError, NotAllowedError
@@ -86,22 +86,14 @@ class ImportResult:
 
     def message(self, lang: str = "vi") -> str:
         """One sentence for the command line and the upload page."""
-        ids = ", ".join(f"#{i}" for i in self.superseded)
         if self.duplicate:
-            if lang == "vi":
-                return (f"Tệp «{self.file_name}» đã được nhập trước đây (bộ dữ liệu "
-                        f"#{self.dataset_id}, {_STATUS_VI[self.status]}); không nhập lại. "
-                        + ("" if self.status == "active" else
-                           f"Dùng «rollback {self.dataset_id}» để dùng lại phiên bản đó."))
-            return (f"The file «{self.file_name}» was imported before (dataset "
-                    f"#{self.dataset_id}, {self.status}); not imported again. "
-                    + ("" if self.status == "active" else
-                       f"Use «rollback {self.dataset_id}» to make that version active again."))
-        if lang == "vi":
-            return (f"Đã nhập {self.n_rows} dòng điểm thành bộ dữ liệu #{self.dataset_id}"
-                    + (f"; thay thế {ids} cho các năm và khối trùng." if ids else "."))
-        return (f"Imported {self.n_rows} score rows as dataset #{self.dataset_id}"
-                + (f"; supersedes {ids} for the same years and blocks." if ids else "."))
+            text = t("import_duplicate", lang, file=self.file_name, id=self.dataset_id,
+                     status=t(f"status_{self.status}", lang))
+            return text if self.status == "active" else text + t("import_duplicate_rollback",
+                                                                 lang, id=self.dataset_id)
+        ids = ", ".join(f"#{i}" for i in self.superseded)
+        return t("import_done_superseding" if ids else "import_done", lang, n=self.n_rows,
+                 id=self.dataset_id, ids=ids)
 
 
 @dataclass(frozen=True)
@@ -115,20 +107,15 @@ class RollbackResult:
 
     def message(self, lang: str = "vi") -> str:
         """One sentence for the command line and the page."""
-        ids = ", ".join(f"#{i}" for i in self.superseded) or "—"
         if not self.changed:
-            return (f"Bộ dữ liệu #{self.dataset_id} đang được dùng; không có gì thay đổi."
-                    if lang == "vi" else
-                    f"Dataset #{self.dataset_id} is already active; nothing changed.")
-        if lang == "vi":
-            return f"Đã dùng lại bộ dữ liệu #{self.dataset_id}; thay thế: {ids}."
-        return f"Dataset #{self.dataset_id} is active again; superseded: {ids}."
+            return t("rollback_unchanged", lang, id=self.dataset_id)
+        ids = ", ".join(f"#{i}" for i in self.superseded) or "—"
+        return t("rollback_done", lang, id=self.dataset_id, ids=ids)
 
 
 # Binary COPY types of the `scores` columns, in insert order (dataset_id first).
 _PG_ROW_TYPES = ["int4", "int4", "varchar", "varchar", "int4", "text", "text", "text", "text",
                  "text", "float8", "float8", "float8", "text", "text", "int4"]
-_STATUS_VI = {"active": "đang dùng", "partial": "dùng một phần", "superseded": "đã bị thay thế"}
 
 
 def _now() -> datetime:

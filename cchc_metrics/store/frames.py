@@ -59,7 +59,11 @@ def canonical(frame: pd.DataFrame) -> pd.DataFrame:
     if "sheet" in frame:
         out["sheet"] = frame["sheet"].reset_index(drop=True).astype("str").fillna("")
     if "row" in frame:
-        out["row"] = pd.to_numeric(frame["row"].reset_index(drop=True)).astype("Int64")
+        try:
+            out["row"] = pd.to_numeric(frame["row"].reset_index(drop=True)).astype("Int64")
+        except (TypeError, ValueError):
+            raise MsgError(Msg("Cột «row» phải là số dòng nguyên.",
+                               "Column «row» must hold whole row numbers.")) from None
     return out[SCORE_COLUMNS + [c for c in LOCATION_COLUMNS if c in out]]
 
 

@@ -117,5 +117,5 @@ def history_table(datasets: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col_file", lang): datasets["file_name"],
         t("col_note", lang): datasets["note"],
         t("year", lang): datasets["years"], t("block", lang): datasets["blocks"],
-        t("col_status", lang): datasets["status"].map(lambda x: t(f"status_{x}", lang)),
+        t("col_version_status", lang): datasets["status"].map(lambda x: t(f"status_{x}", lang)),
     }).iloc[::-1].reset_index(drop=True)

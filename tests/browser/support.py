@@ -1,7 +1,7 @@
 """Real-browser plumbing: the app as a `streamlit run` subprocess, Debian's Chromium, screenshots.
 
 Nothing here downloads a browser: Playwright drives /usr/bin/chromium (apt's `chromium`).
-Used by tests/test_browser.py, tests/test_replicas.py and bench/bench_load.py.
+Used by tests/browser/test_journeys.py, tests/browser/test_replicas.py and bench/bench_load.py.
 """
 
 from __future__ import annotations

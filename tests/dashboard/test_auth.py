@@ -114,8 +114,10 @@ def test_sign_out_and_session_timeout(db, monkeypatch):
     assert can_upload(at)
     at.button(key="sign_out").click().run()
     assert not can_upload(at)
-    monkeypatch.setenv("CCHC_SESSION_MINUTES", "0")
     at = sign_in(app(), "bientap")
+    at.session_state["actor_seen"] = at.session_state["actor_seen"] - 61 * 60  # idle past 60 min
+    at.run()
+    assert "actor" not in at.session_state and not can_upload(at)
     at.switch_page("app_pages/dang-nhap.py").run()
     assert "actor" not in at.session_state
 

@@ -1261,7 +1261,7 @@ def context():
     ctx = mp.get_context("forkserver")
     # (pytest too: each child re-imports the parent's main module, which is pytest's)
     ctx.set_forkserver_preload(["tests.ingest.hostile_files", "tests.builders", "cchc_metrics",
-                                "cchc_metrics.readers", "python_calamine", "openpyxl",
+                                "cchc_metrics.ingest.reader", "python_calamine", "openpyxl",
                                 "odf.opendocument", "pytest"])
     # Python 3.11's forkserver ignores the parent's sys.path: hand it the project by environment
     # (and the system allocator to Arrow, see run_case), only while the server starts.

@@ -347,8 +347,8 @@ def test_a_zip_whose_headers_understate_the_size_is_still_caught(monkeypatch):
 
 
 def test_file_size_and_row_limits(monkeypatch):
-    monkeypatch.setenv("CCHC_MAX_FILE_MB", "0")
-    assert refused(wide_file())[0].code == "file_too_large"
+    monkeypatch.setenv("CCHC_MAX_FILE_MB", "1")
+    assert refused(b"x" * (1024 * 1024 + 1))[0].code == "file_too_large"
     monkeypatch.setenv("CCHC_MAX_FILE_MB", "50")
     monkeypatch.setenv("CCHC_MAX_ROWS", "5")
     assert refused(wide_file())[0].code == "too_many_rows"

@@ -244,12 +244,12 @@ def sheet_values(path) -> dict[str, list[tuple]]:
 @pytest.mark.parametrize("name", DEMO_FILES)
 def test_committed_files_hold_what_the_generator_writes(name, fresh_dir):
     committed = demo.DEMO_DIR / name
-    assert committed.exists(), f"run `python -m cchc_metrics.demo` to write {name}"
+    assert committed.exists(), f"run `python -m cchc_metrics.sample.demo` to write {name}"
     if name.endswith(".csv"):
         assert committed.read_bytes() == (fresh_dir / name).read_bytes()
     else:
         assert sheet_values(committed) == sheet_values(fresh_dir / name), (
-            f"{name} is stale: run `python -m cchc_metrics.demo`")
+            f"{name} is stale: run `python -m cchc_metrics.sample.demo`")
         props = load_book(committed).properties
         assert props.created == props.modified == template.FIXED_TIME
 
