@@ -59,9 +59,14 @@ if chosen is not None:
         widgets.show_table(views.ranking_table(new_units, views.View(lang=lang), history=False),
                       lang, key="preview")
         confirmed = True
-        if result.warnings:
-            st.warning(t("warnings_found", lang, n=len(result.warnings)), icon=":material/warning:")
-            st.dataframe(views.problem_table(result.warnings, lang), hide_index=True)
+        notes = [p for p in result.warnings if p.severity == "note"]
+        warnings = [p for p in result.warnings if p.severity != "note"]
+        if notes:
+            st.info(t("notes_found", lang), icon=":material/info:")
+            st.dataframe(views.problem_table(notes, lang), hide_index=True)
+        if warnings:
+            st.warning(t("warnings_found", lang, n=len(warnings)), icon=":material/warning:")
+            st.dataframe(views.problem_table(warnings, lang), hide_index=True)
             confirmed = st.checkbox(t("confirm_warnings", lang), key="upload_confirm_warnings")
         st.subheader(t("vs_active", lang))
         diff = views.compare_with_active(new_units, data.units(rev, "tot-kha-kem"), lang)

@@ -228,6 +228,8 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_severity": ("Mức độ", "Severity"),
     "severity_error": ("Lỗi", "Error"),
     "severity_warning": ("Cảnh báo", "Warning"),
+    "severity_note": ("Ghi chú", "Note"),
+    "notes_found": ("Ghi chú khi đọc tệp:", "Notes on reading the file:"),
     "col_row": ("Dòng", "Row"),
     "col_column": ("Cột", "Column"),
     "col_value": ("Giá trị", "Value"),

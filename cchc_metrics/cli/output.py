@@ -28,5 +28,5 @@ def print_problems(problems, fmt: str, stream=None) -> None:
         stream.write(json.dumps([p.as_dict() for p in problems], ensure_ascii=False) + "\n")
         return
     for p in problems:
-        tag = "LỖI / ERROR" if p.severity == "error" else "CẢNH BÁO / WARNING"
+        tag = {"error": "LỖI / ERROR", "note": "GHI CHÚ / NOTE"}.get(p.severity, "CẢNH BÁO / WARNING")
         stream.write(f"{tag}: {p.text('vi')}\n    {p.text('en')}\n")

@@ -18,9 +18,10 @@ from cchc_metrics.contract import (
 )
 from cchc_metrics.fields import canonical_field, field_label
 from cchc_metrics.ingest import headers as H
+from cchc_metrics.ingest.problems import problem
 from cchc_metrics.ingest.sheet import MAX_PROBLEMS, SheetContext, TableInfo, per_distinct
 from cchc_metrics.names import fold, level_of_unit_name
-from cchc_metrics.numbers import parse_numbers
+from cchc_metrics.numbers import format_number, parse_numbers, round_half_up
 
 CODE_WIDTH = {"commune": 5, "district": 3, "department": 0}
 
@@ -31,7 +32,7 @@ class Table:
 
     scores: pd.DataFrame
     stated: pd.DataFrame
-    layout: str  # "wide" (a column group per field), "totals" or "long" (a row per field)
+    layout: str  # "wide" (a column group per field), "totals", "long" (a row per field), "index"
     n_units: int
 
 
@@ -66,6 +67,9 @@ def components(ctx: SheetContext, data: pd.DataFrame) -> Table:
     if hd.one(H.FIELD) is not None:
         layout = "long"
         parts = long_components(ctx, data, base, numeric)
+    elif not component_groups(hd) and hd.one(H.INDEX) is not None:
+        layout = "index"  # only the index is published: the total is it, out of 100
+        parts = [index_component(ctx, data, base, numeric)]
     else:
         groups = component_groups(hd)
         layout = "wide" if any(k not in (TOTAL, SURVEY) for k in groups) else "totals"
@@ -170,7 +174,57 @@ def max_of(ctx: SheetContext, cols: dict, numeric: dict, n: int) -> np.ndarray |
     return None
 
 
-def component(ctx: SheetContext, data, base, numeric, comp: str, cols: dict) -> pd.DataFrame | None:
+def index_values(ctx: SheetContext, numeric: dict) -> np.ndarray:
+    """The published index in %, whether typed 85,65 / "85,65%" or stored as 0.8565."""
+    values = numeric[ctx.header.one(H.INDEX).index]
+    if np.isfinite(values).any() and np.nanmax(values) <= 1.0:
+        values = values * 100  # Excel percentage cells hold 0.8565
+    return values
+
+
+def index_component(ctx: SheetContext, data, base, numeric) -> pd.DataFrame | None:
+    """An index-only table: each unit's component `total` is its index out of a maximum of 100.
+
+    The index (%) = 100 × points / maximum is then the published one exactly; rank, band and
+    year-on-year follow as for any table. The field views say no breakdown was published.
+    """
+    col = ctx.header.one(H.INDEX)
+    index = index_values(ctx, numeric)
+    return component(ctx, data, base, {**numeric, col.index: index}, TOTAL,
+                     {H.POINTS: col}, maxima=np.full(len(data), 100.0))
+
+
+def inferred_maxima(ctx: SheetContext, points: np.ndarray, numeric: dict,
+                    column: H.Column) -> np.ndarray | None:
+    """The maximum a table without one implies: points ÷ index, to the half point it supports.
+
+    Used only when every unit gives the same maximum that way and it reproduces each published
+    index; the file is then read, with a note saying so.
+    """
+    if ctx.header.one(H.INDEX) is None:
+        return None
+    index = index_values(ctx, numeric)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        implied = np.where(index > 0, 100 * points / index, np.nan)
+    implied = implied[np.isfinite(implied)]
+    if not len(implied):
+        return None
+    maximum = float(np.round(np.median(implied) * 2) / 2)
+    ok = np.isnan(index) | np.isnan(points) | (
+        np.abs(round_half_up(100 * points / maximum, 2) - index) <= 0.01 + 1e-9)
+    if maximum <= 0 or not ok.all():
+        return None
+    ctx.notes.append(problem(
+        "max_inferred", f"Tệp không có cột điểm tối đa: điểm tối đa {format_number(maximum)} được "
+        "suy ra từ điểm và chỉ số đã công bố của mọi đơn vị.",
+        f"The file has no maximum column: a maximum of {format_number(maximum, 2, 'en')} is "
+        "inferred from every unit's published points and index.", sheet=ctx.sheet.name,
+        column=column.label, severity="note"))
+    return np.full(len(points), maximum)
+
+
+def component(ctx: SheetContext, data, base, numeric, comp: str, cols: dict,
+              maxima: np.ndarray | None = None) -> pd.DataFrame | None:
     """Canonical rows of one component (a field, the survey or the total)."""
     n = len(data)
     if H.POINTS not in cols:
@@ -179,7 +233,10 @@ def component(ctx: SheetContext, data, base, numeric, comp: str, cols: dict) -> 
             ctx.err("missing_points_column", f"Không thấy cột điểm thẩm định của «{comp}».",
                      f"No appraised-points column for «{comp}».", column=any_col)
         return None
-    maxima = max_of(ctx, cols, numeric, n)
+    if maxima is None:
+        maxima = max_of(ctx, cols, numeric, n)
+    if maxima is None and comp == TOTAL:
+        maxima = inferred_maxima(ctx, numeric[cols[H.POINTS].index], numeric, cols[H.POINTS])
     if maxima is None:
         ctx.err("missing_max", f"Thiếu điểm tối đa của «{field_label(comp)}»: không có cột "
                  "«Điểm tối đa» và tiêu đề không ghi (vd. «Điểm thẩm định (65)»). Hãy thêm "
@@ -274,8 +331,8 @@ def stated(ctx: SheetContext, data, base, numeric) -> pd.DataFrame:
     band = hd.one(H.BAND)
     out["stated_band"] = data[band.index].map(H.clean).to_numpy() if band else ""
     out["stated_band_col"] = band.label if band else None
-    if out["stated_index"].notna().any() and out["stated_index"].max() <= 1.0:
-        out["stated_index"] = out["stated_index"] * 100  # Excel percentage cells hold 0.8565
+    if hd.one(H.INDEX) is not None:
+        out["stated_index"] = index_values(ctx, numeric)
     return out
 
 

@@ -269,8 +269,10 @@ def find_header(rows: list[list], merges=(), scan: int = 40,
         if UNIT not in roles and PARENT not in roles:
             continue
         nxt = row_texts(rows[i + 1], width) if i + 1 < len(rows) else [""] * width
-        two_rows = is_header_like(nxt) and any(sub_kind(t) for t in nxt) and not is_numbering_row(
-            nxt)
+        # a sub-header row names what two or more columns hold (Tối đa | Thẩm định …); one such
+        # word alone is more likely a summary row's label («Chỉ số bình quân …»)
+        two_rows = is_header_like(nxt) and sum(1 for t in nxt if sub_kind(t)) >= 2 and \
+            not is_numbering_row(nxt)
         fields_here = sum(1 for t in texts if canonical_field(t))
         scores_here = sum(1 for r in roles if r in SCORE_ROLES)
         if not (scores_here or two_rows or fields_here):
@@ -285,8 +287,8 @@ def find_header(rows: list[list], merges=(), scan: int = 40,
         apply_mapping(columns, mapping)
         header = Header(i, i + 1 if two_rows else i, columns)
         resolve(header)
-        if header.one(UNIT) and any(c.role in (POINTS, MAX, SELF) for c in columns):
-            return header
+        if header.one(UNIT) and any(c.role in (POINTS, MAX, SELF, INDEX) for c in columns):
+            return header  # an index alone is a table too: many announcements publish only that
     return None
 
 

@@ -27,7 +27,7 @@ class Problem(Said):
     row: int | None = None  # the row number Excel shows (1-based)
     column: str | None = None  # "E (Điểm thẩm định)"
     value: object = None
-    severity: str = "error"  # "error" blocks the import; "warning" needs a confirmation
+    severity: str = "error"  # "error" blocks the import; "warning" needs a confirmation; "note" informs
 
     def location(self, lang: str = "vi") -> str:
         """Sheet · row · column, in the language asked for."""

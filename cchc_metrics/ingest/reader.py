@@ -25,9 +25,11 @@ from cchc_metrics.ingest.sheet import (
     assign_levels,
     assign_years,
     data_rows,
+    filled,
     find_table,
 )
 from cchc_metrics.ingest.workbook import Sheet, load_workbook
+from cchc_metrics.names import fold
 from cchc_metrics.settings import SettingError
 
 
@@ -98,13 +100,17 @@ def _read(source, year, level, sheet, bands, name, progress, mapping) -> ReadRes
         raise ScoreFileError([Problem("bad_mapping", exc.msg)]) from None
     progress(0.05, msg("reading_open"))
     book = load_workbook(source, name=name, sheet=sheet)
-    parts, stated, infos, errors = [], [], [], []
+    parts, stated, infos, errors, notes, skipped = [], [], [], [], [], []
     for i, sh in enumerate(book.sheets):
         progress(0.1 + 0.7 * i / max(len(book.sheets), 1), msg("reading_sheet", sheet=sh.name))
         parsed = read_sheet(sh, book.name, year, level, mapping)
         if parsed is None:
+            if not fold(sh.name).startswith(INSTRUCTION_SHEETS) and any(
+                    filled(v) for row in sh.rows for v in row):
+                skipped.append(sh.name)
             continue
         errors += parsed.errors
+        notes += parsed.notes
         if parsed.info is not None:
             infos.append(parsed.info)
             parts.append(parsed.scores)
@@ -124,7 +130,8 @@ def _read(source, year, level, sheet, bands, name, progress, mapping) -> ReadRes
     stated_df = pd.concat(stated, ignore_index=True) if stated else pd.DataFrame()
     warnings, bands = cross_check(scores, stated_df, bands)
     progress(1.0, msg("reading_done"))
-    return ReadResult(scores=scores, warnings=book.notes + warnings, tables=infos,
+    notes += [skipped_sheet(name) for name in skipped]  # nothing dropped in silence
+    return ReadResult(scores=scores, warnings=book.notes + notes + warnings, tables=infos,
                       stated=stated_df, bands=bands, file_name=book.name, kind=book.kind,
                       sha256=hashlib.sha256(book.data).hexdigest(), data=book.data)
 
@@ -146,7 +153,7 @@ def read_sheet(sheet: Sheet, file_name: str, year: int | None = None, level: str
     table = components(ctx, data)
     if ctx.errors:
         return Parsed(None, None, None, ctx.errors)
-    return Parsed(table_info(ctx, table), table.scores, table.stated, [])
+    return Parsed(table_info(ctx, table), table.scores, table.stated, [], ctx.notes)
 
 
 def describe_columns(source, name: str | None = None, sheet: str | None = None,
@@ -180,6 +187,21 @@ def cap(problems: list[Problem]) -> list[Problem]:
     return problems[:MAX_PROBLEMS] + [problem(
         "more", f"… và {more} lỗi khác cùng loại. Hãy sửa các lỗi trên rồi tải lên lại.",
         f"… and {more} more problems. Fix the ones above and upload again.")]
+
+
+INSTRUCTION_SHEETS = ("huong dan", "ghi chu", "instructions", "readme")  # not tables, by name
+
+
+def skipped_sheet(name: str) -> Problem:
+    """The note for a sheet with content but no score table: read past, and said so."""
+    return problem("sheet_skipped",
+                   "Trang tính này có nội dung nhưng không có bảng điểm nhận ra được (cột tên đơn "
+                   "vị và cột điểm hoặc chỉ số), nên không được đọc. Nếu đây là bảng kết quả, hãy "
+                   "gán cột ở bước «Cột trong tệp».",
+                   "This sheet has content but no score table the reader recognises (a unit-name "
+                   "column and score or index columns), so it was not read. If it is a results "
+                   "table, map its columns in «Columns in the file».", sheet=name,
+                   severity="note")
 
 
 def no_table_problem(book) -> Problem:

@@ -18,18 +18,15 @@ from cchc_metrics.ingest import headers as H
 from cchc_metrics.ingest.problems import Problem, problem
 from cchc_metrics.ingest.workbook import Sheet
 from cchc_metrics.names import fold, level_of_text, level_of_unit_name
-from cchc_metrics.numbers import parse_numbers
+from cchc_metrics.numbers import parse_number, parse_numbers
 
 MAX_PROBLEMS = 200
 _ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
-_ROMAN_PREFIX = re.compile(r"^\s*([IVXLC]+|[A-Z])\s*[.)/:–-]\s+(?P<rest>.+)$")
-# Summary rows ("Trung bình", "Tổng cộng", "Giá trị trung bình …"), as folded text
-_AGGREGATE_LEADS = ("gia tri", "diem", "chi so")
-_AGGREGATE_WORDS = ("trung binh", "binh quan", "tong cong", "tong so", "cong", "tong",
-                    "ty le trung binh")
-_AGGREGATE = re.compile("^((" + "|".join(_AGGREGATE_LEADS) + ") )?("
-                        + "|".join(rf"{w}\b" for w in _AGGREGATE_WORDS) + ")")
-_AGGREGATE_HEADS = {w[:2] for w in _AGGREGATE_LEADS + _AGGREGATE_WORDS}
+_ROMAN_PREFIX = re.compile(r"^\s*([IVXLC]+|[A-Z]|\d{1,2})\s*[.)/:–-]\s+(?P<rest>.+)$")
+# Summary rows, wherever their word stands: «Trung bình chung», «Tổng cộng», «Cộng», «Giá trị
+# trung bình», «Chỉ số CCHC bình quân của các sở, ban, ngành» (folded text)
+_SUMMARY = re.compile(r"^(tong cong|tong so|tong|cong)\b|\b(trung binh|binh quan)\b")
+_SUMMARY_HINT = re.compile(r"t[oôổ]ng|c[oôộ]ng|trung b|b[iì]nh qu", re.IGNORECASE)
 _LEVEL_WORDS = {"department": ("so", "ban", "nganh", "department", "co quan"),
                 "district": ("huyen", "district", "cap huyen"),
                 "commune": ("xa", "phuong", "thi tran", "commune", "dac khu", "cap xa")}
@@ -64,6 +61,7 @@ class SheetContext:
     sheet_year: int | None
     errors: list[Problem] = field(default_factory=list)
     bad_text: dict[int, np.ndarray] = field(default_factory=dict)  # cells refused as not numbers
+    notes: list[Problem] = field(default_factory=list)  # warnings that do not stop the file
 
     def err(self, code: str, vi: str, en: str, row: int | None = None,
             column: H.Column | None = None, value=None) -> None:
@@ -80,6 +78,7 @@ class Parsed:
     scores: pd.DataFrame | None
     stated: pd.DataFrame | None
     errors: list[Problem]
+    notes: list[Problem] = field(default_factory=list)
 
 
 
@@ -107,7 +106,7 @@ def data_rows(ctx: SheetContext, rows: list[list], offset: int) -> pd.DataFrame 
     hd = ctx.header
     unit_i = hd.one(H.UNIT).index
     stt = hd.one(H.STT)
-    score_idx = [c.index for c in hd.columns if c.role in (H.MAX, H.SELF, H.POINTS)]
+    score_idx = [c.index for c in hd.columns if c.role in (H.MAX, H.SELF, H.POINTS, H.INDEX)]
     keep_idx = [c.index for c in hd.columns if c.role is not None]
     width = max(keep_idx) + 1
     if not rows:
@@ -143,7 +142,7 @@ def data_rows(ctx: SheetContext, rows: list[list], offset: int) -> pd.DataFrame 
         name, row = names[k], offset + k + 1
         num = H.clean(cells[k, stt.index]) if stt and name else nums[k]
         if not name and not num:
-            if has_scores[k]:
+            if has_scores[k] and any(number_in(cells[k, c]) for c in score_idx):
                 ctx.err("no_unit_name", "Dòng có điểm nhưng không có tên đơn vị. Hãy điền tên "
                          "đơn vị hoặc xóa dòng.", "A row has scores but no unit name. Fill in "
                          "the unit name or delete the row.", row=row, column=hd.one(H.UNIT))
@@ -244,15 +243,20 @@ def assign_years(ctx: SheetContext, data: pd.DataFrame) -> None:
 def summary_rows(labels: np.ndarray) -> np.ndarray:
     """Which labels name an average or total row rather than a unit.
 
-    Only labels whose first two letters could begin such a row are read whole: 10,000 commune
-    names are sorted out by a few dozen distinct beginnings.
+    A unit's own name («Công an tỉnh», «Xã Bình Quân») is never one. Only labels holding a hint
+    of the words are folded and read whole: 10,000 commune names are sorted out at once.
     """
-    heads = per_distinct(pd.Series(labels, dtype=object).str[:2], fold)
-    maybe = np.flatnonzero(np.isin(heads, list(_AGGREGATE_HEADS)))
+    series = pd.Series(labels, dtype=object)
+    maybe = np.flatnonzero(series.str.contains(_SUMMARY_HINT, na=False).to_numpy(dtype=bool))
     found = np.zeros(len(labels), dtype=bool)
-    found[maybe] = per_distinct(pd.Series(labels[maybe], dtype=object),
-                                lambda label: bool(_AGGREGATE.match(fold(label)))).astype(bool)
+    found[maybe] = per_distinct(pd.Series(labels[maybe], dtype=object), is_summary).astype(bool)
     return found
+
+
+def is_summary(label: str) -> bool:
+    """«Trung bình chung» yes, «Công an tỉnh» no."""
+    text = fold(label)
+    return bool(_SUMMARY.search(text)) and level_of_unit_name(label) is None
 
 
 def per_distinct(values: pd.Series, fn) -> np.ndarray:
@@ -260,6 +264,12 @@ def per_distinct(values: pd.Series, fn) -> np.ndarray:
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return np.array([fn(u) for u in uniques], dtype=object)[codes] if len(values) else \
         np.array([], dtype=object)
+
+
+def number_in(value) -> bool:
+    """A cell that holds a number (a signature or a note under a score column does not)."""
+    number = parse_number(value)
+    return number is not None and number == number
 
 
 def filled(value) -> bool:

@@ -1,0 +1,357 @@
+"""One known result, rendered in the many forms provinces and ministries publish it.
+
+`TRUTH` is a small result (two years, two ranking blocks, ties, an index that rounds at .005);
+`render(form)` writes it as a file in one of many forms: containers, layouts, header wording,
+header rows, block and summary rows, numbers as text, column order. `expected()` is the unit
+table the reader must give back for every form, computed here independently of the library.
+Everything is built from a fixed seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from tests import builders as B
+
+YEARS = (2022, 2023)
+FIELDS = (("Công tác chỉ đạo, điều hành CCHC", 20.0), ("Cải cách thể chế", 25.0),
+          ("Cải cách thủ tục hành chính", 25.0))
+SURVEY_MAX = 30.0
+BLOCKS = {"Khối phường": ("Phường Bắc Sơn", "Phường Đông Hải", "Phường Tân An", "Phường Hòa Bình"),
+          "Khối xã": ("Xã Long Hưng", "Xã Mỹ Phước", "Xã Thạnh Lộc", "Xã An Điền", "Xã Vĩnh Kim")}
+CONTAINERS = ("xlsx", "xls", "ods", "csv;utf-8-sig", "csv,utf-8", "tsv;utf-16", "csv;cp1258")
+LAYOUTS = ("wide", "totals", "long", "index", "total")
+
+
+@dataclass(frozen=True)
+class Score:
+    """One unit in one year: appraised points per field and the survey's points."""
+
+    year: int
+    block: str
+    unit: str
+    fields: tuple[float, ...]
+    survey: float
+
+    @property
+    def total(self) -> Decimal:
+        return sum((Decimal(str(p)) for p in self.fields), Decimal(str(self.survey)))
+
+    @property
+    def maximum(self) -> Decimal:
+        return Decimal(str(sum(m for _, m in FIELDS) + SURVEY_MAX))
+
+    @property
+    def index(self) -> Decimal:
+        return (100 * self.total / self.maximum).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def truth(seed: int = 20251206) -> list[Score]:
+    """The known result: points in quarter steps, surveys to the thousandth, a tie per block."""
+    rng = random.Random(seed)
+    scores = []
+    for year in YEARS:
+        for block, units in BLOCKS.items():
+            for unit in units:
+                fields = tuple(round(rng.uniform(0.55, 1.0) * m * 4) / 4 for _, m in FIELDS)
+                scores.append(Score(year, block, unit, fields, round(rng.uniform(15, 29), 3)))
+    # a tie: the second unit of each block equals the first in 2023
+    for block in BLOCKS:
+        first, second = [s for s in scores if s.year == 2023 and s.block == block][:2]
+        scores[scores.index(second)] = replace(second, fields=first.fields, survey=first.survey)
+    # an index that rounds at the half: 100 × total / 100 ends in 5 at the third decimal
+    one = next(s for s in scores if s.year == 2022 and s.block == "Khối xã")
+    survey = Decimal(str(round(one.survey, 2))) + Decimal("0.005")
+    scores[scores.index(one)] = replace(one, survey=float(survey))
+    return scores
+
+
+TRUTH = truth()
+
+
+def expected(scores: list[Score] = TRUTH) -> dict[tuple[int, str, str], dict]:
+    """The unit table every form must read back: index, rank, units ranked, band, changes."""
+    out = {}
+    for s in scores:
+        peers = [p for p in scores if p.year == s.year and p.block == s.block]
+        rank = 1 + sum(1 for p in peers if p.index > s.index)
+        out[(s.year, s.block, s.unit)] = {
+            "points": float(s.total), "max_points": float(s.maximum), "index_pct": float(s.index),
+            "rank": rank, "n_ranked": len(peers),
+            "band": "Tốt" if s.index >= 80 else "Khá" if s.index >= 60 else "Kém"}
+    for (year, block, unit), row in out.items():
+        prev = out.get((year - 1, block, unit))
+        row["rank_change"] = None if prev is None else prev["rank"] - row["rank"]
+        row["delta_pct"] = None if prev is None else float(
+            Decimal(str(row["index_pct"])) - Decimal(str(prev["index_pct"])))
+    return out
+
+
+# ---- forms --------------------------------------------------------------------------------------
+
+UNIT_HEADERS = ("Tên đơn vị", "Đơn vị", "Tên xã, phường", "Địa phương", "Đơn vị hành chính",
+                "Cơ quan, đơn vị", "Tên xã, phường, thị trấn")
+SUMMARY_LABELS = ("Trung bình chung", "Tổng số", "Cộng", "Giá trị trung bình",
+                  "Chỉ số CCHC bình quân của các xã, phường")
+
+
+@dataclass(frozen=True)
+class Form:
+    """How one file is written; `describe()` names it in a failing test."""
+
+    container: str = "xlsx"
+    layout: str = "totals"
+    years_in: str = "sheets"  # "sheets": a sheet per year; "column": one table with a Năm column
+    unit_header: str = "Tên đơn vị"
+    case: str = "as is"  # "as is", "upper", "plain" (no diacritics)
+    title_rows: int = 2
+    stt: bool = True
+    block_numbers: str = "roman"  # "roman", "letters", "arabic", "none" (the block named only)
+    summary: str = "none"  # "none", "top", "bottom", "between"
+    summary_label: str = "Trung bình chung"
+    numbers: str = "numbers"  # "numbers", "comma text", "point text"
+    index_as: str = "number"  # "number", "percent text" (85,65%)
+    shuffle: int = 0  # a seed for the order of the score columns (0: as published)
+    extras: tuple[str, ...] = field(default=())
+
+    def describe(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+
+
+def forms(n: int, seed: int = 7) -> list[Form]:
+    """n forms drawn from every combination's parts, the same ones on every run."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        container = CONTAINERS[i % len(CONTAINERS)]
+        layout = LAYOUTS[(i // len(CONTAINERS)) % len(LAYOUTS)]
+        out.append(Form(
+            container=container, layout=layout,
+            years_in="column" if container.startswith(("csv", "tsv")) else rng.choice(
+                ("sheets", "column")),
+            unit_header=rng.choice(UNIT_HEADERS), case=rng.choice(("as is", "upper", "plain")),
+            title_rows=rng.choice((0, 1, 2, 3)), stt=rng.random() < 0.8,
+            block_numbers=rng.choice(("roman", "letters", "arabic", "none")),
+            summary=rng.choice(("none", "top", "bottom", "between")),
+            summary_label=rng.choice(SUMMARY_LABELS),
+            numbers=rng.choice(("numbers", "comma text", "point text")),
+            index_as=rng.choice(("number", "percent text")),
+            shuffle=rng.randrange(0, 4)))
+    return out
+
+
+def plain(text: str) -> str:
+    """Vietnamese without its diacritics, as some offices type it."""
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text)
+                   if unicodedata.category(ch) != "Mn")
+
+
+def cased(form: Form, text: str) -> str:
+    """A header as this form writes it."""
+    if form.case == "upper":
+        return text.upper()
+    if form.case == "plain":
+        return plain(text)
+    return text
+
+
+def number(form: Form, value) -> object:
+    """A number as this form writes it: a number, or text with a decimal comma or point."""
+    if value is None:
+        return ""
+    value = float(value)
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    if form.numbers == "comma text":
+        return text.replace(".", ",")
+    if form.numbers == "point text":
+        return text
+    return value
+
+
+def index_cell(form: Form, value: Decimal) -> object:
+    if form.index_as == "percent text":
+        return f"{value:.2f}".replace(".", ",") + "%"
+    return number(form, value)
+
+
+def columns(form: Form) -> list[tuple[str, str, str | None]]:
+    """(group, sub-header, what) of the score columns, in this form's order."""
+    if form.layout == "wide":
+        cols = []
+        for name, _ in FIELDS:
+            cols += [(name, "Tối đa", f"max:{name}"), (name, "Tự đánh giá", f"self:{name}"),
+                     (name, "Thẩm định", f"points:{name}")]
+        cols += [("Điều tra xã hội học", "Tối đa", "max:survey"),
+                 ("Điều tra xã hội học", "Điểm", "points:survey")]
+        cols += [("Tổng điểm", "", "total"), ("Chỉ số (%)", "", "index"), ("Xếp hạng", "", "rank")]
+        return cols
+    if form.layout == "totals":
+        cols = [("Điểm tối đa", "", "max"), ("Điểm thẩm định", "", "appraised"),
+                ("Điểm ĐTXHH (30)", "", "points:survey"), ("Tổng điểm", "", "total"),
+                ("Chỉ số (%)", "", "index"), ("Xếp hạng", "", "rank"), ("Xếp loại", "", "band")]
+    elif form.layout == "index":
+        cols = [("Chỉ số CCHC (%)", "", "index"), ("Xếp hạng", "", "rank"),
+                ("Xếp loại", "", "band")]
+    elif form.layout == "total":
+        cols = [("Điểm tối đa", "", "max"), ("Tổng điểm", "", "total"), ("Xếp hạng", "", "rank")]
+    else:  # long
+        return [("Lĩnh vực", "", "field"), ("Điểm tối đa", "", "max"),
+                ("Điểm thẩm định", "", "points")]
+    if form.shuffle:
+        random.Random(form.shuffle).shuffle(cols)
+    return cols
+
+
+def cell(form: Form, s: Score, what: str, component: str | None = None) -> object:
+    """The value a score column holds for one unit (long layout: for one component)."""
+    fields = dict(zip([n for n, _ in FIELDS], s.fields, strict=True))
+    maxima = dict(FIELDS)
+    kind, _, name = what.partition(":")
+    if what == "field":
+        return component
+    if form.layout == "long":
+        if what == "max":
+            return number(form, SURVEY_MAX if component == "Điều tra xã hội học"
+                          else maxima[component])
+        return number(form, s.survey if component == "Điều tra xã hội học"
+                      else fields[component])
+    if kind == "max" and name:
+        return number(form, SURVEY_MAX if name == "survey" else maxima[name])
+    if kind == "self":
+        return number(form, fields[name])
+    if kind == "points":
+        return number(form, s.survey if name == "survey" else fields[name])
+    if what == "max":
+        return number(form, s.maximum - (Decimal(str(SURVEY_MAX)) if form.layout == "totals"
+                                         else 0))
+    if what == "appraised":
+        return number(form, sum(Decimal(str(p)) for p in s.fields))
+    if what == "total":
+        return number(form, s.total)
+    if what == "index":
+        return index_cell(form, s.index)
+    if what == "rank":
+        exp = expected()[(s.year, s.block, s.unit)]
+        return exp["rank"]
+    if what == "band":
+        return expected()[(s.year, s.block, s.unit)]["band"]
+    raise ValueError(what)
+
+
+def table(form: Form, years: tuple[int, ...]) -> tuple[B.Rows, list[str]]:
+    """The rows of one table (one sheet) and its merged ranges."""
+    width_cols = columns(form)
+    lead = (["STT"] if form.stt else []) + (["Năm"] if form.years_in == "column" else []) + [
+        form.unit_header]
+    rows: B.Rows = []
+    titles = ["UBND TỈNH AN HÒA (DỮ LIỆU THỬ)",
+              f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH{' NĂM ' + str(years[0]) if len(years) == 1 else ''}"
+              " CỦA UBND CÁC XÃ, PHƯỜNG",
+              "(Kèm theo Quyết định số 12/QĐ-UBND)"]
+    rows += [[t] for t in titles[:form.title_rows]]
+    if form.title_rows:
+        rows.append([])
+    merges: list[str] = []
+    two = any(sub for _, sub, _ in width_cols)
+    head_top = [cased(form, h) for h in lead] + [cased(form, g) for g, _, _ in width_cols]
+    if two:
+        head_sub = [""] * len(lead) + [cased(form, sub) for _, sub, _ in width_cols]
+        top_row = len(rows) + 1
+        for c in range(len(lead)):
+            merges.append(f"{B.letter(c + 1)}{top_row}:{B.letter(c + 1)}{top_row + 1}")
+        c = len(lead)
+        while c < len(head_top):
+            start = c
+            while c + 1 < len(head_top) and width_cols[c + 1 - len(lead)][0] == width_cols[
+                    start - len(lead)][0]:
+                head_top[c + 1] = ""
+                c += 1
+            if c > start:
+                merges.append(f"{B.letter(start + 1)}{top_row}:{B.letter(c + 1)}{top_row}")
+            elif not head_sub[start]:
+                merges.append(f"{B.letter(start + 1)}{top_row}:{B.letter(start + 1)}{top_row + 1}")
+            c += 1
+        rows += [head_top, head_sub]
+    else:
+        rows.append(head_top)
+    width = len(head_top)
+
+    def summary_row() -> list:
+        row = [""] * width
+        row[lead.index(form.unit_header)] = form.summary_label
+        for i, (_, _, what) in enumerate(width_cols):
+            if what in ("max", "total", "appraised") or what.startswith(("max:", "points:")):
+                row[len(lead) + i] = number(form, 70)
+        return row
+
+    if form.summary == "top":
+        rows.append(summary_row())
+    number_of = {"roman": ("I", "II"), "letters": ("A", "B"), "arabic": ("1", "2"),
+                 "none": ("", "")}[form.block_numbers]
+    stt = 0
+    for b, block in enumerate(BLOCKS):
+        if form.summary == "between" and b:
+            rows.append(summary_row())
+        block_row = [""] * width
+        block_row[0 if form.stt else lead.index(form.unit_header)] = (
+            number_of[b] if form.stt else "")
+        block_row[lead.index(form.unit_header)] = (
+            block if form.stt or not number_of[b] else f"{number_of[b]}. {block}")
+        rows.append(block_row)
+        for year in years:
+            for s in (x for x in TRUTH if x.year == year and x.block == block):
+                comps = [n for n, _ in FIELDS] + ["Điều tra xã hội học"] if \
+                    form.layout == "long" else [None]
+                for comp in comps:
+                    stt += 1
+                    row = ([stt] if form.stt else []) + (
+                        [year] if form.years_in == "column" else []) + [s.unit]
+                    row += [cell(form, s, what, comp) for _, _, what in width_cols]
+                    rows.append(row)
+    if form.summary in ("bottom", "between"):
+        rows.append(summary_row())
+    rows += [[], ["", "Người lập biểu"]]
+    return rows, merges
+
+
+def render(form: Form) -> tuple[bytes, str]:
+    """The file's bytes and its name."""
+    if form.years_in == "sheets":
+        sheets = {f"Năm {y}": table(form, (y,)) for y in YEARS}
+    else:
+        sheets = {"Kết quả": table(form, YEARS)}
+    if form.container in ("xlsx",):
+        return B.xlsx({k: v[0] for k, v in sheets.items()},
+                      {k: v[1] for k, v in sheets.items()}), "ket_qua.xlsx"
+    if form.container == "xls":
+        return B.xls({k: v[0] for k, v in sheets.items()}), "ket_qua.xls"
+    if form.container == "ods":
+        return B.ods({k: v[0] for k, v in sheets.items()}), "ket_qua.ods"
+    (rows, _), = sheets.values()
+    delimiter = {"csv;utf-8-sig": ";", "csv,utf-8": ",", "tsv;utf-16": "\t",
+                 "csv;cp1258": ";"}[form.container]
+    encoding = {"csv;utf-8-sig": "utf-8-sig", "csv,utf-8": "utf-8", "tsv;utf-16": "utf-16",
+                "csv;cp1258": "cp1258"}[form.container]
+    if encoding == "cp1258":  # as Excel on Vietnamese Windows saves it: tones as combining marks
+        rows = [[windows_1258(v) if isinstance(v, str) else v for v in row] for row in rows]
+    return B.csv_bytes(rows, delimiter=delimiter, encoding=encoding), "ket_qua.csv"
+
+
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def windows_1258(text: str) -> str:
+    """Vietnamese text as Windows-1258 holds it: ư, ơ, ă, â, ê, ô whole, the tone after them."""
+    import unicodedata
+
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", ch)
+        base = "".join(c for c in parts if c not in TONES)
+        out.append(unicodedata.normalize("NFC", base) + "".join(c for c in parts if c in TONES))
+    return "".join(out)
