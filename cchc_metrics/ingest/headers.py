@@ -22,8 +22,9 @@ SCORE_ROLES = {MAX, SELF, POINTS, INDEX, RANK, BAND}
 _HEADER_MAX = re.compile(r"\(\s*(?:tối đa|toi da|max)?\s*(\d{1,4}(?:[.,]\d+)?)\s*(?:điểm|diem|đ)?\s*\)",
                          re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
-GENERIC_GROUPS = re.compile(r"^(diem|diem so|ket qua|ket qua (cham|danh gia).*|diem (cham|danh gia)"
-                            r".*|so diem|thang diem|cham diem)$")
+# Groups over score columns that name no field: «Kết quả Chỉ số CCHC năm 2025», «Điểm số»
+GENERIC_GROUPS = re.compile(r"^(diem|diem so|ket qua\b.*|diem (cham|danh gia).*|so diem|thang diem|"
+                            r"cham diem|chi so cchc\b.*|par index\b.*)$")
 
 
 @dataclass
@@ -251,6 +252,16 @@ def apply_mapping(columns: list[Column], mapping: dict[str, str] | None) -> None
             col.role = col.role or "ignore"  # seen and set aside, no longer "unrecognised"
 
 
+def is_sub_header(texts: list[str]) -> bool:
+    """A row naming what two or more columns under groups hold (Tối đa | Thẩm định, or Tổng
+    điểm | Xếp hạng under «Kết quả …»); one such word alone is more likely a summary row's label
+    («Chỉ số bình quân …»), numbers or a (1) (2) (3) row are not headers at all."""
+    if not is_header_like(texts) or is_numbering_row(texts):
+        return False
+    named = sum(1 for t in texts if t and (sub_kind(t) or simple_role(t)[0] in SCORE_ROLES))
+    return named >= 2
+
+
 def find_header(rows: list[list], merges=(), scan: int = 40,
                 mapping: dict[str, str] | None = None) -> Header | None:
     """The first row that names a unit column and score columns (with its sub-header row).
@@ -269,23 +280,29 @@ def find_header(rows: list[list], merges=(), scan: int = 40,
         if UNIT not in roles and PARENT not in roles:
             continue
         nxt = row_texts(rows[i + 1], width) if i + 1 < len(rows) else [""] * width
-        # a sub-header row names what two or more columns hold (Tối đa | Thẩm định …); one such
-        # word alone is more likely a summary row's label («Chỉ số bình quân …»)
-        two_rows = is_header_like(nxt) and sum(1 for t in nxt if sub_kind(t)) >= 2 and \
-            not is_numbering_row(nxt)
+        third = row_texts(rows[i + 2], width) if i + 2 < len(rows) else [""] * width
+        two_rows = is_sub_header(nxt)
+        # three rows: a group over groups (e.g. «Điểm theo lĩnh vực» over the fields), then the
+        # fields, then what each column of a field holds
+        three_rows = not two_rows and is_header_like(nxt) and any(nxt) and is_sub_header(third)
         fields_here = sum(1 for t in texts if canonical_field(t))
         scores_here = sum(1 for r in roles if r in SCORE_ROLES)
-        if not (scores_here or two_rows or fields_here):
+        if not (scores_here or two_rows or three_rows or fields_here):
             continue
-        top = fill_groups(texts, nxt, merges, i) if two_rows else texts
-        sub = nxt if two_rows else [""] * width
+        if three_rows:
+            upper = fill_groups(texts, nxt, merges, i)
+            middle = fill_groups(nxt, third, merges, i + 1)
+            top, sub = [m or u for m, u in zip(middle, upper, strict=True)], third
+        else:
+            top = fill_groups(texts, nxt, merges, i) if two_rows else texts
+            sub = nxt if two_rows else [""] * width
         columns = []
         for c in range(width):
             col = classify(top[c], sub[c])
             col.index = c
             columns.append(col)
         apply_mapping(columns, mapping)
-        header = Header(i, i + 1 if two_rows else i, columns)
+        header = Header(i, i + 2 if three_rows else i + 1 if two_rows else i, columns)
         resolve(header)
         if header.one(UNIT) and any(c.role in (POINTS, MAX, SELF, INDEX) for c in columns):
             return header  # an index alone is a table too: many announcements publish only that

@@ -93,6 +93,8 @@ def expected(scores: list[Score] = TRUTH) -> dict[tuple[int, str, str], dict]:
 
 UNIT_HEADERS = ("Tên đơn vị", "Đơn vị", "Tên xã, phường", "Địa phương", "Đơn vị hành chính",
                 "Cơ quan, đơn vị", "Tên xã, phường, thị trấn")
+RANK_HEADERS = ("Xếp hạng", "Thứ hạng", "Thứ tự xếp hạng", "Hạng")
+INDEX_HEADERS = ("Chỉ số (%)", "Chỉ số CCHC (%)", "PAR INDEX", "Chỉ số cải cách hành chính")
 SUMMARY_LABELS = ("Trung bình chung", "Tổng số", "Cộng", "Giá trị trung bình",
                   "Chỉ số CCHC bình quân của các xã, phường")
 
@@ -114,6 +116,10 @@ class Form:
     numbers: str = "numbers"  # "numbers", "comma text", "point text"
     index_as: str = "number"  # "number", "percent text" (85,65%)
     shuffle: int = 0  # a seed for the order of the score columns (0: as published)
+    header_rows: int = 1  # 2: a group over the score columns; 3 (wide): a group over the fields
+    rank_first: bool = False  # the rank column before the unit's name (no STT then)
+    rank_header: str = "Xếp hạng"
+    index_header: str = "Chỉ số (%)"
     extras: tuple[str, ...] = field(default=())
 
     def describe(self) -> str:
@@ -138,7 +144,9 @@ def forms(n: int, seed: int = 7) -> list[Form]:
             summary_label=rng.choice(SUMMARY_LABELS),
             numbers=rng.choice(("numbers", "comma text", "point text")),
             index_as=rng.choice(("number", "percent text")),
-            shuffle=rng.randrange(0, 4)))
+            shuffle=rng.randrange(0, 4), header_rows=rng.choice((1, 2, 3)),
+            rank_first=rng.random() < 0.15, rank_header=rng.choice(RANK_HEADERS),
+            index_header=rng.choice(INDEX_HEADERS)))
     return out
 
 
@@ -179,32 +187,68 @@ def index_cell(form: Form, value: Decimal) -> object:
     return number(form, value)
 
 
-def columns(form: Form) -> list[tuple[str, str, str | None]]:
-    """(group, sub-header, what) of the score columns, in this form's order."""
+def columns(form: Form) -> list[tuple[list[str], str]]:
+    """(header path from the top row down, what the column holds) of the score columns."""
     if form.layout == "wide":
         cols = []
         for name, _ in FIELDS:
-            cols += [(name, "Tối đa", f"max:{name}"), (name, "Tự đánh giá", f"self:{name}"),
-                     (name, "Thẩm định", f"points:{name}")]
-        cols += [("Điều tra xã hội học", "Tối đa", "max:survey"),
-                 ("Điều tra xã hội học", "Điểm", "points:survey")]
-        cols += [("Tổng điểm", "", "total"), ("Chỉ số (%)", "", "index"), ("Xếp hạng", "", "rank")]
-        return cols
+            cols += [([name, "Tối đa"], f"max:{name}"), ([name, "Tự đánh giá"], f"self:{name}"),
+                     ([name, "Thẩm định"], f"points:{name}")]
+        cols += [(["Điều tra xã hội học", "Tối đa"], "max:survey"),
+                 (["Điều tra xã hội học", "Điểm"], "points:survey")]
+        if form.header_rows == 3:  # a group over the fields' groups
+            cols = [(["Điểm theo từng lĩnh vực", *path], what) for path, what in cols]
+        cols += [(["Tổng điểm"], "total"), ([form.index_header], "index")]
+        return cols + ([] if form.rank_first else [([form.rank_header], "rank")])
     if form.layout == "totals":
-        cols = [("Điểm tối đa", "", "max"), ("Điểm thẩm định", "", "appraised"),
-                ("Điểm ĐTXHH (30)", "", "points:survey"), ("Tổng điểm", "", "total"),
-                ("Chỉ số (%)", "", "index"), ("Xếp hạng", "", "rank"), ("Xếp loại", "", "band")]
+        cols = [(["Điểm tối đa"], "max"), (["Điểm thẩm định"], "appraised"),
+                (["Điểm ĐTXHH (30)"], "points:survey"), (["Tổng điểm"], "total"),
+                ([form.index_header], "index"), ([form.rank_header], "rank"),
+                (["Xếp loại"], "band")]
     elif form.layout == "index":
-        cols = [("Chỉ số CCHC (%)", "", "index"), ("Xếp hạng", "", "rank"),
-                ("Xếp loại", "", "band")]
+        cols = [([form.index_header], "index"), ([form.rank_header], "rank"), (["Xếp loại"], "band")]
     elif form.layout == "total":
-        cols = [("Điểm tối đa", "", "max"), ("Tổng điểm", "", "total"), ("Xếp hạng", "", "rank")]
+        cols = [(["Điểm tối đa"], "max"), (["Tổng điểm"], "total"), ([form.rank_header], "rank")]
     else:  # long
-        return [("Lĩnh vực", "", "field"), ("Điểm tối đa", "", "max"),
-                ("Điểm thẩm định", "", "points")]
+        return [(["Lĩnh vực"], "field"), (["Điểm tối đa"], "max"), (["Điểm thẩm định"], "points")]
+    if form.rank_first:
+        cols = [c for c in cols if c[1] != "rank"]
     if form.shuffle:
         random.Random(form.shuffle).shuffle(cols)
+    if form.header_rows >= 2:  # «Kết quả Chỉ số CCHC» merged over every score column
+        cols = [(["Kết quả Chỉ số CCHC", *path], what) for path, what in cols]
     return cols
+
+
+def header_grid(paths: list[list[str]], first_row: int) -> tuple[B.Rows, list[str]]:
+    """Header rows for columns given by their paths, merged as a decision's appendix merges them:
+    a group across the columns under it, a short path's last text down to the last header row."""
+    depth = max(len(p) for p in paths)
+    grid = [[""] * len(paths) for _ in range(depth)]
+    merges = []
+    for c, path in enumerate(paths):
+        for level, text in enumerate(path):
+            grid[level][c] = text
+        if len(path) < depth:
+            merges.append(f"{B.letter(c + 1)}{first_row + len(path) - 1}:"
+                          f"{B.letter(c + 1)}{first_row + depth - 1}")
+    for level in range(depth - 1):
+        c = 0
+        while c < len(paths):
+            if len(paths[c]) <= level + 1:
+                c += 1
+                continue
+            end = c
+            while end + 1 < len(paths) and len(paths[end + 1]) > level + 1 and \
+                    paths[end + 1][:level + 1] == paths[c][:level + 1]:
+                end += 1
+            for k in range(c + 1, end + 1):
+                grid[level][k] = ""
+            if end > c:
+                merges.append(f"{B.letter(c + 1)}{first_row + level}:"
+                              f"{B.letter(end + 1)}{first_row + level}")
+            c = end + 1
+    return grid, merges
 
 
 def cell(form: Form, s: Score, what: str, component: str | None = None) -> object:
@@ -245,9 +289,11 @@ def cell(form: Form, s: Score, what: str, component: str | None = None) -> objec
 
 def table(form: Form, years: tuple[int, ...]) -> tuple[B.Rows, list[str]]:
     """The rows of one table (one sheet) and its merged ranges."""
-    width_cols = columns(form)
-    lead = (["STT"] if form.stt else []) + (["Năm"] if form.years_in == "column" else []) + [
-        form.unit_header]
+    score_cols = columns(form)
+    lead = ([(form.rank_header, "rank")] if form.rank_first else []) + (
+        [("STT", "stt")] if form.stt and not form.rank_first else []) + (
+        [("Năm", "year")] if form.years_in == "column" else []) + [(form.unit_header, "unit")]
+    unit_at = len(lead) - 1
     rows: B.Rows = []
     titles = ["UBND TỈNH AN HÒA (DỮ LIỆU THỬ)",
               f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH{' NĂM ' + str(years[0]) if len(years) == 1 else ''}"
@@ -256,35 +302,16 @@ def table(form: Form, years: tuple[int, ...]) -> tuple[B.Rows, list[str]]:
     rows += [[t] for t in titles[:form.title_rows]]
     if form.title_rows:
         rows.append([])
-    merges: list[str] = []
-    two = any(sub for _, sub, _ in width_cols)
-    head_top = [cased(form, h) for h in lead] + [cased(form, g) for g, _, _ in width_cols]
-    if two:
-        head_sub = [""] * len(lead) + [cased(form, sub) for _, sub, _ in width_cols]
-        top_row = len(rows) + 1
-        for c in range(len(lead)):
-            merges.append(f"{B.letter(c + 1)}{top_row}:{B.letter(c + 1)}{top_row + 1}")
-        c = len(lead)
-        while c < len(head_top):
-            start = c
-            while c + 1 < len(head_top) and width_cols[c + 1 - len(lead)][0] == width_cols[
-                    start - len(lead)][0]:
-                head_top[c + 1] = ""
-                c += 1
-            if c > start:
-                merges.append(f"{B.letter(start + 1)}{top_row}:{B.letter(c + 1)}{top_row}")
-            elif not head_sub[start]:
-                merges.append(f"{B.letter(start + 1)}{top_row}:{B.letter(start + 1)}{top_row + 1}")
-            c += 1
-        rows += [head_top, head_sub]
-    else:
-        rows.append(head_top)
-    width = len(head_top)
+    paths = [[cased(form, h)] for h, _ in lead] + [[cased(form, t) for t in path]
+                                                   for path, _ in score_cols]
+    head, merges = header_grid(paths, len(rows) + 1)
+    rows += head
+    width = len(paths)
 
     def summary_row() -> list:
         row = [""] * width
-        row[lead.index(form.unit_header)] = form.summary_label
-        for i, (_, _, what) in enumerate(width_cols):
+        row[unit_at] = form.summary_label
+        for i, (_, what) in enumerate(score_cols):
             if what in ("max", "total", "appraised") or what.startswith(("max:", "points:")):
                 row[len(lead) + i] = number(form, 70)
         return row
@@ -293,15 +320,15 @@ def table(form: Form, years: tuple[int, ...]) -> tuple[B.Rows, list[str]]:
         rows.append(summary_row())
     number_of = {"roman": ("I", "II"), "letters": ("A", "B"), "arabic": ("1", "2"),
                  "none": ("", "")}[form.block_numbers]
+    numbered = lead[0][1] in ("stt", "rank") and number_of[0]
     stt = 0
     for b, block in enumerate(BLOCKS):
         if form.summary == "between" and b:
             rows.append(summary_row())
         block_row = [""] * width
-        block_row[0 if form.stt else lead.index(form.unit_header)] = (
-            number_of[b] if form.stt else "")
-        block_row[lead.index(form.unit_header)] = (
-            block if form.stt or not number_of[b] else f"{number_of[b]}. {block}")
+        if numbered:
+            block_row[0] = number_of[b]
+        block_row[unit_at] = block if numbered or not number_of[b] else f"{number_of[b]}. {block}"
         rows.append(block_row)
         for year in years:
             for s in (x for x in TRUTH if x.year == year and x.block == block):
@@ -309,13 +336,14 @@ def table(form: Form, years: tuple[int, ...]) -> tuple[B.Rows, list[str]]:
                     form.layout == "long" else [None]
                 for comp in comps:
                     stt += 1
-                    row = ([stt] if form.stt else []) + (
-                        [year] if form.years_in == "column" else []) + [s.unit]
-                    row += [cell(form, s, what, comp) for _, _, what in width_cols]
+                    values = {"stt": stt, "year": year, "unit": s.unit,
+                              "rank": expected()[(s.year, s.block, s.unit)]["rank"]}
+                    row = [values[kind] for _, kind in lead]
+                    row += [cell(form, s, what, comp) for _, what in score_cols]
                     rows.append(row)
     if form.summary in ("bottom", "between"):
         rows.append(summary_row())
-    rows += [[], ["", "Người lập biểu"]]
+    rows += [[], [""] * unit_at + ["Người lập biểu"]]
     return rows, merges
 
 
