@@ -35,6 +35,9 @@ MAX_FILE_NAME_CHARS = 500
 
 SURVEY = "survey"  # điều tra xã hội học (ĐTXHH), SIPAS
 TOTAL = "total"  # only the appraised total is published, no per-field breakdown
+# What a printed total holds beyond its separately rounded parts (maximum 0): counted in the
+# unit's points, so its index is the printed total's, and in no field (metrics leaves it out)
+ROUNDING = "rounding"
 
 # Who may do what in the dashboard, from least to most (the store enforces it).
 ROLES = ("viewer", "editor", "admin")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_metrics.bands import Bands, band_of, parse_bands
-from cchc_metrics.contract import SURVEY, TOTAL, UNIT_COLUMNS
+from cchc_metrics.contract import ROUNDING, SURVEY, TOTAL, UNIT_COLUMNS
 from cchc_metrics.keys import factorize, group_ids, keyed
 from cchc_metrics.numbers import round_half_up
 
@@ -146,7 +146,7 @@ def block_summary(units: pd.DataFrame) -> pd.DataFrame:
 
 def field_summary(scores: pd.DataFrame) -> pd.DataFrame:
     """Per year × block × field: mean points, mean % of maximum and points lost."""
-    fields = scores[~scores["component"].isin([TOTAL])]
+    fields = scores[~scores["component"].isin([TOTAL, ROUNDING])]
     g = fields.groupby(["year", "level", "block", "component"], sort=False)
     out = g.agg(n_units=("unit", "nunique"), mean_points=("points", "mean"),
                 mean_max_points=("max_points", "mean"), total_points=("points", "sum"),
@@ -162,6 +162,7 @@ def field_summary(scores: pd.DataFrame) -> pd.DataFrame:
 
 def unit_fields(scores: pd.DataFrame) -> pd.DataFrame:
     """Per unit × field: points, % of maximum, the block's mean % and the self-assessment gap."""
+    scores = scores[scores["component"] != ROUNDING]  # a printed total's rounding is no field
     out = scores[UNIT_KEYS + ["level", "component", "max_points", "points", "self_points"]].copy()
     out["pct"] = index_pct(out["points"], out["max_points"])
     block_pct = field_summary(scores)[["year", "block", "component", "mean_pct"]]

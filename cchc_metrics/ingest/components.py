@@ -12,6 +12,7 @@ from cchc_metrics.contract import (
     LEVELS,
     LOCATION_COLUMNS,
     MAX_BLOCK_CHARS,
+    ROUNDING,
     SCORE_COLUMNS,
     SURVEY,
     TOTAL,
@@ -77,10 +78,40 @@ def components(ctx: SheetContext, data: pd.DataFrame) -> Table:
             split_total_max(ctx, groups, numeric, data)
         parts = [component(ctx, data, base, numeric, comp, cols)
                  for comp, cols in groups.items()]
+        parts.append(printed_total_part(ctx, base, numeric, [p for p in parts if p is not None]))
     parts = [p for p in parts if p is not None]
     scores = pd.concat(parts, ignore_index=True) if parts else empty_scores()
     scores = scores[SCORE_COLUMNS + LOCATION_COLUMNS]
     return Table(scores, stated(ctx, data, base, numeric), layout, n_units)
+
+
+def printed_total_part(ctx: SheetContext, base: pd.DataFrame, numeric: dict,
+                       parts: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """A printed total is authoritative: the rounding its parts lost, as a `total` row.
+
+    Parts rounded one by one can add up to 89,96 where the decision prints 89,95. Where they
+    differ by no more than that rounding allows (half a hundredth a part), each unit gets a
+    component `rounding` of maximum 0 holding the difference, so its index is the printed
+    total's; no field view counts it. A larger difference is left to the cross-check's warning.
+    """
+    col = stated_col(ctx.header, H.POINTS)
+    if col is None or not parts:
+        return None
+    scores = pd.concat(parts)
+    by_row = scores.groupby(level=0)
+    summed = by_row["points"].sum().reindex(base.index)
+    n_parts = by_row.size().reindex(base.index)
+    printed = pd.Series(numeric[col.index], index=base.index)
+    gap = (printed - summed).round(9)
+    lost = gap.notna() & (gap != 0) & (gap.abs() <= 0.005 * n_parts + 1e-9)
+    if not lost.any():
+        return None
+    part = base.loc[lost].copy()
+    part["component"] = ROUNDING
+    part["max_points"] = 0.0
+    part["points"] = gap[lost].to_numpy()
+    part["self_points"] = np.nan
+    return part
 
 
 def blocks(ctx: SheetContext, data: pd.DataFrame) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cchc_metrics.contract import SURVEY, TOTAL
+from cchc_metrics.contract import ROUNDING, SURVEY, TOTAL
 from cchc_metrics.fields import field_label
 from cchc_metrics.i18n import t
 from cchc_metrics.views.admin import TIME_ZONE
@@ -25,7 +25,7 @@ def detected_table(result, lang: str) -> pd.DataFrame:
         t("level", lang): ", ".join(level_label(lv, lang) for lv in info.levels),
         t("block", lang): "; ".join(info.blocks),
         t("col_n_ranked", lang): info.n_units,
-        t("page_fields", lang): len([f for f in info.fields if f not in (TOTAL, SURVEY)]) or "—",
+        t("page_fields", lang): len([f for f in info.fields if f not in (TOTAL, SURVEY, ROUNDING)]) or "—",
     } for info in result.tables])
 
 
