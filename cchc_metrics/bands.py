@@ -111,12 +111,50 @@ def band_counts(units: pd.DataFrame, bands: Bands | str | None = None) -> pd.Dat
     return out[cols].reset_index(drop=True)
 
 
-def infer_bands(labels: set[str]) -> Bands | None:
-    """The preset whose labels include every band the file states (e.g. {"Tốt", "Khá"})."""
+def infer_bands(labels: set[str], index=None, stated=None) -> Bands | None:
+    """The scheme a file's own «Xếp loại» column follows, from its labels and its units' indices.
+
+    A preset whose labels include every stated one and that gives every unit its stated band
+    wins (its thresholds are the province's). Otherwise, when the stated bands do not overlap,
+    the scheme is built from them: each band's lower bound is the roundest number (a multiple of
+    10, 5, 1, 0.5 or 0.01) above the best index of the band below and at most its own worst
+    index. None when neither works (the cross-check then names the rows that disagree).
+    """
     folded = {fold(x) for x in labels if x}
     if not folded:
         return None
-    for bands in BAND_PRESETS.values():
-        if folded <= {fold(label) for label, _ in bands}:
-            return list(bands)
-    return None
+    candidates = [list(b) for b in BAND_PRESETS.values()
+                  if folded <= {fold(label) for label, _ in b}]
+    if index is None or stated is None:
+        return candidates[0] if candidates else None
+    index = np.asarray(index, dtype=float)
+    stated = np.array([fold(x) if isinstance(x, str) else "" for x in stated], dtype=object)
+    known = (stated != "") & ~np.isnan(index)
+    for bands in candidates:
+        given = np.array([fold(x) if x else "" for x in band_of(index[known], bands)], dtype=object)
+        if (given == stated[known]).all():
+            return bands
+    return scheme_from(index[known], stated[known], labels)
+
+
+def scheme_from(index: np.ndarray, stated: np.ndarray, labels: set[str]) -> Bands | None:
+    """Bands whose bounds separate the stated ones, best first; None when they overlap."""
+    spelled = {fold(x): x for x in labels}
+    ranges = sorted(((index[stated == f].max(), index[stated == f].min(), f)
+                     for f in set(stated)), reverse=True)
+    bands: Bands = []
+    for (_, low, name), (high_below, _, _) in zip(ranges, ranges[1:], strict=False):
+        if high_below >= low:
+            return None  # a worse band reaches past a better one: the statements disagree
+        bands.append((spelled[name], roundest(high_below, low)))
+    bands.append((spelled[ranges[-1][2]], 0.0))
+    return bands
+
+
+def roundest(above: float, at_most: float) -> float:
+    """The roundest number in (above, at_most]: 80 between 77,6 and 81,2."""
+    for step in (10, 5, 1, 0.5, 0.01):
+        candidate = np.floor(at_most / step + 1e-9) * step
+        if candidate > above + 1e-9:
+            return float(round(candidate, 2))
+    return float(at_most)

@@ -61,7 +61,12 @@ def cross_check(scores: pd.DataFrame, stated: pd.DataFrame,
                         and not (stated["stated_band"] != "").any()):
         return [], bands  # the file states nothing of its own to compare with
     labels = set(stated["stated_band"].dropna()) - {""}
-    chosen = bands or infer_bands(labels)
+    chosen = bands
+    if chosen is None and labels:  # the file's own scheme, from its labels and indices
+        pairs = stated[UNIT_KEYS + ["stated_band"]].join(
+            unit_table(scores).set_index(UNIT_KEYS)["index_pct"], on=UNIT_KEYS)
+        chosen = infer_bands(labels, pairs["index_pct"].to_numpy(float),
+                             pairs["stated_band"].to_numpy(object))
     warnings: list[Problem] = []
     if labels and chosen is None:
         warnings.append(problem(

@@ -21,6 +21,9 @@ FIELDS = (("Công tác chỉ đạo, điều hành CCHC", 20.0), ("Cải cách t
 SURVEY_MAX = 30.0
 BLOCKS = {"Khối phường": ("Phường Bắc Sơn", "Phường Đông Hải", "Phường Tân An", "Phường Hòa Bình"),
           "Khối xã": ("Xã Long Hưng", "Xã Mỹ Phước", "Xã Thạnh Lộc", "Xã An Điền", "Xã Vĩnh Kim")}
+# Band schemes a file may state in its «Xếp loại» column (the reader infers them)
+SCHEMES = {"tot-kha-kem": (("Tốt", 80), ("Khá", 60), ("Kém", 0)),
+           "five": (("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 50), ("Yếu", 0))}
 CONTAINERS = ("xlsx", "xls", "ods", "csv;utf-8-sig", "csv,utf-8", "tsv;utf-16", "csv;cp1258")
 LAYOUTS = ("wide", "totals", "long", "index", "total")
 
@@ -52,11 +55,18 @@ def truth(seed: int = 20251206) -> list[Score]:
     """The known result: points in quarter steps, surveys to the thousandth, a tie per block."""
     rng = random.Random(seed)
     scores = []
+    quality = {unit: q for units in BLOCKS.values()  # indices from the 40s to the 90s: every band
+               for unit, q in zip(units, rng.sample([0.45, 0.55, 0.62, 0.68, 0.74, 0.8, 0.86,
+                                                     0.92, 0.97], len(units)), strict=False)}
     for year in YEARS:
         for block, units in BLOCKS.items():
             for unit in units:
-                fields = tuple(round(rng.uniform(0.55, 1.0) * m * 4) / 4 for _, m in FIELDS)
-                scores.append(Score(year, block, unit, fields, round(rng.uniform(15, 29), 3)))
+                share = [min(0.98, max(0.3, quality[unit] + rng.uniform(-0.04, 0.04)))
+                         for _ in range(len(FIELDS) + 1)]
+                fields = tuple(round(f * m * 4) / 4 for f, (_, m) in zip(share, FIELDS,
+                                                                         strict=False))
+                survey = round(share[-1] * SURVEY_MAX - 0.01, 3)
+                scores.append(Score(year, block, unit, fields, survey))
     # a tie: the second unit of each block equals the first in 2023
     for block in BLOCKS:
         first, second = [s for s in scores if s.year == 2023 and s.block == block][:2]
@@ -76,6 +86,11 @@ def truth(seed: int = 20251206) -> list[Score]:
 
 
 TRUTH = truth()
+
+
+def band_in(scheme: str, index: float) -> str:
+    """The band a scheme gives an index."""
+    return next(label for label, bound in SCHEMES[scheme] if index >= bound)
 
 
 def expected(scores: list[Score] = TRUTH) -> dict[tuple[int, str, str], dict]:
@@ -128,7 +143,12 @@ class Form:
     rank_header: str = "Xếp hạng"
     index_header: str = "Chỉ số (%)"
     rounded: bool = False  # every number printed to 2 decimals: the parts then miss the total
+    scheme: str = "tot-kha-kem"  # the bands the «Xếp loại» column states
     extras: tuple[str, ...] = field(default=())
+
+    @property
+    def states_bands(self) -> bool:
+        return self.layout in ("totals", "index")
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
@@ -155,7 +175,8 @@ def forms(n: int, seed: int = 7) -> list[Form]:
             shuffle=rng.randrange(0, 4), header_rows=rng.choice((1, 2, 3)),
             rank_first=rng.random() < 0.15, rank_header=rng.choice(RANK_HEADERS),
             index_header=rng.choice(INDEX_HEADERS),
-            rounded=layout in ("wide", "totals", "total") and rng.random() < 0.5))
+            rounded=layout in ("wide", "totals", "total") and rng.random() < 0.5,
+            scheme=rng.choice(tuple(SCHEMES))))
     return out
 
 
@@ -294,7 +315,7 @@ def cell(form: Form, s: Score, what: str, component: str | None = None) -> objec
         exp = expected()[(s.year, s.block, s.unit)]
         return exp["rank"]
     if what == "band":
-        return expected()[(s.year, s.block, s.unit)]["band"]
+        return band_in(form.scheme, float(s.index))
     raise ValueError(what)
 
 
