@@ -114,9 +114,9 @@ def band_counts(units: pd.DataFrame, bands: Bands | str | None = None) -> pd.Dat
 def infer_bands(labels: set[str], index=None, stated=None) -> Bands | None:
     """The scheme a file's own «Xếp loại» column follows, from its labels and its units' indices.
 
-    A preset whose labels include every stated one and that gives every unit its stated band
-    wins (its thresholds are the province's). Otherwise, when the stated bands do not overlap,
-    the scheme is built from them: each band's lower bound is the roundest number (a multiple of
+    A preset whose labels include every stated one and that gives all but a slip or two of the
+    units their stated band wins (its thresholds are the province's; the slips are warned
+    about). Otherwise, when the stated bands do not overlap, the scheme is built from them: each band's lower bound is the roundest number (a multiple of
     10, 5, 1, 0.5 or 0.01) above the best index of the band below and at most its own worst
     index. None when neither works (the cross-check then names the rows that disagree).
     """
@@ -130,11 +130,18 @@ def infer_bands(labels: set[str], index=None, stated=None) -> Bands | None:
     index = np.asarray(index, dtype=float)
     stated = np.array([fold(x) if isinstance(x, str) else "" for x in stated], dtype=object)
     known = (stated != "") & ~np.isnan(index)
-    for bands in candidates:
-        given = np.array([fold(x) if x else "" for x in band_of(index[known], bands)], dtype=object)
-        if (given == stated[known]).all():
-            return bands
-    return scheme_from(index[known], stated[known], labels)
+    index, stated = index[known], stated[known]
+
+    def disagreements(bands: Bands) -> int:
+        given = np.array([fold(x) if x else "" for x in band_of(index, bands)], dtype=object)
+        return int((given != stated).sum())
+
+    best = min(candidates, key=disagreements, default=None)
+    # a slip or two in a column that otherwise follows a preset is the file's mistake (the
+    # cross-check names those rows); more, and the file follows thresholds of its own
+    if best is not None and disagreements(best) <= max(1, 0.05 * len(index)):
+        return best
+    return scheme_from(index, stated, labels) or best
 
 
 def scheme_from(index: np.ndarray, stated: np.ndarray, labels: set[str]) -> Bands | None:
