@@ -45,7 +45,7 @@ def components(ctx: SheetContext, data: pd.DataFrame) -> Table:
         "year": data["_year"].to_numpy(),
         "level": data["_level"].to_numpy(),
         "block": blocks(ctx, data),
-        "province": text_col(ctx, data, H.PROVINCE),
+        "province": text_col(ctx, data, H.PROVINCE, ctx.title_province),
         "parent": text_col(ctx, data, H.PARENT),
         "unit": units,
         "unit_code": codes(ctx, data),
@@ -62,6 +62,9 @@ def components(ctx: SheetContext, data: pd.DataFrame) -> Table:
     commune_block_parent = ((base["level"] == "commune") & (base["parent"] == "")
                             & data["_block"].isin(district_blocks).to_numpy())
     base.loc[commune_block_parent, "parent"] = data["_block"].to_numpy()[commune_block_parent]
+    if ctx.title_district:  # «… CÁC XÃ, THỊ TRẤN HUYỆN CẨM GIÀNG»: the communes' district
+        titled = (base["level"] == "commune") & (base["parent"] == "")
+        base.loc[titled, "parent"] = ctx.title_district
     n_units = int(base[["year", "block", "parent", "unit"]].drop_duplicates().shape[0])
     numeric = {c.index: numbers(ctx, data, c) for c in hd.columns
                if c.role in (H.MAX, H.SELF, H.POINTS, H.INDEX, H.RANK)}
@@ -135,11 +138,16 @@ def blocks(ctx: SheetContext, data: pd.DataFrame) -> np.ndarray:
     return block
 
 
-def text_col(ctx: SheetContext, data: pd.DataFrame, role: str) -> np.ndarray:
+def text_col(ctx: SheetContext, data: pd.DataFrame, role: str,
+             default: str | None = None) -> np.ndarray:
+    """A text column's cells; `default` (e.g. what the title names) where there is none."""
     col = ctx.header.one(role)
     if col is None:
-        return np.full(len(data), "", dtype=object)
-    return per_distinct(data[col.index], H.clean)
+        return np.full(len(data), default or "", dtype=object)
+    text = per_distinct(data[col.index], H.clean)
+    if default:
+        text[text == ""] = default
+    return text
 
 
 def codes(ctx: SheetContext, data: pd.DataFrame) -> np.ndarray:

@@ -78,6 +78,30 @@ def year_in(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_PLACE_KINDS = ("huyện", "thị xã", "thành phố", "quận")
+_PLACE_WORDS = re.compile(r"^(huyen|thi xa|thanh pho|quan|xa|phuong|thi tran|dac khu)$")
+_TITLE_PLACE = re.compile(r"(?<![\w])(tỉnh|huyện|thị xã|thành phố|quận)\s+(.+?)(?=\s+(?:tỉnh|năm)\b|\s*[,;(\d]|$)",
+                          re.IGNORECASE)
+
+
+def places_in(title: str) -> tuple[str | None, str | None]:
+    """(province, district) a title names: «… XÃ, THỊ TRẤN HUYỆN CẨM GIÀNG», «… TỈNH TÂY NINH».
+
+    A kind word followed by a list of kinds («CÁC HUYỆN, THỊ XÃ») names no place.
+    """
+    province = district = None
+    for kind, name in _TITLE_PLACE.findall(" ".join(str(title).split())):
+        name = name.strip(" .:-")
+        if not name or _PLACE_WORDS.match(fold(name.split(",")[0])):
+            continue
+        place = f"{kind.capitalize()} {name.title()}"
+        if fold(kind) == "tinh":
+            province = province or place
+        elif fold(kind) in [fold(k) for k in _PLACE_KINDS]:
+            district = district or place
+    return province, district
+
+
 def simple_role(text: str) -> tuple[str | None, str | None]:
     """Role (and component) of a one-level header such as "Điểm thẩm định (65)"."""
     t = fold(text)

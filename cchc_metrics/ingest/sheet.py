@@ -59,6 +59,8 @@ class SheetContext:
     header: H.Header
     title: str
     sheet_year: int | None
+    title_province: str | None = None  # «… TỈNH TÂY NINH NĂM 2023»
+    title_district: str | None = None  # «… CÁC XÃ, THỊ TRẤN HUYỆN CẨM GIÀNG»
     errors: list[Problem] = field(default_factory=list)
     bad_text: dict[int, np.ndarray] = field(default_factory=dict)  # cells refused as not numbers
     notes: list[Problem] = field(default_factory=list)  # warnings that do not stop the file
@@ -90,11 +92,16 @@ def find_table(sheet: Sheet, file_name: str, year: int | None, level: str | None
     if header is None:
         return None
     width = len(header.columns)
-    title = " ".join(" ".join(H.row_texts(r, width)) for r in rows[:header.first_row])
+    lines = [" ".join(H.row_texts(r, width)) for r in rows[:header.first_row]]
+    title = " ".join(lines)
     header_text = " ".join(c.header for c in header.columns)
     sheet_year = year or H.year_in(title) or H.year_in(header_text) or \
         H.year_in(sheet.name) or H.year_in(file_name)
-    return SheetContext(sheet, file_name, year, level, header, title, sheet_year)
+    named = [H.places_in(line) for line in lines]  # line by line: a name ends with its line
+    province = next((p for p, _ in named if p), None)
+    district = next((d for _, d in named if d), None)
+    return SheetContext(sheet, file_name, year, level, header, title, sheet_year,
+                        title_province=province, title_district=district)
 
 
 def data_rows(ctx: SheetContext, rows: list[list], offset: int) -> pd.DataFrame | None:

@@ -510,3 +510,60 @@ def test_why_the_xls_reader_stopped_is_said_in_words_not_codes_alone():
     assert "bộ nhớ" in vi and "memory" in en
     vi, en = exit_reason(-6, b"memory allocation of 1328755511600 bytes failed\n")
     assert vi.startswith("trình đọc bị dừng đột ngột") and en.endswith("signal 6")
+
+
+# ---- published forms the generator does not draw ------------------------------------------------
+
+def test_the_title_names_the_communes_district_and_the_province():
+    rows = [["UBND HUYỆN CẨM GIÀNG"],
+            ["KẾT QUẢ CHỈ SỐ CCHC NĂM 2023 CỦA UBND CÁC XÃ, THỊ TRẤN HUYỆN CẨM GIÀNG"],
+            ["TỈNH HẢI DƯƠNG"], [],
+            ["STT", "Tên xã, thị trấn", "Điểm tối đa", "Điểm đạt"],
+            [1, "Thị trấn Lai Cách", 100, 90.5], [2, "Xã Cẩm Hưng", 100, 81]]
+    s = cm.read_scores(B.xlsx({"S": rows}))
+    assert set(s["parent"]) == {"Huyện Cẩm Giàng"} and set(s["province"]) == {"Tỉnh Hải Dương"}
+    assert set(s["level"]) == {"commune"}
+
+
+def test_a_summary_row_is_found_wherever_its_word_stands_but_a_unit_named_so_is_kept():
+    rows = [["KẾT QUẢ CHỈ SỐ CCHC NĂM 2023 CÁC SỞ, BAN, NGÀNH"],
+            ["STT", "Cơ quan, đơn vị", "Chỉ số (%)", "Xếp hạng"],
+            ["", "Chỉ số CCHC bình quân của các sở, ban, ngành", "80,50%", ""],
+            [1, "Công an tỉnh", "91,20%", 1], [2, "Sở Tư pháp", "85,65%", 2],
+            [3, "Sở Y tế", "64,70%", 3], ["", "Trung bình chung", "80,52%", ""]]
+    r = cm.read_workbook(B.xlsx({"S": rows}))
+    units = cm.unit_table(r.scores)
+    assert units["unit"].tolist() == ["Công an tỉnh", "Sở Tư pháp", "Sở Y tế"]
+    assert units["index_pct"].tolist() == [91.2, 85.65, 64.7] and r.warnings == []
+    assert r.tables[0].layout == "index" and set(r.scores["component"]) == {"total"}
+
+
+def test_a_maximum_is_inferred_from_points_and_index_and_said_in_a_note():
+    rows = [["KẾT QUẢ CHỈ SỐ CCHC NĂM 2022 CÁC HUYỆN"],
+            ["TT", "Địa phương", "Tổng điểm", "Chỉ số (%)"],
+            [1, "Huyện A", "64,24", "85,65"], [2, "Huyện B", "60,09", "80,12"]]
+    r = cm.read_workbook(B.xlsx({"S": rows}))
+    assert set(r.scores["max_points"]) == {75.0}
+    assert [w.code for w in r.warnings] == ["max_inferred"] and r.warnings[0].severity == "note"
+    assert cm.unit_table(r.scores)["index_pct"].tolist() == [85.65, 80.12]
+
+
+def test_a_sheet_without_a_table_is_named_not_dropped_in_silence():
+    table = [["KẾT QUẢ NĂM 2023 CÁC SỞ, BAN, NGÀNH"], ["TT", "Tên đơn vị", "Chỉ số (%)"],
+             [1, "Sở A", 90], [2, "Sở B", 80]]
+    r = cm.read_workbook(B.xlsx({"Năm 2023": table, "Biểu đồ": [["Ghi chú của phòng"], [1, 2]],
+                                 "Hướng dẫn": [["Cách điền"]]}))
+    (note,) = r.warnings
+    assert (note.code, note.sheet, note.severity) == ("sheet_skipped", "Biểu đồ", "note")
+
+
+def test_a_semicolon_table_under_a_title_with_commas_in_windows_1258():
+    text = ("KẾT QUẢ CHỈ SỐ CCHC NĂM 2023 CỦA UBND CÁC XÃ, PHƯỜNG, THỊ TRẤN\r\n"
+            "STT;Tên đơn vị;Điểm tối đa;Điểm thẩm định\r\n1;Xã Quảng Ngãi;100;85,65\r\n"
+            "2;Phường Hồng Hải;100;77,5\r\n")
+    from tests.ingest.forms import windows_1258
+
+    data = windows_1258(text).encode("cp1258")
+    s = cm.read_workbook(data, name="xa.csv").scores
+    assert s["unit"].tolist() == ["Xã Quảng Ngãi", "Phường Hồng Hải"]
+    assert s["points"].tolist() == [85.65, 77.5]
