@@ -191,9 +191,13 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "narrow_parent": ("Chọn một huyện ở thanh bên để xem riêng các xã, phường, thị trấn của huyện đó.",
                       "Pick a district in the sidebar to see each of its units."),
     # ---- levels, band schemes, rank changes
+    "level_ministry": ("Bộ, cơ quan ngang bộ", "Ministries"),
+    "level_province": ("Tỉnh, thành phố", "Provinces"),
     "level_department": ("Sở, ban, ngành", "Departments"),
     "level_district": ("UBND cấp huyện", "District People's Committees"),
     "level_commune": ("UBND cấp xã", "Commune People's Committees"),
+    "level_units_ministry": ("bộ, cơ quan ngang bộ", "ministries"),
+    "level_units_province": ("tỉnh, thành phố", "provinces"),
     "level_units_department": ("sở, ban, ngành", "departments"),
     "level_units_district": ("huyện, thị xã, thành phố", "districts"),
     "level_units_commune": ("xã, phường, thị trấn", "communes"),

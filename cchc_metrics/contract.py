@@ -20,9 +20,14 @@ UNIT_COLUMNS = [
     "prev_index_pct", "delta_pct", "prev_rank", "rank_change",
 ]
 
-LEVELS = ("department", "district", "commune")
+# National tables rank ministries and provinces; a province ranks its departments, districts
+# (until 2024) and communes.
+LEVELS = ("ministry", "province", "department", "district", "commune")
+PROVINCIAL_LEVELS = LEVELS[2:]  # what a province's own results have (its upload template)
 # The ranking block a unit falls in when the file names none (data, stored as published).
 DEFAULT_BLOCKS = {
+    "ministry": "Bộ, cơ quan ngang bộ",
+    "province": "Tỉnh, thành phố trực thuộc trung ương",
     "department": "Sở, ban, ngành tỉnh",
     "district": "UBND huyện, thị xã, thành phố",
     "commune": "UBND xã, phường, thị trấn",

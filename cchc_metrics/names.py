@@ -56,6 +56,10 @@ def unit_key(name: str) -> str:
 def level_of_text(text: str) -> str | None:
     """Guess the level a title, block row or header speaks of ("UBND cấp huyện" → district)."""
     t = fold(text)
+    if re.search(r"cac bo\b|co quan ngang bo|\bbo, co quan|\bbo, nganh", t):
+        return "ministry"
+    if re.search(r"cac tinh\b|tinh, thanh pho|truc thuoc trung uong|\b(63|34) tinh", t):
+        return "province"
     if re.search(r"\bso\b.*\bban\b|\bso, ban|co quan chuyen mon|\bso, nganh|cac so\b", t):
         return "department"
     if re.search(r"cap xa|xa, phuong|phuong, xa|xa, thi tran|khoi phuong|khoi xa|dac khu", t):
@@ -69,6 +73,11 @@ def level_of_unit_name(name: str) -> str | None:
     """Guess a unit's level from its name ("Sở Tư pháp" → department)."""
     t = fold(name)
     t = re.sub(r"^(ubnd|uy ban nhan dan)\s+", "", t)
+    if re.match(r"(bo|van phong chinh phu|thanh tra chinh phu|ngan hang nha nuoc|uy ban dan toc)\b",
+                t):
+        return "ministry"
+    if re.match(r"tinh\b", t):
+        return "province"
     if re.match(r"(so|ban|van phong|thanh tra|cong an|bhxh|kho bac|cuc|chi cuc)\b", t):
         return "department"
     if re.match(r"(huyen|thi xa|thanh pho|quan|h\.|tx\.|tp\.)\b", t):

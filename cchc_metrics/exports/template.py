@@ -17,7 +17,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from cchc_metrics.contract import LEVELS, SURVEY
+from cchc_metrics.contract import PROVINCIAL_LEVELS, SURVEY
 from cchc_metrics.fields import FIELD_NAMES, field_label
 from cchc_metrics.i18n import level_label
 from cchc_metrics.settings import PROJECT_DIR
@@ -33,7 +33,7 @@ HEADER = [
     "Lĩnh vực", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định",
 ]
 WIDTHS = [8, 18, 30, 24, 26, 34, 12, 44, 12, 16, 16]
-LEVEL_CHOICES = [level_label(level, "vi") for level in LEVELS]  # the template is in Vietnamese
+LEVEL_CHOICES = [level_label(level, "vi") for level in PROVINCIAL_LEVELS]  # in Vietnamese
 SURVEY_LABEL = field_label(SURVEY, "vi")
 FIELD_CHOICES = [*FIELD_NAMES, SURVEY_LABEL]
 VALIDATED_ROWS = 5000  # drop-downs cover rows 2..VALIDATED_ROWS+1 of the scores sheet

@@ -144,7 +144,8 @@ def simple_role(text: str) -> tuple[str | None, str | None]:
         return POINTS, STATED_TOTAL
     if re.search(r"tham dinh|diem dat|^dat$|diem danh gia|^diem$|^ket qua|diem cham", t):
         return POINTS, None
-    if re.search(r"ten (don vi|co quan|xa|huyen|dia phuong)|^don vi|^co quan|dia phuong|"
+    if re.search(r"cac bo\b|co quan ngang bo|^bo\b|^ten bo\b|"
+                 r"ten (don vi|co quan|xa|huyen|dia phuong)|^don vi|^co quan|dia phuong|"
                  r"huyen, thi xa|xa, phuong|phuong, xa|xa, thi tran|so, ban|^ten$|^ten goi", t):
         return UNIT, None
     return None, None
@@ -301,7 +302,7 @@ def find_header(rows: list[list], merges=(), scan: int = 40,
             continue
         roles = [parse_mapping(mapping[t])[0] if t in mapping else simple_role(t)[0]
                  for t in texts]
-        if UNIT not in roles and PARENT not in roles:
+        if UNIT not in roles and PARENT not in roles and PROVINCE not in roles:
             continue
         nxt = row_texts(rows[i + 1], width) if i + 1 < len(rows) else [""] * width
         third = row_texts(rows[i + 2], width) if i + 2 < len(rows) else [""] * width
@@ -354,6 +355,8 @@ def resolve(header: Header) -> None:
     parents = header.of(PARENT)
     if not units and parents:
         parents[0].role = UNIT
+    elif not units and header.of(PROVINCE):  # a national table: «Tỉnh, thành phố» names the units
+        header.of(PROVINCE)[0].role = UNIT
     for extra in header.of(UNIT)[1:]:  # a second name-like column is the parent when it says so
         if "huyen" in fold(extra.header):
             extra.role = PARENT

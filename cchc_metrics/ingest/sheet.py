@@ -27,7 +27,9 @@ _ROMAN_PREFIX = re.compile(r"^\s*([IVXLC]+|[A-Z]|\d{1,2})\s*[.)/:–-]\s+(?P<res
 # trung bình», «Chỉ số CCHC bình quân của các sở, ban, ngành» (folded text)
 _SUMMARY = re.compile(r"^(tong cong|tong so|tong|cong)\b|\b(trung binh|binh quan)\b")
 _SUMMARY_HINT = re.compile(r"t[oôổ]ng|c[oôộ]ng|trung b|b[iì]nh qu", re.IGNORECASE)
-_LEVEL_WORDS = {"department": ("so", "ban", "nganh", "department", "co quan"),
+_LEVEL_WORDS = {"ministry": ("bo", "ministry", "co quan ngang bo"),
+                "province": ("tinh", "province", "thanh pho truc thuoc"),
+                "department": ("so", "ban", "nganh", "department", "co quan"),
                 "district": ("huyen", "district", "cap huyen"),
                 "commune": ("xa", "phuong", "thi tran", "commune", "dac khu", "cap xa")}
 

@@ -567,3 +567,20 @@ def test_a_semicolon_table_under_a_title_with_commas_in_windows_1258():
     s = cm.read_workbook(data, name="xa.csv").scores
     assert s["unit"].tolist() == ["Xã Quảng Ngãi", "Phường Hồng Hải"]
     assert s["points"].tolist() == [85.65, 77.5]
+
+
+def test_national_tables_of_ministries_and_of_provinces():
+    """A Sở Nội vụ puts its province beside the national ranking: levels ministry and province."""
+    ministries = [["KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023 CỦA CÁC BỘ, CƠ QUAN NGANG BỘ"],
+                  ["Các bộ, cơ quan ngang bộ", "Chỉ số (%)", "Thứ hạng"],
+                  ["Ngân hàng Nhà nước Việt Nam", "91,02", 1], ["Bộ Tư pháp", "89,95", 2],
+                  ["Bộ Nội vụ", "88,41", 3]]
+    provinces = [["KẾT QUẢ CHỈ SỐ CCHC NĂM 2023 CỦA CÁC TỈNH, THÀNH PHỐ TRỰC THUỘC TRUNG ƯƠNG"],
+                 ["Thứ hạng", "Tỉnh, thành phố", "Chỉ số (%)"],
+                 [1, "Thành phố Hải Phòng", "91,61"], [2, "Tỉnh Quảng Ninh", "91,19"],
+                 [3, "Thành phố Hà Nội", "89,34"]]
+    a = cm.unit_table(cm.read_scores(B.xlsx({"Bộ": ministries})))
+    b = cm.unit_table(cm.read_scores(B.xlsx({"Tỉnh": provinces})))
+    assert set(a["level"]) == {"ministry"} and a["rank"].tolist() == [1, 2, 3]
+    assert set(b["level"]) == {"province"} and b["unit"].tolist()[0] == "Thành phố Hải Phòng"
+    assert b["index_pct"].tolist() == [91.61, 91.19, 89.34]

@@ -246,7 +246,7 @@ def test_same_bytes_again_are_reported_not_duplicated(store):
 def test_a_refused_frame_writes_nothing(store):
     imp(store, make_scores(2023), "a")
     before, revision = counts(store.url), store.revision()
-    bad_level = make_scores(2024).assign(level="province")
+    bad_level = make_scores(2024).assign(level="planet")
     with pytest.raises(StoreError, match="Unknown level"):
         imp(store, bad_level, "b")
     with pytest.raises(StoreError, match="lack columns: points"):
