@@ -155,7 +155,7 @@ def peak_child(path: str) -> None:
 
 def peak_memory(path: Path) -> dict:
     """RSS high-water marks (MB) of a fresh interpreter doing read + ten years + unit_table."""
-    proc = subprocess.run([sys.executable, __file__, "--peak-child", str(path)],
+    proc = subprocess.run([sys.executable, "-m", "bench.bench_core", "--peak-child", str(path)],
                           capture_output=True, text=True, check=True, cwd=ROOT)
     child = json.loads(proc.stdout.strip().splitlines()[-1])
     out = {k.replace("_kb", "_mb"): v / 1024 for k, v in child.items() if k.endswith("_kb")}

@@ -372,7 +372,7 @@ def fresh_process(url: str, page: str = "overview") -> dict:
     """Wall (interpreter start included) and CPU of a fresh process rendering the page once."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     clock = Clock()
-    proc = subprocess.run([sys.executable, __file__, "--cold-child", url, page], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "bench.bench_dashboard", "--cold-child", url, page], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     wall = clock.lap()[0]
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
