@@ -43,7 +43,10 @@ fields_tab, charts_tab = widgets.panes([t("tab_fields", lang), t("tab_charts", l
                                  key="profile_tab")
 if fields_tab.open:
     with fields_tab:
-        widgets.show_table(shown["table"], lang, key="fields")
+        if shown["table"].frame.empty:  # an index-only table: nothing by field to show
+            st.info(t("no_breakdown", lang), icon=":material/info:")
+        else:
+            widgets.show_table(shown["table"], lang, key="fields")
 elif charts_tab.open:
     with charts_tab:
         widgets.chart(shown["history"], key="history")

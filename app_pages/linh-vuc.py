@@ -18,7 +18,7 @@ def fields_of_block():
     else:
         scores = data.block_scores(*block) if view.block else data.scores(rev)
         fields, fsum = views.fields_of_block(scores, view)
-    if fields.empty:
+    if not views.by_field(fields):
         return None
     table = views.field_table(fsum, lang)
     return {"heatmap": charts.fields_heatmap(fields, lang), "n": views.unit_count(fields),
@@ -28,8 +28,8 @@ def fields_of_block():
 
 if not widgets.no_data(view):
     shown = data.memo("fields", rev, view.but(search="", bands=""), fields_of_block)  # no bands
-    if shown is None:
-        st.info(t("no_data", lang), icon="ℹ️")
+    if shown is None:  # the block has units (no_data said nothing) but no points by field
+        st.info(t("no_breakdown", lang), icon="ℹ️")
     else:
         widgets.chart(shown["heatmap"], key="heatmap")
         if note := charts.capped_caption("heatmap", shown["n"], view.level, lang):

@@ -33,6 +33,9 @@ if not widgets.no_data(view):
 
         radar, bars, table = data.memo("compare", rev, (view.but(bands=""), tuple(chosen)),
                                      compared)
+        if table.frame.empty:  # index-only results: nothing to compare field by field
+            st.info(t("no_breakdown", lang), icon="ℹ️")
+            st.stop()
         left, right = st.columns(2)
         with left:
             widgets.chart(radar, key="radar")

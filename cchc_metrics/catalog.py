@@ -308,6 +308,13 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "reading_checks": ("Đang đối chiếu…", "Cross-checking…"),
     "reading_done": ("Xong.", "Done."),
     "loading_sample": ("Đang nạp dữ liệu mẫu…", "Loading the sample data…"),
+    "bands_default": ("theo thang đã chọn (tệp không ghi xếp loại)",
+                      "the chosen scheme (the file states no bands)"),
+    "and_more": (" và {n} đơn vị khác", {"one": " and 1 more", "other": " and {n} more"}),
+    "layout_index": ("Chỉ có chỉ số (%)", "Index (%) only"),
+    "no_breakdown": ("Kết quả công bố chỉ có chỉ số hoặc tổng điểm, không có điểm theo từng lĩnh "
+                     "vực.", "The published results give only the index or the total, no points "
+                     "by field."),
     # ---- charts
     "chart.in_year": (" năm {year}", ", {year}"),
     "chart.rank_of": ("thứ {rank}/{n}", "{rank} of {n}"),

@@ -389,6 +389,8 @@ def table_info(ctx: SheetContext, table: Table) -> TableInfo:
         n_units=table.n_units,
         fields=[str(c) for c in pd.unique(scores["component"])],
         unrecognised=[c.header for c in hd.unrecognised if c.role not in used],
+        parents=sorted(p for p in set(scores["parent"]) if p),
+        provinces=sorted(p for p in set(scores["province"]) if p),
     )
 
 

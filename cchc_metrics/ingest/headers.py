@@ -287,6 +287,23 @@ def is_sub_header(texts: list[str]) -> bool:
     return named >= 2
 
 
+def unit_column_by_content(below: list[list], width: int, roles: list) -> int | None:
+    """The column under an unusual header that holds unit names («Sở …», «Xã …», «Huyện …»)."""
+    from cchc_metrics.names import level_of_unit_name
+
+    best, best_share = None, 0.6
+    for c in range(width):
+        if roles[c] is not None:
+            continue
+        texts = [clean(r[c]) for r in below if c < len(r) and isinstance(r[c], str) and clean(r[c])]
+        if len(texts) < 2:
+            continue
+        share = sum(1 for x in texts if level_of_unit_name(x)) / len(texts)
+        if share >= best_share:
+            best, best_share = c, share
+    return best
+
+
 def find_header(rows: list[list], merges=(), scan: int = 40,
                 mapping: dict[str, str] | None = None) -> Header | None:
     """The first row that names a unit column and score columns (with its sub-header row).
@@ -302,8 +319,12 @@ def find_header(rows: list[list], merges=(), scan: int = 40,
             continue
         roles = [parse_mapping(mapping[t])[0] if t in mapping else simple_role(t)[0]
                  for t in texts]
+        by_content = None
         if UNIT not in roles and PARENT not in roles and PROVINCE not in roles:
-            continue
+            by_content = unit_column_by_content(rows[i + 1:i + 30], width, roles)
+            if by_content is None:
+                continue
+            roles[by_content] = UNIT
         nxt = row_texts(rows[i + 1], width) if i + 1 < len(rows) else [""] * width
         third = row_texts(rows[i + 2], width) if i + 2 < len(rows) else [""] * width
         two_rows = is_sub_header(nxt)
@@ -327,6 +348,8 @@ def find_header(rows: list[list], merges=(), scan: int = 40,
             col.index = c
             columns.append(col)
         apply_mapping(columns, mapping)
+        if by_content is not None and columns[by_content].role is None:
+            columns[by_content].role = UNIT  # an unusual header over a column of unit names
         header = Header(i, i + 2 if three_rows else i + 1 if two_rows else i, columns)
         resolve(header)
         if header.one(UNIT) and any(c.role in (POINTS, MAX, SELF, INDEX) for c in columns):

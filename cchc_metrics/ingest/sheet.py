@@ -39,7 +39,7 @@ class TableInfo:
     """What the reader detected in one sheet, for the upload page's "what was found"."""
 
     sheet: str
-    layout: str  # "wide" (a column group per field), "totals" or "long" (a row per field)
+    layout: str  # "wide" (a column group per field), "totals", "long" (a row per field), "index"
     header_rows: tuple[int, int]  # Excel row numbers of the header
     years: list[int]
     levels: list[str]
@@ -47,6 +47,8 @@ class TableInfo:
     n_units: int
     fields: list[str]
     unrecognised: list[str]  # headers of columns the reader did not use
+    parents: list[str] = field(default_factory=list)  # districts of the communes (column or title)
+    provinces: list[str] = field(default_factory=list)
 
 
 

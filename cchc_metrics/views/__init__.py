@@ -4,7 +4,7 @@ from cchc_metrics.views.admin import audit_table, local_time, users_table
 from cchc_metrics.views.cards import Card, change_from, overview_cards, signed
 from cchc_metrics.views.compare import compare_fields, differences_table
 from cchc_metrics.views.export import export_sheets, field_detail_table
-from cchc_metrics.views.fields import field_table, fields_of_block
+from cchc_metrics.views.fields import by_field, field_table, fields_of_block
 from cchc_metrics.views.profile import (
     PICKER_LIMIT,
     district_communes,
@@ -53,6 +53,7 @@ from cchc_metrics.views.upload import (
 )
 
 __all__ = [
+    "by_field",
     "BAR_COLUMN",
     "CATALOG_COLUMNS",
     "Card",

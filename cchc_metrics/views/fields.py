@@ -26,6 +26,11 @@ def fields_of_block(scores: pd.DataFrame, view: View) -> tuple[pd.DataFrame, pd.
     return unit_fields(sel), field_summary(sel)
 
 
+def by_field(fields: pd.DataFrame) -> bool:
+    """Whether the results give points by field at all (an index-only table gives a total)."""
+    return bool((fields["component"] != TOTAL).any()) if not fields.empty else False
+
+
 def field_table(fsum: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Per field: mean points, maximum, % and points lost, most lost first."""
     fsum = fsum[fsum["component"] != TOTAL].sort_values("mean_points_lost", ascending=False)

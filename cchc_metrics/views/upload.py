@@ -12,9 +12,12 @@ from cchc_metrics.views.admin import TIME_ZONE
 
 
 def detected_table(result, lang: str) -> pd.DataFrame:
-    """What the reader found in each sheet: layout, year, level, blocks, units and fields."""
+    """What the reader found in each sheet: layout, year, level, blocks, places, units, fields and
+    the band scheme the file's own «Xếp loại» column follows."""
+    from cchc_metrics.bands import band_spec
     from cchc_metrics.i18n import level_label
 
+    bands = band_spec(result.bands).replace(",", ", ") if result.bands else t("bands_default", lang)
     return pd.DataFrame([{
         t("col_sheet", lang): info.sheet,
         t("col_layout", lang): t(f"layout_{info.layout}", lang),
@@ -24,9 +27,21 @@ def detected_table(result, lang: str) -> pd.DataFrame:
         t("year", lang): ", ".join(str(y) for y in info.years),
         t("level", lang): ", ".join(level_label(lv, lang) for lv in info.levels),
         t("block", lang): "; ".join(info.blocks),
+        t("province", lang): "; ".join(info.provinces) or "—",
+        t("parent", lang): shortened(info.parents, lang),
         t("col_n_ranked", lang): info.n_units,
-        t("page_fields", lang): len([f for f in info.fields if f not in (TOTAL, SURVEY, ROUNDING)]) or "—",
+        t("page_fields", lang): len([f for f in info.fields if f not in (TOTAL, SURVEY, ROUNDING)])
+        or "—",
+        t("bands", lang): bands,
     } for info in result.tables])
+
+
+def shortened(names: list[str], lang: str, most: int = 3) -> str:
+    """«Huyện A; Huyện B; Huyện C và 7 đơn vị khác»: a long list kept to one table cell."""
+    if not names:
+        return "—"
+    head = "; ".join(names[:most])
+    return head if len(names) <= most else head + t("and_more", lang, n=len(names) - most)
 
 
 def problem_table(problems, lang: str) -> pd.DataFrame:

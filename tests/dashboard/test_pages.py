@@ -289,3 +289,26 @@ def test_a_link_to_a_district_finds_its_province(two_provinces, parent, province
     assert not at.exception
     assert at.selectbox(key="province").value == province
     assert ranked_units(at) == units
+
+
+def test_index_only_results_say_no_breakdown_was_published(tmp_path, monkeypatch):
+    """A province that publishes only the index: the field views say so instead of zeros."""
+    from cchc_metrics.store import open_store
+    from tests import builders as B
+
+    url = f"sqlite:///{tmp_path / 'index.sqlite'}"
+    rows = [["KẾT QUẢ CHỈ SỐ CCHC NĂM 2024 CÁC SỞ, BAN, NGÀNH"],
+            ["STT", "Cơ quan, đơn vị", "Chỉ số (%)"],
+            [1, "Sở A", "91,20%"], [2, "Sở B", "85,65%"], [3, "Sở C", "64,70%"]]
+    with open_store(url) as store:
+        store.import_file(B.xlsx({"S": rows}), name="chi_so.xlsx",
+                          user=store.accounts.system_actor("test"))
+    monkeypatch.setenv("CCHC_DATABASE_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert at.dataframe[0].value["Chỉ số (%)"].iloc[1] == "85,65"
+    for page in ("app_pages/ho-so.py", "app_pages/linh-vuc.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert any("không có điểm theo từng lĩnh vực" in i.value for i in at.info), page

@@ -60,6 +60,10 @@ def test_valid_upload_previews_then_confirm_stores_it_and_the_overview_shows_it(
     at = upload_page(("huyen_2026.xlsx", B.xlsx({"S": B.totals_table(2026)})))
     detected = at.dataframe[0].value
     assert detected["Năm"].tolist() == ["2026"] and detected["Số đơn vị"].tolist() == [3]
+    # what was found, for a person to check: layout, the title's province, the file's bands
+    assert detected["Bố cục"].tolist() == ["Chỉ có tổng điểm"]
+    assert detected["Tỉnh"].tolist() == ["Tỉnh Nam Định"]
+    assert detected["Thang xếp loại"].tolist() == ["Tốt:80, Khá:60, Kém:0"]
     preview = at.dataframe[1].value
     assert preview["Đơn vị"].tolist() == ["Thành phố Nam Định", "Huyện Mỹ Lộc", "Huyện Vụ Bản"]
     before = counts(db)

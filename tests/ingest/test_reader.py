@@ -584,3 +584,11 @@ def test_national_tables_of_ministries_and_of_provinces():
     assert set(a["level"]) == {"ministry"} and a["rank"].tolist() == [1, 2, 3]
     assert set(b["level"]) == {"province"} and b["unit"].tolist()[0] == "Thành phố Hải Phòng"
     assert b["index_pct"].tolist() == [91.61, 91.19, 89.34]
+
+
+def test_a_unit_column_under_an_unusual_header_is_found_by_its_names():
+    rows = [["KẾT QUẢ CHỈ SỐ CCHC NĂM 2023 CÁC SỞ, BAN, NGÀNH"],
+            ["STT", "Đối tượng được đánh giá", "Chỉ số (%)", "Xếp hạng"],
+            [1, "Sở Tư pháp", "90,10", 1], [2, "Sở Y tế", "85,65", 2], [3, "Ban Dân tộc", "80", 3]]
+    r = cm.read_workbook(B.xlsx({"S": rows}))
+    assert r.scores["unit"].tolist() == ["Sở Tư pháp", "Sở Y tế", "Ban Dân tộc"]
