@@ -592,3 +592,12 @@ def test_a_unit_column_under_an_unusual_header_is_found_by_its_names():
             [1, "Sở Tư pháp", "90,10", 1], [2, "Sở Y tế", "85,65", 2], [3, "Ban Dân tộc", "80", 3]]
     r = cm.read_workbook(B.xlsx({"S": rows}))
     assert r.scores["unit"].tolist() == ["Sở Tư pháp", "Sở Y tế", "Ban Dân tộc"]
+
+
+def test_a_problem_names_the_column_that_is_wrong_not_the_total_beside_it():
+    rows = [["KẾT QUẢ CHỈ SỐ CCHC NĂM 2022 CÁC HUYỆN"],
+            ["STT", "Tên đơn vị", "Điểm tối đa", "Điểm thẩm định", "Tổng điểm"],
+            [1, "Huyện A", 70, 72.5, 72.5], [2, "Huyện B", 70, "sáu mươi", 60]]
+    problems = refused(B.xlsx({"S": rows}))
+    assert {p.code for p in problems} == {"above_max", "not_a_number"}
+    assert all(p.column.startswith("D (Điểm thẩm định)") for p in problems)
