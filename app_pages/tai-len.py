@@ -35,11 +35,11 @@ if chosen is not None:
         block = c3.text_input(t("block_override", lang), key="upload_block").strip()
         columns = describe_columns(raw, name=chosen.name)
         mapping = upload.column_mapping(columns, lang)
-    key = (sha, year, level, tuple(sorted(mapping.items())))
+    key = (sha, year, level, tuple(sorted(mapping.items())), block)
     if st.session_state.get("upload_key") != key:
         bar = st.progress(0.0, t("reading", lang))
         try:
-            result = read_workbook(raw, year=year, level=level, name=chosen.name,
+            result = read_workbook(raw, year=year, level=level, name=chosen.name, block=block or None,
                                    mapping=mapping, progress=lambda f, m: bar.progress(f, m.text(lang)))
             st.session_state["upload_result"] = result
         except ScoreFileError as exc:
@@ -51,7 +51,7 @@ if chosen is not None:
         st.error(t("errors_found", lang, n=len(result.problems)), icon=":material/error:")
         st.dataframe(views.problem_table(result.problems, lang), hide_index=True)
     else:
-        scores = views.with_block(result.scores, block)
+        scores = result.scores
         st.subheader(t("detected", lang))
         st.dataframe(views.detected_table(result, lang), hide_index=True)
         new_units = unit_table(scores, bands=result.bands)

@@ -10,10 +10,8 @@ import pandas as pd
 
 from cchc_metrics import settings
 from cchc_metrics.bands import Bands, parse_bands
-from cchc_metrics.contract import (
-    LEVELS,
-)
-from cchc_metrics.i18n import Msg, MsgError, msg
+from cchc_metrics.contract import LEVELS, MAX_BLOCK_CHARS
+from cchc_metrics.i18n import Msg, MsgError, msg, t
 from cchc_metrics.ingest import headers as H
 from cchc_metrics.ingest.checks import cross_check, duplicate_problems
 from cchc_metrics.ingest.components import components, empty_scores, table_info
@@ -58,17 +56,18 @@ def read_workbook(source, year: int | None = None, level: str | None = None,
                   sheet: str | None = None, bands: Bands | str | None = None,
                   name: str | None = None,
                   progress: Callable[[float, Msg], None] | None = None,
-                  mapping: dict[str, str] | None = None) -> ReadResult:
+                  mapping: dict[str, str] | None = None, block: str | None = None) -> ReadResult:
     """Read a score file: scores, cross-check warnings and what was detected.
 
     `mapping` maps header texts the reader does not recognise to a role (see
-    headers.MAPPABLE_ROLES), e.g. {"Điểm CC": "points:Cải cách thể chế"}.
+    headers.MAPPABLE_ROLES), e.g. {"Điểm CC": "points:Cải cách thể chế"}. `block` puts every
+    unit in one ranking block (a person's correction); it is checked as a block in the file is.
     Nothing but ScoreFileError escapes, whatever the bytes (and SettingError when the server's
     own settings are wrong: that is not the file's fault).
     """
     try:
         return _read(source, year, level, sheet, bands, name, progress or (lambda *_: None),
-                     mapping)
+                     mapping, block)
     except (ScoreFileError, SettingError):  # a misconfigured server is not the file's fault
         raise
     except (KeyboardInterrupt, SystemExit):
@@ -86,8 +85,9 @@ def read_workbook(source, year: int | None = None, level: str | None = None,
             value=f"{type(exc).__name__}: {exc}"[:200])]) from None
 
 
-def _read(source, year, level, sheet, bands, name, progress, mapping) -> ReadResult:
+def _read(source, year, level, sheet, bands, name, progress, mapping, block) -> ReadResult:
     settings.validate()  # the limits below are read deep inside; a bad one is refused here
+    block = checked_block(block)
     if level is not None and level not in LEVELS:
         raise ScoreFileError([problem("bad_level", f"Cấp «{level}» không hợp lệ; dùng một trong: "
                                       f"{', '.join(LEVELS)}.",
@@ -118,6 +118,8 @@ def _read(source, year, level, sheet, bands, name, progress, mapping) -> ReadRes
     if not infos and not errors:
         raise ScoreFileError([no_table_problem(book)])
     scores = pd.concat(parts, ignore_index=True) if parts else empty_scores()
+    if block:
+        scores["block"] = pd.Series(block, index=scores.index, dtype="str")
     errors += duplicate_problems(scores)
     if not errors and scores.empty:
         errors.append(problem("no_units", "Không có đơn vị nào có điểm trong tệp.",
@@ -190,6 +192,19 @@ def cap(problems: list[Problem]) -> list[Problem]:
 
 
 INSTRUCTION_SHEETS = ("huong dan", "ghi chu", "instructions", "readme")  # not tables, by name
+
+
+def checked_block(block: str | None) -> str | None:
+    """A block typed by a person, held to what a block read from a file is held to."""
+    if block is None:
+        return None
+    text = H.clean(block)
+    if len(text) > MAX_BLOCK_CHARS:
+        raise ScoreFileError([problem(
+            "block_too_long", f"Tên khối xếp hạng nhập vào dài quá {MAX_BLOCK_CHARS} ký tự. Hãy "
+            "rút gọn.", f"The ranking block typed in is longer than {MAX_BLOCK_CHARS} characters. "
+            "Shorten it.", column=t("block_override", "vi"), value=text[:60] + "…")])
+    return text or None
 
 
 def skipped_sheet(name: str) -> Problem:

@@ -49,7 +49,6 @@ from cchc_metrics.views.upload import (
     history_table,
     mapping_choices,
     problem_table,
-    with_block,
 )
 
 __all__ = [
@@ -113,6 +112,5 @@ __all__ = [
     "unit_history",
     "users_table",
     "with_bands",
-    "with_block",
     "years",
 ]

@@ -89,10 +89,6 @@ def compare_with_active(new_units: pd.DataFrame, active_units: pd.DataFrame,
 
 
 
-def with_block(scores: pd.DataFrame, block: str) -> pd.DataFrame:
-    """The scores with every row in one ranking block, when the person sets one."""
-    return scores.assign(block=block) if block else scores
-
 
 def mapping_choices(lang: str) -> dict[str, str]:
     """What an unrecognised column can be mapped to: code → label."""

@@ -170,3 +170,17 @@ def test_template_download_is_offered(db):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "Tải mẫu nhập điểm (.xlsx)" in labels
+
+
+def test_a_block_typed_on_the_page_is_checked_like_one_in_the_file(db):
+    """A too-long block in the override is refused with its message and stores nothing."""
+    at = upload_page(("huyen_2027.xlsx", B.xlsx({"S": B.totals_table(2027)})))
+    before = counts(db)
+    at.text_input(key="upload_block").set_value("Khối " + "x" * 400).run()
+    assert not at.exception
+    assert any("1" in e.value and "lỗi" in e.value for e in at.error)
+    assert "block_too_long" not in str(at.dataframe[0].value)  # shown as words, not a code
+    assert "upload_go" not in [b.key for b in at.button]
+    at.text_input(key="upload_block").set_value("Khối\u202e huyện").run()
+    assert at.dataframe[1].value["Khối"].unique().tolist() == ["Khối huyện"]
+    assert counts(db) == before

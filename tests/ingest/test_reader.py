@@ -601,3 +601,12 @@ def test_a_problem_names_the_column_that_is_wrong_not_the_total_beside_it():
     problems = refused(B.xlsx({"S": rows}))
     assert {p.code for p in problems} == {"above_max", "not_a_number"}
     assert all(p.column.startswith("D (Điểm thẩm định)") for p in problems)
+
+
+def test_a_block_typed_by_a_person_is_checked_as_one_in_the_file():
+    """The upload page's block override skipped the reader's checks (405 characters with U+202E
+    were stored on SQLite; PostgreSQL failed with an uncaught error)."""
+    data = B.xlsx({"S": B.totals_table(2022)})
+    assert refused(data, block="Khối " + "x" * 400)[0].code == "block_too_long"
+    s = cm.read_workbook(data, block="Khối\u202e  huyện\u200f").scores
+    assert set(s["block"]) == {"Khối huyện"}
