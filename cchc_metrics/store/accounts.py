@@ -56,6 +56,11 @@ def _lock_state(failures: int, until: datetime | None, now: datetime) -> tuple[i
     return failures, until
 
 
+def masked(name: str) -> str:
+    """An unknown name as the audit log keeps it: «M… (19)», its first letter and its length."""
+    return f"{name[:1]}… ({len(name)})" if name and name != "?" else "?"
+
+
 def _no_user(name: str) -> StoreError:
     """The refusal for a name that has no account."""
     return StoreError(f"Không có người dùng «{name}».", f"There is no user «{name}».")
@@ -107,11 +112,11 @@ class Accounts:
             raise auth.locked(until)
         ok = row.password_hash is not None and auth.verify_password(
             self.hasher, row.password_hash, password)
+        if not row.enabled:  # answered as a wrong password, right or not: it confirms nothing
+            self._refused(row.name, {"reason": "disabled", "known": True}, 1)
+            raise auth.wrong_password()
         if not ok:
             self._password_failed(row, now)
-        if not row.enabled:
-            self._refused(row.name, {"reason": "disabled", "known": True}, 0)
-            raise auth.disabled()
         return self._signed_in(row, password, now)
 
     def sso_actor(self, login: str) -> Actor:
@@ -224,8 +229,10 @@ class Accounts:
             self._strangers[slot] = (failures, until)
             while len(self._strangers) > MAX_STRANGERS:
                 self._strangers.popitem(last=False)
-        self._refused(label, {"reason": "locked" if until else "wrong", "known": False,
-                              "failures": failures}, failures)
+        # a name nobody has may be a password typed in the wrong box: the log keeps its first
+        # letter and its length, never the text
+        self._refused(masked(label), {"reason": "locked" if until else "wrong", "known": False,
+                                      "failures": failures}, failures)
         raise auth.locked(until) if until else auth.wrong_password()
 
     def _refused(self, label: str, detail: dict, failures: int) -> None:
