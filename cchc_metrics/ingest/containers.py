@@ -12,13 +12,16 @@ from cchc_metrics import settings
 from cchc_metrics.ingest.extent import Extent
 from cchc_metrics.ingest.problems import ScoreFileError, problem, refuse
 
+BYTES_PER_MB = 1_000_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def read_source(source, name: str | None = None) -> tuple[bytes, str]:
     """Bytes and a display name from a path, bytes or a file-like object, within the size limit."""
-    limit = settings.get("max_file_mb") * 1024 * 1024
+    # megabytes of 10^6 bytes, as the browser's uploader counts them (50 MB = 50,000,000 bytes):
+    # the person meets one limit, the same number, whichever part checks first
+    limit = settings.get("max_file_mb") * BYTES_PER_MB
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = name or path.name
@@ -48,8 +51,8 @@ def read_source(source, name: str | None = None) -> tuple[bytes, str]:
 
 
 def too_big(size: int, limit: int) -> ScoreFileError:
-    mb = f"{size / 1048576:.1f}".replace(".", ",")
-    lim = limit // 1048576
+    mb = f"{size / BYTES_PER_MB:.1f}".replace(".", ",")
+    lim = limit // BYTES_PER_MB
     return refuse("file_too_large",
                   f"Tệp quá lớn ({mb} MB, giới hạn {lim} MB). Hãy tách theo năm hoặc theo cấp.",
                   f"File too large ({mb} MB, limit {lim} MB). Split it by year or level.")

@@ -610,3 +610,12 @@ def test_a_block_typed_by_a_person_is_checked_as_one_in_the_file():
     assert refused(data, block="Khối " + "x" * 400)[0].code == "block_too_long"
     s = cm.read_workbook(data, block="Khối\u202e  huyện\u200f").scores
     assert set(s["block"]) == {"Khối huyện"}
+
+
+def test_the_readers_size_limit_is_the_browsers_number_of_bytes():
+    """50 MB is 50,000,000 bytes in the browser's uploader: the reader counts the same way."""
+    from cchc_metrics import settings
+
+    limit = settings.get("max_file_mb") * 1_000_000
+    assert refused(b"x" * (limit + 1))[0].code == "file_too_large"
+    assert refused(b"x" * limit)[0].code != "file_too_large"
