@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cchc_metrics import views
+from cchc_metrics import escape, views
 from cchc_metrics.i18n import t
 from dashboard import auth, data, url, widgets
 
@@ -13,7 +13,7 @@ if st.session_state.pop("expired", False):
 if not data.store().accounts.has_admin():
     st.info(t("no_admin", lang), icon=":material/admin_panel_settings:")
 if (problem := auth.sso_sign_in()) is not None:
-    st.error(problem, icon=":material/error:")
+    st.error(escape.markdown(problem), icon=":material/error:")
 if auth.actor() is not None:
     st.success(t("signed_in", lang, role=t(f"role_{auth.role()}", lang)))
     st.page_link("app_pages/tong-quan.py", label=t("page_overview", lang),
@@ -28,6 +28,6 @@ with st.form("login", enter_to_submit=True):
 if submitted:
     problem = auth.sign_in(name, password)
     if problem:
-        st.error(problem, icon=":material/error:")
+        st.error(escape.markdown(problem), icon=":material/error:")
     else:
         st.rerun()

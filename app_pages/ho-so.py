@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cchc_metrics import charts, views
+from cchc_metrics import charts, escape, views
 from cchc_metrics.i18n import pct, t
 from dashboard import data, filters, widgets
 
@@ -36,9 +36,10 @@ def profile():
 
 shown = data.memo("profile", rev, (view, unit), profile)
 if shown["year"] != view.year:  # e.g. a department merged away, or a district after 2024
-    st.info(t("profile_other_year", lang, unit=unit, year=view.year, shown=shown["year"]),
+    st.info(escape.markdown(t("profile_other_year", lang, unit=unit, year=view.year,
+                              shown=shown["year"])),
             icon=":material/event_busy:")
-st.markdown(shown["paragraph"])
+st.markdown(escape.markdown(shown["paragraph"]))
 fields_tab, charts_tab = widgets.panes([t("tab_fields", lang), t("tab_charts", lang)],
                                  key="profile_tab")
 if fields_tab.open:
@@ -56,7 +57,7 @@ elif charts_tab.open:
         with right:
             widgets.chart(shown["self"], key="self")
 if communes := shown["communes"]:
-    st.subheader(t("communes_of", lang, unit=unit))
+    st.subheader(escape.markdown(t("communes_of", lang, unit=unit)))
     c1, c2, c3 = st.columns(3)
     c1.metric(t("communes_mean", lang), pct(communes["mean_index_pct"], 2, lang), border=True)
     best, worst = communes["best"], communes["worst"]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cchc_metrics import views
+from cchc_metrics import escape, views
 from cchc_metrics.i18n import msg, t
 from cchc_metrics.store import StoreError
 from dashboard import auth, data, url, widgets
@@ -29,7 +29,7 @@ with st.form("add_user", clear_on_submit=True):
             store.accounts.add_user(name, p1, role, display_name=display or None, by=me)
             st.success(t("done", lang))
         except StoreError as exc:
-            st.error(exc.msg.text(lang))
+            st.error(escape.markdown(exc.msg.text(lang)))
 names = store.accounts.list_users()["name"].tolist()
 if names:
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
@@ -44,7 +44,7 @@ if names:
             store.accounts.disable_user(who, by=me)
             st.success(t("done", lang))
     except StoreError as exc:
-        st.error(exc.msg.text(lang))
+        st.error(escape.markdown(exc.msg.text(lang)))
 st.subheader(t("audit_log", lang))
 audit = views.audit_table(store.audit(limit=2000), lang)
 widgets.table_downloads(audit, views.View(lang=lang), key="audit", title=t("audit_log", lang))

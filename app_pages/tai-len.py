@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from cchc_metrics import views
+from cchc_metrics import escape, views
 from cchc_metrics.contract import LEVELS
 from cchc_metrics.exports.template import build_template
 from cchc_metrics.i18n import level_label, t
@@ -88,7 +88,7 @@ if chosen is not None:
                 bands=result.bands, warnings=result.warnings,
                 progress=lambda done, total: bar.progress(done / max(total, 1), t("storing", lang)))
             bar.empty()
-            (st.info if outcome.duplicate else st.success)(outcome.message(lang))
+            (st.info if outcome.duplicate else st.success)(escape.markdown(outcome.message(lang)))
             year_shown = int(scores["year"].max())
             st.page_link("app_pages/tong-quan.py", label=t("see_overview", lang, year=year_shown),
                          icon=":material/leaderboard:",

@@ -36,6 +36,7 @@ DEFAULT_BLOCKS = {
 LAST_DISTRICT_YEAR = 2024
 # Widths of the store's columns that the reader must respect (block is part of a key)
 MAX_BLOCK_CHARS = 300
+MAX_UNIT_CHARS = 300  # a unit's name: the longest real ones are under 100
 MAX_FILE_NAME_CHARS = 500
 
 SURVEY = "survey"  # điều tra xã hội học (ĐTXHH), SIPAS

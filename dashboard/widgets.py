@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cchc_metrics import views
+from cchc_metrics import escape, views
 from cchc_metrics.i18n import number, t
 from dashboard.data import catalog, data_version, is_sample, revision, scores
 from dashboard.url import bound, lang
@@ -34,7 +34,7 @@ def show_cards(cards: list[views.Card]) -> None:
     for start in range(0, len(cards), 4):
         cols = st.columns(4)
         for col, card in zip(cols, cards[start:start + 4], strict=False):
-            col.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
+            col.metric(escape.markdown(card.label), card.value, card.delta, delta_color=card.delta_color,
                        delta_arrow=card.delta_arrow, border=True)
 
 

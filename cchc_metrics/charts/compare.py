@@ -16,11 +16,13 @@ from cchc_metrics.charts.style import (
     _t,
     _wrap,
     _year_suffix,
+    inert,
 )
 from cchc_metrics.fields import field_label
 from cchc_metrics.numbers import format_number, format_pct
 
 
+@inert
 def compare_radar(fields_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """The shape of 2 to 8 units' strengths (rows of unit_fields): % of maximum per field."""
     if _is_empty(fields_rows, "pct"):
@@ -43,6 +45,7 @@ def compare_radar(fields_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
                    margin={"l": 90, "r": 90, "t": 90, "b": 40})
 
 
+@inert
 def compare_bars(fields_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """The same comparison as grouped bars, for reading exact values field by field."""
     if _is_empty(fields_rows, "pct"):

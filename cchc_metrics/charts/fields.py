@@ -22,12 +22,14 @@ from cchc_metrics.charts.style import (
     _t,
     _without_total,
     _wrap,
+    inert,
 )
 from cchc_metrics.contract import TOTAL
 from cchc_metrics.fields import field_label
 from cchc_metrics.numbers import format_number, format_pct, round_half_up
 
 
+@inert
 def fields_heatmap(fields_rows: pd.DataFrame, lang: str = "vi",
                    max_units: int = MAX_HEATMAP_UNITS) -> go.Figure:
     """Which units lose which fields at a glance (rows of unit_fields): % of maximum per cell.
@@ -119,6 +121,7 @@ def _field_bars(rows: pd.DataFrame, value: str, text: list[str], hover: list[str
     return fig
 
 
+@inert
 def field_means(fsum_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """Which fields the block does well and badly on: mean % of maximum, best first."""
     if _is_empty(fsum_rows, "mean_pct"):
@@ -136,6 +139,7 @@ def field_means(fsum_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
                    height=140 + 40 * len(rows), showlegend=False)
 
 
+@inert
 def points_lost(fsum_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """Where the block loses its points: mean points lost per unit by field, largest first."""
     if _is_empty(fsum_rows, "mean_points_lost"):

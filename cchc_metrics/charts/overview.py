@@ -27,10 +27,12 @@ from cchc_metrics.charts.style import (
     _unit_hovers,
     _unit_labels,
     band_colors,
+    inert,
 )
 from cchc_metrics.numbers import format_pct
 
 
+@inert
 def ranking_bars(units: pd.DataFrame, bands: Bands | str, lang: str = "vi",
                  max_bars: int = MAX_BARS) -> go.Figure:
     """Who leads and who trails in one year × block (rows of unit_table), band by text and colour.
@@ -78,6 +80,7 @@ def ranking_bars(units: pd.DataFrame, bands: Bands | str, lang: str = "vi",
                    showlegend=False)  # every bar names its band
 
 
+@inert
 def index_distribution(units: pd.DataFrame, bands: Bands | str, lang: str = "vi") -> go.Figure:
     """How the units spread over the index, against the band thresholds (rows of unit_table)."""
     if _is_empty(units, "index_pct"):

@@ -9,6 +9,7 @@ on empty input: it draws a centred "Không có dữ liệu" / "No data" instead.
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 
@@ -18,6 +19,7 @@ import plotly.graph_objects as go
 
 from cchc_metrics.bands import Bands, parse_bands
 from cchc_metrics.contract import TOTAL
+from cchc_metrics.escape import html, inert_frame
 from cchc_metrics.fields import field_label, field_order
 from cchc_metrics.i18n import rank_change_texts, t
 from cchc_metrics.names import unit_key
@@ -51,6 +53,23 @@ MAX_HEATMAP_UNITS = 30
 
 
 # ---- words and numbers
+
+
+def inert(builder):
+    """A chart builder whose frames' names (and a band scheme's labels) reach plotly escaped:
+    a unit named «<a href=…>» or «![t](http://…)» is drawn as typed, never as a link."""
+    def escaped(value):
+        if isinstance(value, pd.DataFrame):
+            return inert_frame(value)
+        if isinstance(value, list) and value and isinstance(value[0], tuple):  # a band scheme
+            return [(html(label), bound) for label, bound in value]
+        return value
+
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs):
+        return builder(*(escaped(a) for a in args), **{k: escaped(v) for k, v in kwargs.items()})
+
+    return wrapper
 
 
 def _t(key: str, lang: str, **fmt) -> str:

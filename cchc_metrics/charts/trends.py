@@ -29,6 +29,7 @@ from cchc_metrics.charts.style import (
     _unit_labels,
     _year_axis,
     band_colors,
+    inert,
 )
 from cchc_metrics.numbers import format_number, format_pct
 
@@ -71,6 +72,7 @@ def _lines(units_rows: pd.DataFrame, lang: str, value: str, size: int) -> tuple[
     return fig, years
 
 
+@inert
 def trend_lines(units_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """Who is rising and who is slipping: index over the years, a line per unit."""
     if _is_empty(units_rows, "index_pct"):
@@ -80,6 +82,7 @@ def trend_lines(units_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     return _layout(fig, lang, _t("trend", lang), height=440)
 
 
+@inert
 def rank_bump(units_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """Places won and lost over the years: rank per unit, 1 at the top."""
     if _is_empty(units_rows, "rank"):
@@ -90,6 +93,7 @@ def rank_bump(units_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     return _layout(fig, lang, _t("bump", lang), height=440, yaxis=axis)
 
 
+@inert
 def movers(units_rows: pd.DataFrame, lang: str = "vi", n: int = 5) -> go.Figure:
     """The n biggest gainers and decliners in index for the latest year in the rows."""
     if _is_empty(units_rows, "delta_pct"):
@@ -123,6 +127,7 @@ def movers(units_rows: pd.DataFrame, lang: str = "vi", n: int = 5) -> go.Figure:
     return _layout(fig, lang, title, height=max(300, 34 * len(shown) + 170))
 
 
+@inert
 def band_counts_over_time(bc_rows: pd.DataFrame, bands: Bands | str,
                           lang: str = "vi") -> go.Figure:
     """How many units reach each band, year by year (rows of band_counts, summed over blocks)."""

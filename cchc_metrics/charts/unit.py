@@ -24,11 +24,13 @@ from cchc_metrics.charts.style import (
     _wrap,
     _year_axis,
     _year_suffix,
+    inert,
 )
 from cchc_metrics.fields import field_label, field_order
 from cchc_metrics.numbers import format_number, format_pct
 
 
+@inert
 def unit_history(history: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """One unit's index and rank over the years (its unit_table rows); missing years are gaps."""
     if _is_empty(history, "index_pct"):
@@ -63,6 +65,7 @@ def unit_history(history: pd.DataFrame, lang: str = "vi") -> go.Figure:
     return _layout(fig, lang, _t("history", lang, unit=unit), height=400, yaxis2=rank_axis)
 
 
+@inert
 def fields_vs_block(unit_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """Where one unit-year (rows of unit_fields) beats or trails its block's average per field."""
     if _is_empty(unit_rows, "pct"):
@@ -91,6 +94,7 @@ def fields_vs_block(unit_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
                    height=140 + 56 * len(rows), barmode="group")
 
 
+@inert
 def self_vs_appraised(unit_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """How far a unit's self-assessment ran ahead of the appraisal, field by field."""
     if _is_empty(unit_rows, "self_points"):

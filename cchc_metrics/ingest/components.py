@@ -12,6 +12,7 @@ from cchc_metrics.contract import (
     LEVELS,
     LOCATION_COLUMNS,
     MAX_BLOCK_CHARS,
+    MAX_UNIT_CHARS,
     ROUNDING,
     SCORE_COLUMNS,
     SURVEY,
@@ -41,6 +42,11 @@ def components(ctx: SheetContext, data: pd.DataFrame) -> Table:
     """Stage 5: canonical rows (one per unit × component) and the publisher's stated values."""
     hd = ctx.header
     units = data["_name"].to_numpy()
+    long_names = np.flatnonzero(pd.Series(units, dtype=object).str.len().to_numpy() > MAX_UNIT_CHARS)
+    for i in long_names[:MAX_PROBLEMS]:
+        ctx.err("unit_name_too_long", f"Tên đơn vị dài quá {MAX_UNIT_CHARS} ký tự. Hãy sửa tên.",
+                f"The unit's name is longer than {MAX_UNIT_CHARS} characters. Correct it.",
+                row=int(data["_row"].iat[i]), column=hd.one(H.UNIT), value=units[i][:60] + "…")
     columns = {
         "year": data["_year"].to_numpy(),
         "level": data["_level"].to_numpy(),

@@ -192,8 +192,11 @@ def classify(top: str, sub: str) -> Column:
 
 
 # Control and bidirectional-override characters: never meaningful in a name, unsafe in exports.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
-                      "\u2066-\u2069]")
+# Control, bidirectional and invisible characters (zero-width spaces and joiners, the soft
+# hyphen, the BOM): never meaningful in a name, unsafe in exports, and two units that look the
+# same must be the same
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
+                      "\u2060-\u2069\ufeff]")
 
 
 def clean(value) -> str:

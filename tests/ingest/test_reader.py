@@ -619,3 +619,12 @@ def test_the_readers_size_limit_is_the_browsers_number_of_bytes():
     limit = settings.get("max_file_mb") * 1_000_000
     assert refused(b"x" * (limit + 1))[0].code == "file_too_large"
     assert refused(b"x" * limit)[0].code != "file_too_large"
+
+
+def test_invisible_characters_are_dropped_from_names_and_long_names_refused():
+    """Two units that look the same are the same; a 5,000,000-character name is refused."""
+    rows = [["KẾT QUẢ NĂM 2023 CÁC SỞ, BAN, NGÀNH"], ["TT", "Tên đơn vị", "Chỉ số (%)"],
+            [1, "Sở\u200b Tư\u00ad pháp\ufeff", 90], [2, "Sở Y tế", 80]]
+    assert cm.read_scores(B.xlsx({"S": rows}))["unit"].tolist() == ["Sở Tư pháp", "Sở Y tế"]
+    rows[3][1] = "Sở " + "Y" * 5_000
+    assert refused(B.xlsx({"S": rows}))[0].code == "unit_name_too_long"
