@@ -81,19 +81,23 @@ if chosen is not None:
         note = st.text_input(t("note", lang), key="upload_note")
         if st.button(t("confirm_import", lang), type="primary", disabled=not confirmed,
                      key="upload_go"):
-            upload.save_mapping(columns, mapping)
             bar = st.progress(0.0, t("storing", lang))
-            outcome = store.import_scores(
-                scores, file_name=chosen.name, file_bytes=raw, user=auth.actor(), note=note,
-                bands=result.bands, warnings=result.warnings,
-                progress=lambda done, total: bar.progress(done / max(total, 1), t("storing", lang)))
+            with widgets.writing(lang):
+                upload.save_mapping(columns, mapping)
+                outcome = store.import_scores(
+                    scores, file_name=chosen.name, file_bytes=raw, user=auth.actor(), note=note,
+                    bands=result.bands, warnings=result.warnings,
+                    progress=lambda done, total: bar.progress(done / max(total, 1),
+                                                              t("storing", lang)))
+                (st.info if outcome.duplicate else st.success)(
+                    escape.markdown(outcome.message(lang)))
+                year_shown = int(scores["year"].max())
+                st.page_link("app_pages/tong-quan.py",
+                             label=t("see_overview", lang, year=year_shown),
+                             icon=":material/leaderboard:",
+                             query_params={"year": str(year_shown),
+                                           "level": str(scores["level"].iloc[0])})
             bar.empty()
-            (st.info if outcome.duplicate else st.success)(escape.markdown(outcome.message(lang)))
-            year_shown = int(scores["year"].max())
-            st.page_link("app_pages/tong-quan.py", label=t("see_overview", lang, year=year_shown),
-                         icon=":material/leaderboard:",
-                         query_params={"year": str(year_shown),
-                                       "level": str(scores["level"].iloc[0])})
 st.divider()
 st.subheader(t("history", lang))
 upload.history(store, lang)

@@ -9,6 +9,7 @@ from cchc_metrics import views
 from cchc_metrics.i18n import t
 from dashboard.auth import actor
 from dashboard.data import store
+from dashboard.widgets import writing
 
 
 def column_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -57,5 +58,6 @@ def history(s, lang: str) -> None:
     me = actor()
     if me is not None and me.allows("editor") and c3.button(
             t("rollback", lang), key="history_rollback", disabled=row["status"] == "active"):
-        st.success(s.rollback(int(picked), user=me).message(lang))
-        st.rerun()
+        with writing(lang):
+            st.success(s.rollback(int(picked), user=me).message(lang))
+            st.rerun()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 import streamlit as st
 
@@ -139,3 +141,15 @@ def downloads(units: pd.DataFrame, view: views.View, *, key: str, table=None,
 def table_downloads(table: pd.DataFrame, view: views.View, *, key: str, title: str) -> None:
     """XLSX and CSV downloads of one table that is not a ranking (the audit log)."""
     downloads(table, view, key=key, table=table, title=title)
+
+
+@contextlib.contextmanager
+def writing(lang: str):
+    """A write to the store: a refusal (another import holds it, the role is missing …) is shown
+    as the store's own message, never as Streamlit's error view."""
+    from cchc_metrics.store import StoreError
+
+    try:
+        yield
+    except StoreError as exc:
+        st.error(escape.markdown(exc.msg.text(lang)), icon=":material/error:")

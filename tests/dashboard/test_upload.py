@@ -184,3 +184,20 @@ def test_a_block_typed_on_the_page_is_checked_like_one_in_the_file(db):
     at.text_input(key="upload_block").set_value("Khối\u202e huyện").run()
     assert at.dataframe[1].value["Khối"].unique().tolist() == ["Khối huyện"]
     assert counts(db) == before
+
+
+def test_a_busy_store_is_said_in_its_own_words_on_the_page(db, monkeypatch):
+    """Another writer holding the database showed Streamlit's redacted English error."""
+    from cchc_metrics.store import StoreBusyError
+    from cchc_metrics.store.database import Store
+
+    def busy(*args, **kwargs):
+        raise StoreBusyError("database is locked")
+
+    at = upload_page(("huyen_2028.xlsx", B.xlsx({"S": B.totals_table(2028)})))
+    before = counts(db)
+    monkeypatch.setattr(Store, "import_scores", busy)
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    assert any("đang bận" in e.value for e in at.error)
+    assert counts(db) == before
