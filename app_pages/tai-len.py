@@ -59,8 +59,7 @@ if chosen is not None:
         widgets.show_table(views.ranking_table(new_units, views.View(lang=lang), history=False),
                       lang, key="preview")
         confirmed = True
-        notes = [p for p in result.warnings if p.severity == "note"]
-        warnings = [p for p in result.warnings if p.severity != "note"]
+        notes, warnings = result.notes, result.to_confirm
         if notes:
             st.info(t("notes_found", lang), icon=":material/info:")
             st.dataframe(views.problem_table(notes, lang), hide_index=True)

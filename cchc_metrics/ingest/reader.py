@@ -45,6 +45,16 @@ class ReadResult:
     sha256: str
     data: bytes = field(repr=False, default=b"")
 
+    @property
+    def notes(self) -> list[Problem]:
+        """What the reader did that a person should know (a maximum inferred, a sheet passed)."""
+        return [p for p in self.warnings if p.severity == "note"]
+
+    @property
+    def to_confirm(self) -> list[Problem]:
+        """The file's own figures that differ from ours: an import needs a person's yes."""
+        return [p for p in self.warnings if p.severity != "note"]
+
 
 def read_scores(source, year: int | None = None, level: str | None = None,
                 sheet: str | None = None) -> pd.DataFrame:

@@ -308,7 +308,7 @@ def test_index_only_results_say_no_breakdown_was_published(tmp_path, monkeypatch
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert at.dataframe[0].value["Chỉ số (%)"].iloc[1] == "85,65"
-    for page in ("app_pages/ho-so.py", "app_pages/linh-vuc.py"):
+    for page in ("app_pages/ho-so.py", "app_pages/linh-vuc.py", "app_pages/so-sanh.py"):
         at.switch_page(page).run()
         assert not at.exception
         assert any("không có điểm theo từng lĩnh vực" in i.value for i in at.info), page
