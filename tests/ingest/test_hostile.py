@@ -25,12 +25,12 @@ from cchc_metrics.exports.cells import DANGEROUS_PREFIXES
 from tests.ingest import hostile_files as HF
 
 
-def corpus_params():
+def corpus_params() -> list:
     """Every case, a known bug marked as a strict xfail that says what is wrong."""
-    for spec in HF.CASES.values():
-        marks = [pytest.mark.xfail(strict=True, reason=f"reader bug: {spec.bug}")] if spec.bug \
-            else []
-        yield pytest.param(spec.id, id=spec.id, marks=marks)
+    return [pytest.param(spec.id, id=spec.id,
+                         marks=[pytest.mark.xfail(strict=True, reason=f"reader bug: {spec.bug}")]
+                         if spec.bug else [])
+            for spec in HF.CASES.values()]
 
 
 @pytest.fixture(scope="module")
