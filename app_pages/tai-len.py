@@ -10,7 +10,6 @@ from cchc_metrics.exports.template import build_template
 from cchc_metrics.i18n import level_label, t
 from cchc_metrics.ingest.problems import ScoreFileError
 from cchc_metrics.ingest.reader import describe_columns, read_workbook
-from cchc_metrics.metrics import unit_table
 from dashboard import auth, data, upload, url, widgets
 
 rev = data.revision()
@@ -49,23 +48,26 @@ if chosen is not None:
     result = st.session_state["upload_result"]
     if isinstance(result, ScoreFileError):
         st.error(t("errors_found", lang, n=len(result.problems)), icon=":material/error:")
-        st.dataframe(views.problem_table(result.problems, lang), hide_index=True)
+        widgets.problems(views.problem_table(result.problems, lang))
     else:
         scores = result.scores
         st.subheader(t("detected", lang))
         st.dataframe(views.detected_table(result, lang), hide_index=True)
-        new_units = unit_table(scores, bands=result.bands)
+        new_units = views.preview_units(scores, data.scores(rev), result.bands)
         st.subheader(t("preview", lang))
+        for (y, lv), part in new_units.groupby(["year", "level"], sort=True):
+            st.caption(escape.markdown(t("preview_of", lang, year=y, level=level_label(lv, lang),
+                                         blocks="; ".join(part["block"].unique()))))
         widgets.show_table(views.ranking_table(new_units, views.View(lang=lang), history=False),
-                      lang, key="preview")
+                           lang, key="preview")
         confirmed = True
         notes, warnings = result.notes, result.to_confirm
         if notes:
             st.info(t("notes_found", lang), icon=":material/info:")
-            st.dataframe(views.problem_table(notes, lang), hide_index=True)
+            widgets.problems(views.problem_table(notes, lang))
         if warnings:
             st.warning(t("warnings_found", lang, n=len(warnings)), icon=":material/warning:")
-            st.dataframe(views.problem_table(warnings, lang), hide_index=True)
+            widgets.problems(views.problem_table(warnings, lang))
             confirmed = st.checkbox(t("confirm_warnings", lang), key="upload_confirm_warnings")
         st.subheader(t("vs_active", lang))
         diff = views.compare_with_active(new_units, data.units(rev, "tot-kha-kem"), lang)

@@ -77,6 +77,6 @@ def format_number(value, decimals: int = 2, lang: str = "vi") -> str:
 
 
 def format_pct(value, decimals: int = 2, lang: str = "vi") -> str:
-    """85.65 → "85,65 %"."""
+    """85.65 → "85,65 %", the number and its sign joined by a no-break space (never split)."""
     text = format_number(value, decimals, lang)
-    return text if text == "—" else f"{text} %"
+    return text if text == "—" else f"{text}\u00a0%"

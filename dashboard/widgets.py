@@ -40,22 +40,43 @@ def show_cards(cards: list[views.Card]) -> None:
                        delta_arrow=card.delta_arrow, border=True)
 
 
+ROW_PX, ALL_ROWS_UP_TO = 35, 40  # st.dataframe's row height; a block this long shows whole
+
+
 def show_table(table: pd.DataFrame | views.Screen, lang: str, *, key: str | None = None) -> None:
     """A table with numbers in the language's format, a bar beside the index, sparklines.
 
-    Takes a plain table (formatted here) or one already formatted by views.screen_table.
+    Takes a plain table (formatted here) or one already formatted by views.screen_table. Numbers
+    sort as numbers when a header is clicked (Screen.sortable); up to 40 rows show without an
+    inner scroll box.
     """
     screen = table if isinstance(table, views.Screen) else views.screen_table(table, lang)
-    config = {c: st.column_config.TextColumn(c, alignment="right") for c in screen.numbers}
+    config = {} if screen.sortable else {
+        c: st.column_config.TextColumn(c, alignment="right") for c in screen.numbers}
     if screen.bar:  # the bar only draws the index; its number stays formatted beside it
         config[screen.bar] = st.column_config.ProgressColumn(
             screen.bar, min_value=0, max_value=100, format=" ", width="small")
     if screen.history:
         config[screen.history] = st.column_config.LineChartColumn(
-            screen.history, y_min=0, y_max=100)
-    data = screen.arrow if screen.arrow is not None else screen.frame
-    st.dataframe(data, hide_index=True, column_config=config,
+            screen.history, y_min=0, y_max=100, width="small")
+    if screen.sortable:
+        data = screen.styled()
+    else:
+        data = screen.arrow if screen.arrow is not None else screen.frame
+    rows = min(len(screen.frame), ALL_ROWS_UP_TO)
+    st.dataframe(data, hide_index=True, column_config=config, height=(rows + 1) * ROW_PX + 3,
                  key=f"table_{key}" if key else None, width="stretch")
+
+
+WHOLE_TEXT_ROWS = 50  # problems up to this many are shown with their messages wrapped, whole
+
+
+def problems(table: pd.DataFrame) -> None:
+    """Errors, warnings and notes of a file: each message whole (a grid cuts long text)."""
+    if len(table) <= WHOLE_TEXT_ROWS:
+        st.table(table, hide_index=True)  # wraps long messages
+    else:
+        st.dataframe(table, hide_index=True)
 
 
 def no_data(view: views.View, all_units: pd.DataFrame | None = None) -> bool:

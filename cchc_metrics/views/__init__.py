@@ -17,7 +17,13 @@ from cchc_metrics.views.profile import (
     unit_history,
 )
 from cchc_metrics.views.ranking import history_column, history_lists, ranking_table
-from cchc_metrics.views.screen import BAR_COLUMN, Screen, compact_arrow, number_texts, screen_table
+from cchc_metrics.views.screen import (
+    SORTABLE_ROWS,
+    Screen,
+    compact_arrow,
+    number_texts,
+    screen_table,
+)
 from cchc_metrics.views.selection import (
     CATALOG_COLUMNS,
     HISTORY_KEYS,
@@ -42,18 +48,20 @@ from cchc_metrics.views.selection import (
 )
 from cchc_metrics.views.trends import block_band_counts, trend_rows, trend_table
 from cchc_metrics.views.upload import (
+    cell_text,
     compare_with_active,
     detected_table,
     earlier_import,
     header_signature,
     history_table,
     mapping_choices,
+    preview_units,
     problem_table,
 )
 
 __all__ = [
     "by_field",
-    "BAR_COLUMN",
+    "SORTABLE_ROWS",
     "CATALOG_COLUMNS",
     "Card",
     "HISTORY_KEYS",
@@ -67,7 +75,9 @@ __all__ = [
     "change_from",
     "compact_arrow",
     "compare_fields",
+    "cell_text",
     "compare_with_active",
+    "preview_units",
     "detected_table",
     "differences_table",
     "district_communes",

@@ -36,9 +36,13 @@ def export_sheets(units: pd.DataFrame, scores: pd.DataFrame, view: View) -> dict
     """The workbook of an export: the ranking table once per block, then the per-field detail."""
     table = ranking_table(units, view, history=False)
     block_col = t("col_block", view.lang)
-    sheets = {str(b): part.reset_index(drop=True) for b, part in table.groupby(block_col,
-                                                                              sort=False)}
-    detail = field_detail_table(scores, select(units, view), view.lang)
+    rows = select(units, view)
+    if block_col in table:
+        sheets = {str(b): part.reset_index(drop=True)
+                  for b, part in table.groupby(block_col, sort=False)}
+    else:  # one block: its name is the sheet's, not a column repeating it on every row
+        sheets = {str(rows["block"].iloc[0]): table} if not rows.empty else {}
+    detail = field_detail_table(scores, rows, view.lang)
     if not detail.empty:
         sheets[t("sheet_field_detail", view.lang)] = detail
     return sheets or {t("ranking", view.lang): table}

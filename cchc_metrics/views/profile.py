@@ -68,8 +68,7 @@ def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
                       lang: str = "vi") -> str:
     """The sentence officials write: "Năm 2022, huyện Mỹ Lộc đứng thứ 7/10 … tăng 2 bậc …"."""
     year, level, block = int(row["year"]), row["level"], row["block"]
-    words = t(f"level_units_{level}", lang) if block == DEFAULT_BLOCKS.get(level) else t(
-        "units_of_block", lang, block=block)
+    words = block_words(level, block, lang)
     pts = f"{number(row['points'], 2, lang)}/{number(row['max_points'], 2, lang)}"
     idx = pct(row["index_pct"], 2, lang)
     change = rank_sentence(row, lang)
@@ -88,8 +87,24 @@ def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
     return text
 
 
+def block_words(level: str, block: str, lang: str) -> str:
+    """Who a unit is ranked among, as a report says it: «phường», «xã, thị trấn của huyện Mỹ Lộc».
+
+    The level's default block is its units («sở, ban, ngành»); «Khối phường» is its wards; a
+    block named for a district is that district's communes; any other block is named as such.
+    """
+    if block == DEFAULT_BLOCKS.get(level):
+        return t(f"level_units_{level}", lang)
+    if block[:5].casefold() == "khối " and lang == "vi":
+        return block[5:]
+    if level == "commune" and in_prose(block) != block:  # «Huyện Mỹ Lộc», «Thị xã …»
+        return t("units_of_district", lang, units=t("level_units_commune", lang),
+                 district=in_prose(block) if lang == "vi" else block)
+    return t("units_of_block", lang, block=block)
+
+
 def rank_sentence(row: pd.Series, lang: str) -> str:
-    """", tăng 2 bậc so với năm 2021; chỉ số tăng 3,37 điểm %" (empty for a new unit)."""
+    """", tăng 2 bậc so với năm 2021; chỉ số tăng 3,37 điểm phần trăm" (empty for a new unit)."""
     if pd.isna(row["prev_index_pct"]):
         return t("first_year", lang)
     delta = row["delta_pct"]

@@ -49,7 +49,11 @@ def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
 
 
 def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> pd.DataFrame:
-    """The ranking table on screen and in exports: localized headers, rank order."""
+    """The ranking table on screen and in exports: localized headers, rank order.
+
+    Rank, unit, index and band come first (what a phone shows without scrolling sideways); the
+    year and block are columns only when the table spans several (the title says them otherwise).
+    """
     lang = view.lang
     rows = select(units, view).sort_values(["year", "block", "rank", "unit"], kind="stable")
     table = pd.DataFrame({
@@ -57,16 +61,20 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> p
         t("col_block", lang): rows["block"],
         t("col_rank", lang): rows["rank"],
         t("col_unit", lang): rows["unit"],
+        t("col_index", lang): rows["index_pct"],
+        t("col_band", lang): rows["band"],
+        t("col_rank_change", lang): rank_change_texts(rows["rank_change"], rows["prev_rank"],
+                                                      lang).tolist(),
+        t("col_delta", lang): rows["delta_pct"],
         t("col_parent", lang): rows["parent"].fillna(""),
         t("col_points", lang): rows["points"],
         t("col_max", lang): rows["max_points"],
-        t("col_index", lang): rows["index_pct"],
-        t("col_band", lang): rows["band"],
-        t("col_rank_change", lang): rank_change_texts(rows["rank_change"], rows["prev_rank"], lang).tolist(),
-        t("col_delta", lang): rows["delta_pct"],
     })
     if not (table[t("col_parent", lang)] != "").any():
         table = table.drop(columns=[t("col_parent", lang)])
+    for key in ("col_year", "col_block"):  # one value on every row says nothing
+        if table[t(key, lang)].nunique() <= 1:
+            table = table.drop(columns=[t(key, lang)])
     if history:
         table[t("col_history", lang)] = history_column(units, rows)
     return table.reset_index(drop=True)

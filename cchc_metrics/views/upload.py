@@ -51,9 +51,37 @@ def problem_table(problems, lang: str) -> pd.DataFrame:
         t("col_sheet", lang): p.sheet or "",
         t("col_row", lang): "" if p.row is None else str(p.row),
         t("col_column", lang): p.column or "",
-        t("col_value", lang): "" if p.value is None else str(p.value),
+        t("col_value", lang): cell_text(p.value, lang),
         t("col_message", lang): p.msg.text(lang),
     } for p in problems])
+
+
+def preview_units(new_scores: pd.DataFrame, active_scores: pd.DataFrame,
+                  bands=None) -> pd.DataFrame:
+    """The unit table of a file about to be imported, its rank changes counted from the active
+    data of the year before (as they will be once it is stored), for its own years only."""
+    from cchc_metrics.metrics import unit_table
+
+    scope = new_scores[["year", "level"]].drop_duplicates()
+    before = active_scores.merge(scope.assign(year=scope["year"] - 1), on=["year", "level"])
+    before = before.merge(new_scores[["year", "level"]].drop_duplicates(),  # not the file's own
+                          on=["year", "level"], how="left", indicator=True)
+    before = before[before["_merge"] == "left_only"].drop(columns="_merge")
+    both = pd.concat([before.reindex(columns=new_scores.columns), new_scores], ignore_index=True)
+    units = unit_table(both, bands=bands)
+    return units.merge(scope, on=["year", "level"]).reset_index(drop=True)
+
+
+def cell_text(value, lang: str) -> str:
+    """A value read from a file as the language writes it: 82,95 in Vietnamese, text as is."""
+    from cchc_metrics.numbers import format_number
+
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return str(value)
+    decimals = next((d for d in range(5) if abs(value - round(value, d)) < 1e-9), 4)
+    return format_number(value, decimals, lang)
 
 
 def compare_with_active(new_units: pd.DataFrame, active_units: pd.DataFrame,
@@ -84,6 +112,8 @@ def compare_with_active(new_units: pd.DataFrame, active_units: pd.DataFrame,
         t("col_active_index", lang): both["index_pct_old"].to_numpy(dtype=float),
         t("col_new_index", lang): both["index_pct_new"].to_numpy(dtype=float),
         t("col_delta", lang): both["change"].round(2).to_numpy(dtype=float),
+        t("col_active_rank", lang): both["rank_old"].astype("Int64").to_numpy(),
+        t("col_new_rank", lang): both["rank_new"].astype("Int64").to_numpy(),
     })
 
 

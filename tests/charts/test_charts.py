@@ -183,7 +183,7 @@ def test_ranking_bars_sorted_best_first_with_band_in_text():
 
 def test_ranking_bars_english_uses_decimal_point():
     fig = charts.ranking_bars(districts(2022), BANDS, "en")
-    assert fig.data[0].text[0] == "90.30 % · Tốt"
+    assert fig.data[0].text[0] == "90.30\u00a0% · Tốt"
 
 
 @pytest.mark.parametrize("preset", ["tot-kha-kem", "xuat-sac-5", "bo-noi-vu-abc"])
@@ -197,7 +197,7 @@ def test_threshold_lines_for_each_positive_bound(preset):
         assert all(s.line.dash == "dash" for s in lines)
         texts = annotations(fig)
         for label, bound in positive:
-            assert f"{label} ≥ {bound:g} %" in texts
+            assert f"{label} ≥ {bound:g}\u00a0%" in texts
 
 
 def test_unbanded_units_get_their_own_labelled_bars():
@@ -207,7 +207,7 @@ def test_unbanded_units_get_their_own_labelled_bars():
     rows.loc[rows.index[-1], ["index_pct", "band"]] = [65.0, None]
     fig = charts.ranking_bars(rows, bands)
     assert fig.data[-1].name == "Chưa xếp loại"
-    assert fig.data[-1].text == ("65,00 % · Chưa xếp loại",)
+    assert fig.data[-1].text == ("65,00\u00a0% · Chưa xếp loại",)
     assert bar_count(fig) == 10
 
 
@@ -448,7 +448,7 @@ def test_field_means_sorted_best_first():
     assert len(bars.x) == 9
     assert list(bars.x) == sorted(rows["mean_pct"], reverse=True)
     assert fig.layout.yaxis.autorange == "reversed"
-    assert bars.text[0].endswith(" %") and "," in bars.text[0]
+    assert bars.text[0].endswith("\u00a0%") and "," in bars.text[0]
 
 
 def test_field_means_combine_blocks_weighted_by_units():

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from cchc_metrics.store import open_store
+from tests.dashboard.shown import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mật-khẩu-đủ-dài-123"
@@ -101,11 +102,11 @@ def test_only_an_admin_sees_users_and_the_audit_log_without_hashes(db):
     at = sign_in(app(), "quantri")
     at.switch_page("app_pages/quan-tri.py").run()
     assert not at.exception
-    users = at.dataframe[0].value
+    users = shown(at.dataframe[0])
     assert set(users["Tên đăng nhập"]) == {"quantri", "bientap", "nguoixem"}
-    shown = users.to_string() + at.dataframe[1].value.to_string()
-    assert "argon2" not in shown and PASSWORD not in shown
-    actions = set(at.dataframe[1].value["Hoạt động"])
+    text = users.to_string() + shown(at.dataframe[1]).to_string()
+    assert "argon2" not in text and PASSWORD not in text
+    actions = set(shown(at.dataframe[1])["Hoạt động"])
     assert any("sign" in a or "login" in a for a in actions)
 
 

@@ -31,7 +31,7 @@ def demo():
 def sheet_rows(ws) -> tuple[int, list[list]]:
     """(header row number, rows from the header down) of an exported sheet."""
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    header = next(i for i, r in enumerate(rows) if r and r[0] in ("Năm", "Year"))
+    header = next(i for i, r in enumerate(rows) if r and r[0] in ("Năm", "Year", "Khối", "Block", "Hạng", "Rank"))
     return header + 1, rows[header:]
 
 
@@ -97,15 +97,16 @@ def test_english_csv_uses_comma_and_decimal_point(demo):
     _, units = demo
     view = views.View(year=2024, level="department", lang="en")
     rows = list(csv.reader(io.StringIO(view_csv(units, view).decode("utf-8-sig"))))
-    assert rows[0][0] == "Year" and "." in rows[1][rows[0].index("Index (%)")]
+    assert rows[0][0] == "Rank" and "." in rows[1][rows[0].index("Index (%)")]
 
 
 def test_formula_injection_is_neutralised_in_csv_and_written_as_text_in_xlsx():
     evil = '=HYPERLINK("http://example.invalid","bấm vào")'
     scores = pd.DataFrame([{
-        "year": 2024, "level": "commune", "block": "+Khối", "province": "", "parent": "@cmd",
+        "year": 2024, "level": "commune", "block": b, "province": "", "parent": "@cmd",
         "unit": u, "unit_code": "", "component": "total", "max_points": 100, "points": p,
-        "self_points": float("nan"), "source": "t"} for u, p in [(evil, 90), ("-1+1", 80)]]
+        "self_points": float("nan"), "source": "t"}
+        for u, p, b in [(evil, 90, "+Khối"), ("-1+1", 80, "+Khối"), ("Xã B", 70, "Khối 2")]]
     )[SCORE_COLUMNS]
     units = cm.unit_table(scores)
     view = views.View(year=2024, level="commune", lang="vi")
@@ -203,7 +204,8 @@ def test_one_sheet_per_block_each_with_title_header_and_only_its_rows(demo):
         ws = book[block[:31]]
         header_row, rows = sheet_rows(ws)
         assert ws.cell(1, 1).value.startswith("KẾT QUẢ") and ws.cell(1, 1).font.b
-        assert {r[1] for r in rows[1:]} == {block}
+        at = rows[0].index("Khối")
+        assert {r[at] for r in rows[1:]} == {block}
         assert len(rows) - 1 == (screen["Khối"] == block).sum() == ws.max_row - header_row
     detail = views.field_detail_table(scores, views.select(units, view), "vi")
     ws = book["Chi tiết lĩnh vực"]

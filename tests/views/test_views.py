@@ -82,7 +82,10 @@ def test_screen_table_formats_numbers_with_a_decimal_comma_and_keeps_the_bar(dem
     table = views.ranking_table(units, view)
     screen = views.screen_table(table, "vi")
     frame = screen.frame
-    assert screen.numbers == ("Điểm đạt", "Điểm tối đa", "Chỉ số (%)", "Thay đổi chỉ số (điểm %)")
+    assert set(screen.numbers) == {"Điểm đạt", "Điểm tối đa", "Chỉ số (%)",
+                                   "Thay đổi chỉ số (điểm phần trăm)"}
+    assert list(frame.columns)[:4] == ["Hạng", "Đơn vị", "Chỉ số (%)", screen.bar]  # phone
+    assert "Năm" not in frame and "Khối" not in frame  # one year, one block: in the title
     assert frame["Chỉ số (%)"].tolist() == [format_number(v) for v in table["Chỉ số (%)"]]
     assert all("," in v for v in frame["Chỉ số (%)"])
     assert frame[screen.bar].tolist() == table["Chỉ số (%)"].tolist()  # the bar draws the index
@@ -90,7 +93,7 @@ def test_screen_table_formats_numbers_with_a_decimal_comma_and_keeps_the_bar(dem
     assert screen.history == "Các năm" and frame["Các năm"].tolist() == table["Các năm"].tolist()
     assert frame["Hạng"].tolist() == table["Hạng"].tolist()  # ranks stay numbers (sortable)
     missing = views.screen_table(views.ranking_table(units, view.but(year=2021)), "vi").frame
-    assert set(missing["Thay đổi chỉ số (điểm %)"]) == {"—"}  # first year: no change to show
+    assert set(missing["Thay đổi chỉ số (điểm phần trăm)"]) == {"—"}  # first year: no change to show
 
 
 def test_screen_table_is_the_exported_table_formatted(demo):
@@ -98,7 +101,7 @@ def test_screen_table_is_the_exported_table_formatted(demo):
     view = views.View(year=2023, level="commune", lang="en")
     exported = views.ranking_table(units, view, history=False)
     frame = views.screen_table(exported, "en").frame
-    assert [c for c in frame.columns if c != views.BAR_COLUMN] == list(exported.columns)
+    assert [c for c in frame.columns if c != "Index bar"] == list(exported.columns)
     assert frame["Points"].tolist() == [format_number(v, 2, "en") for v in exported["Points"]]
     assert frame["Unit"].tolist() == exported["Unit"].tolist()
 
