@@ -271,7 +271,6 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "time_format_seconds": ("%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S"),
     "sheet_field_detail": ("Chi tiết lĩnh vực", "Field detail"),
     "export_version": ("Phiên bản dữ liệu: {version}", "Data version: {version}"),
-    "export_time": ("Thời điểm xuất: {when}", "Exported at: {when}"),
     "export_title": ("KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", "ADMINISTRATIVE REFORM INDEX RESULTS"),
     "export_title_year": ("KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
                           "ADMINISTRATIVE REFORM INDEX RESULTS {year}"),
@@ -375,4 +374,11 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "chart.capped": ("{half} đơn vị cao nhất và {half} đơn vị thấp nhất trong {total} đơn vị",
                "The top {half} and bottom {half} of {total} units"),
     "chart.gap": ("⋯ {n} đơn vị khác ⋯", {"one": "⋯ 1 more unit ⋯", "other": "⋯ {n} more units ⋯"}),
+    # exports and command line (issue 20)
+    "export_provinces": ("{n} tỉnh, thành phố", {"one": "1 province", "other": "{n} provinces"}),
+    "export_data_imported": ("Nguồn: số liệu đã nhập vào hệ thống",
+                             "Source: figures imported into the dashboard"),
+    "export_time_vn": ("Xuất lúc {time} ngày {date} (giờ Việt Nam)",
+                       "Exported at {time} on {date} (Vietnam time)"),
+    "date_format": ("%d/%m/%Y", "%Y-%m-%d"),
 }
