@@ -115,6 +115,12 @@ SETTINGS = [
     _s("user", None, "Tên người thực hiện ghi vào nhật ký cho các lệnh nhập, khôi phục (mặc định: "
        "tài khoản máy).", "Who command-line imports and rollbacks are audited as (default: the "
        "login name)."),
+    _s("province_name", None, "Tên tỉnh ghi ở đầu mỗi tệp xuất, vd. «Tỉnh Bến Tre» (mặc định: tỉnh "
+       "của dữ liệu).", "The province named at the top of every export, e.g. «Tỉnh Bến Tre» "
+       "(default: the data's province)."),
+    _s("issuing_body", None, "Cơ quan ban hành ghi ở đầu mỗi tệp xuất, vd. «Sở Nội vụ» (mặc định: "
+       "không ghi).", "The issuing body named at the top of every export, e.g. «Sở Nội vụ» "
+       "(default: none)."),
 ]
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -144,11 +144,12 @@ def downloads(units: pd.DataFrame, view: views.View, *, key: str, table=None,
     rev = revision()
     stem = file_stem(view) + ("" if table is None else f"-{key}")
     version = data_version(rev, view) if view.year or view.level else None
+    sample = is_sample(rev)
     if table is None:
-        xlsx = lambda: view_xlsx(units, scores(rev), view, version)  # noqa: E731
+        xlsx = lambda: view_xlsx(units, scores(rev), view, version, sample=sample)  # noqa: E731
         csv = lambda: view_csv(units, view)  # noqa: E731
     else:
-        xlsx = lambda: table_xlsx(table, view, title or key, version)  # noqa: E731
+        xlsx = lambda: table_xlsx(table, view, title or key, version, sample=sample)  # noqa: E731
         csv = lambda: to_csv_bytes(table, view.lang)  # noqa: E731
     row = st.container(horizontal=True)
     row.download_button(

@@ -17,9 +17,12 @@ class CommandError(Exception):
 
 
 def add_format(parser: argparse.ArgumentParser, default: str = "text") -> None:
-    """Every command takes --format csv|json|text, so scripts can read its output."""
+    """Every command takes --format csv|json|text, so scripts can read its output, and --lang
+    for the text people read (Vietnamese headers and decimal comma unless --lang en)."""
     parser.add_argument("--format", choices=["csv", "json", "text"], default=default,
                         help="định dạng in ra / output format (mặc định %(default)s)")
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi",
+                        help="ngôn ngữ của --format text / language of text output (vi)")
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from cchc_metrics.bands import parse_bands
 from cchc_metrics.cli import CommandError, bands_of
 from cchc_metrics.contract import LEVELS
-from cchc_metrics.numbers import format_number
 
 
 def register(sub, add_format) -> None:
@@ -34,14 +33,17 @@ def run(args: argparse.Namespace) -> int:
     from cchc_metrics.exports import view_csv, view_xlsx
     from cchc_metrics.metrics import unit_table
     from cchc_metrics.store import StoreError, open_store
-    from cchc_metrics.views import View
+    from cchc_metrics.views import View, select
 
     bands = bands_of(args)
     try:
         with open_store(args.db or None, create=False) as store:
-            scores = store.scores(years=args.year, levels=args.level)
+            # the year before too, so a year's rank and index changes are filled
+            years = None if args.year is None else [args.year - 1, args.year]
+            scores = store.scores(years=years, levels=args.level)
             bands = bands or store.bands(years=args.year, levels=args.level)
             version = store.data_version(args.year, args.level)
+            sample = store.is_sample(args.year, args.level)
     except StoreError as exc:
         raise CommandError(str(exc.msg)) from None
     spec = ",".join(f"{label}:{bound:g}" for label, bound in parse_bands(bands))
@@ -49,12 +51,28 @@ def run(args: argparse.Namespace) -> int:
                 province=args.province, parent=args.parent,
                 bands=spec, lang=args.lang)
     units = unit_table(scores, bands=spec)
-    if units.empty:
+    n_units = len(select(units, view))
+    if not n_units:
         raise CommandError("Không có dữ liệu cho bộ lọc này. / No data for these filters.")
-    data = view_xlsx(units, scores, view, version) if args.format == "xlsx" else view_csv(
-        units, view)
+    data = view_xlsx(units, scores, view, version, sample=sample) if args.format == "xlsx" \
+        else view_csv(units, view)
     Path(args.output).write_bytes(data)
-    size = {lang: format_number(len(data), 0, lang) for lang in ("vi", "en")}
-    sys.stderr.write(f"Đã ghi {size['vi']} byte vào «{args.output}».\n"
-                     f"Wrote {size['en']} bytes to «{args.output}».\n")
+    sys.stderr.write(wrote(data, args, n_units))
     return 0
+
+
+def wrote(data: bytes, args: argparse.Namespace, n_units: int) -> str:
+    """What was written, in both languages: the path, its size, the units and the sheets."""
+    from cchc_metrics.cli.text import size_text
+    from cchc_metrics.i18n import t
+
+    sheets = []
+    if args.format == "xlsx":
+        import io
+
+        from openpyxl import load_workbook
+
+        sheets = load_workbook(io.BytesIO(data), read_only=True).sheetnames
+    return "".join(t(f"cli.wrote_{args.format}", lang, path=args.output,
+                     size=size_text(len(data), lang), n=n_units, sheets=", ".join(f"«{s}»" for s in sheets)) + "\n"
+                   for lang in ("vi", "en"))

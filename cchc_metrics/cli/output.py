@@ -8,17 +8,19 @@ import sys
 import pandas as pd
 
 
-def print_table(frame: pd.DataFrame, fmt: str, out=None) -> None:
-    """Print a table as csv, json (records) or aligned text."""
+def print_table(frame: pd.DataFrame, fmt: str, out=None, *, lang: str = "vi",
+                people=None) -> None:
+    """Print a table as csv or json (records) for scripts, or as text for people: `people(frame,
+    lang)` gives the table people read (the catalog's headers, words, local times)."""
+    from cchc_metrics.cli.text import text_table
+
     out = out or sys.stdout
     if fmt == "csv":
         frame.to_csv(out, index=False, lineterminator="\n")
     elif fmt == "json":
         out.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None,
-                               "display.width", 200):
-            out.write(frame.to_string(index=False, na_rep="—") + "\n")
+        out.write(text_table(people(frame, lang) if people else frame, lang))
 
 
 def print_problems(problems, fmt: str, stream=None) -> None:

@@ -122,8 +122,20 @@ def run_import(args: argparse.Namespace) -> int:
         "levels": ", ".join(sorted({lv for _, lv, _ in result.slices})),
         "blocks": ", ".join(sorted({b for _, _, b in result.slices})),
         "superseded": ", ".join(str(i) for i in result.superseded), "sha256": result.sha256,
-    }], columns=IMPORT_COLUMNS), args.format)
+    }], columns=IMPORT_COLUMNS), args.format, lang=args.lang, people=import_text)
     return 0
+
+
+def import_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An import's row for people: words, no checksum."""
+    from cchc_metrics.i18n import t
+
+    return pd.DataFrame({
+        t("col_audit_dataset_id", lang): frame["dataset_id"],
+        t("cli.col_result", lang): [t(f"cli.{r}", lang) for r in frame["result"]],
+        t("col_file", lang): frame["file_name"], t("cli.col_rows", lang): frame["n_rows"],
+        t("year", lang): frame["years"], t("block", lang): frame["blocks"],
+        t("cli.col_superseded", lang): frame["superseded"]})
 
 
 @handled
@@ -131,9 +143,17 @@ def run_datasets(args: argparse.Namespace) -> int:
     """Every version with its status."""
     with open_from_args(args) as store:
         frame = store.datasets()
-    frame["created_at"] = frame["created_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
-    print_table(frame.drop(columns=["sha256"]) if args.format == "text" else frame, args.format)
+    frame["created_at"] = frame["created_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC") \
+        if args.format != "text" else frame["created_at"]
+    print_table(frame, args.format, lang=args.lang, people=datasets_text)
     return 0
+
+
+def datasets_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The versions as the upload page lists them (local times, status in words), oldest first."""
+    from cchc_metrics.views import history_table
+
+    return history_table(frame, lang).iloc[::-1]
 
 
 @handled
@@ -146,17 +166,32 @@ def run_rollback(args: argparse.Namespace) -> int:
         "dataset_id": result.dataset_id, "changed": result.changed,
         "slices": "; ".join(f"{y} · {lv} · {b}" for y, lv, b in result.slices),
         "superseded": ", ".join(str(i) for i in result.superseded)}], columns=ROLLBACK_COLUMNS),
-        args.format)
+        args.format, lang=args.lang, people=rollback_text)
     return 0
+
+
+def rollback_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A rollback's row for people."""
+    from cchc_metrics.i18n import t
+
+    return pd.DataFrame({
+        t("col_audit_dataset_id", lang): frame["dataset_id"],
+        t("cli.col_changed", lang): frame["changed"].astype(bool),
+        t("cli.col_slices", lang): frame["slices"],
+        t("cli.col_superseded", lang): frame["superseded"]})
 
 
 @handled
 def run_audit(args: argparse.Namespace) -> int:
     """The audit log, oldest first."""
+    from cchc_metrics.views import audit_table
+
     with open_from_args(args) as store:
         frame = store.audit(limit=args.limit)
-    frame["ts"] = frame["ts"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
-    print_table(frame, args.format)
+    if args.format != "text":
+        frame["ts"] = frame["ts"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+    print_table(frame, args.format, lang=args.lang, people=lambda f, lang: audit_table(
+        f, lang, newest_first=False, seconds=False))
     return 0
 
 

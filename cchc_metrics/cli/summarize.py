@@ -19,6 +19,18 @@ def summary_frame(units):
     return units[SUMMARY_COLUMNS].sort_values(["year", "block", "rank", "unit"], kind="stable")
 
 
+def summary_text(frame, lang: str):
+    """What people read at a terminal: the dashboard's ranking table, its narrower columns."""
+    from cchc_metrics.i18n import t
+    from cchc_metrics.views import View, ranking_table
+
+    table = ranking_table(frame, View(lang=lang), history=False)
+    keep = ["col_year", "col_block", "col_rank", "col_unit", "col_index", "col_band",
+            "col_rank_change", "col_delta"]
+    return table[[t(k, lang) for k in keep if t(k, lang) in table]].rename(
+        columns={t("col_delta", lang): t("cli.col_delta", lang)})
+
+
 def register(sub, add_format) -> None:
     p = sub.add_parser("summarize", help="bảng xếp hạng của một tệp / unit table of a file",
                        description="In bảng chỉ số, xếp hạng, thay đổi so với năm trước. / "
@@ -55,12 +67,13 @@ def summarize(args: argparse.Namespace) -> int:
         from cchc_metrics.cli.store import store_units
 
         units = store_units(args.db, year=args.year, level=args.level, bands=bands)
-        print_table(summary_frame(units), args.format)
+        print_table(summary_frame(units), args.format, lang=args.lang, people=summary_text)
         return 0
     if not args.file:
         raise CommandError("Thiếu tên tệp (hoặc --db). / Missing FILE (or --db).")
     result = read_workbook(args.file, year=args.year, level=args.level, sheet=args.sheet,
                            bands=bands)
     print_problems(result.warnings, args.format)
-    print_table(summary_frame(unit_table(result.scores, bands=bands or result.bands)), args.format)
+    print_table(summary_frame(unit_table(result.scores, bands=bands or result.bands)), args.format,
+                lang=args.lang, people=summary_text)
     return 0

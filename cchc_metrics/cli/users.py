@@ -105,12 +105,19 @@ def printable_users(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def print_user(store: Store, name: str, fmt: str, vi: str, en: str) -> int:
+def print_users(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Accounts as csv/json for scripts (times in UTC), or as the admin page shows them."""
+    from cchc_metrics.views import users_table
+
+    print_table(printable_users(frame) if args.format != "text" else frame, args.format,
+                lang=args.lang, people=users_table)
+
+
+def print_user(store: Store, name: str, args: argparse.Namespace, vi: str, en: str) -> int:
     """Say what was done and print the account's row."""
     sys.stderr.write(f"{vi}\n{en}\n")
     frame = store.accounts.list_users()
-    mine = frame[frame["name"].str.casefold() == name.strip().casefold()]
-    print_table(printable_users(mine), fmt)
+    print_users(frame[frame["name"].str.casefold() == name.strip().casefold()], args)
     return 0
 
 
@@ -131,7 +138,7 @@ def run_users_add(args: argparse.Namespace) -> int:
             by = None
         password = read_secret(f"Mật khẩu mới của / New password of {args.name}: ", confirm=True)
         store.accounts.add_user(args.name, password, args.role, by=by, display_name=args.display_name)
-        return print_user(store, args.name, args.format,
+        return print_user(store, args.name, args,
                           f"Đã thêm người dùng «{args.name}» (vai trò {args.role}).",
                           f"Added user «{args.name}» (role {args.role}).")
 
@@ -140,7 +147,7 @@ def run_users_add(args: argparse.Namespace) -> int:
 def run_users_list(args: argparse.Namespace) -> int:
     """Every account: name, role, state, sign-in times."""
     with open_from_args(args) as store:
-        print_table(printable_users(store.accounts.list_users()), args.format)
+        print_users(store.accounts.list_users(), args)
     return 0
 
 
@@ -149,7 +156,7 @@ def run_users_disable(args: argparse.Namespace) -> int:
     """Disable an account (it can no longer sign in or write)."""
     with open_from_args(args) as store:
         store.accounts.disable_user(args.name, by=acting_admin(store, args))
-        return print_user(store, args.name, args.format, f"Đã vô hiệu hóa «{args.name}».",
+        return print_user(store, args.name, args, f"Đã vô hiệu hóa «{args.name}».",
                           f"Disabled «{args.name}».")
 
 
@@ -158,7 +165,7 @@ def run_users_enable(args: argparse.Namespace) -> int:
     """Enable (and unlock) an account again."""
     with open_from_args(args) as store:
         store.accounts.enable_user(args.name, by=acting_admin(store, args))
-        return print_user(store, args.name, args.format, f"Đã kích hoạt lại «{args.name}».",
+        return print_user(store, args.name, args, f"Đã kích hoạt lại «{args.name}».",
                           f"Enabled «{args.name}» again.")
 
 
@@ -167,7 +174,7 @@ def run_users_set_role(args: argparse.Namespace) -> int:
     """Change an account's role."""
     with open_from_args(args) as store:
         store.accounts.set_role(args.name, args.role, by=acting_admin(store, args))
-        return print_user(store, args.name, args.format,
+        return print_user(store, args.name, args,
                           f"Đã đổi vai trò của «{args.name}» thành {args.role}.",
                           f"«{args.name}» now has the role {args.role}.")
 
@@ -179,6 +186,6 @@ def run_users_passwd(args: argparse.Namespace) -> int:
         by = sign_in(store, args.admin or args.name)
         password = read_secret(f"Mật khẩu mới của / New password of {args.name}: ", confirm=True)
         store.accounts.set_password(args.name, password, by=by)
-        return print_user(store, args.name, args.format,
+        return print_user(store, args.name, args,
                           f"Đã đổi mật khẩu của «{args.name}».",
                           f"Changed the password of «{args.name}».")

@@ -52,7 +52,8 @@ def _missing(value) -> bool:
 
 
 def view_csv(units: pd.DataFrame, view) -> bytes:
-    """The filtered ranking (every block of the view) as CSV."""
+    """The filtered ranking (every block of the view) as CSV; a rank change is a signed number."""
     from cchc_metrics.views import ranking_table
 
-    return to_csv_bytes(ranking_table(units, view, history=False), view.lang)
+    return to_csv_bytes(ranking_table(units, view, history=False, numeric_changes=True),
+                        view.lang)

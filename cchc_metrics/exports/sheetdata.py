@@ -34,18 +34,23 @@ class Rows:
     first_row: int
     band_column: str | None = None
     band_labels: list[str] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)  # column → its own number format
 
 
-def sample_row(ws, fills: list) -> list:
-    """Cells carrying the styles rows use: a two-decimal number, then one cell per band fill."""
+def sample_row(ws, fills: list, formats: list[str] = ()) -> list:
+    """Cells carrying the styles rows use: a two-decimal number, one cell per column's own
+    number format, then one cell per band fill."""
     from openpyxl.cell import WriteOnlyCell
 
     number = WriteOnlyCell(ws, value=0.0)
     number.number_format = "0.00"
+    formatted = [WriteOnlyCell(ws, value=0) for _ in formats]
+    for cell, number_format in zip(formatted, formats, strict=True):
+        cell.number_format = number_format
     banded = [WriteOnlyCell(ws, value="") for _ in fills]
     for cell, fill in zip(banded, fills, strict=True):
         cell.fill = fill
-    return [number, *banded]
+    return [number, *formatted, *banded]
 
 
 def fill_rows(xlsx: bytes, sheets: dict[str, Rows]) -> bytes:
@@ -67,11 +72,14 @@ def spliced(xml: bytes, rows: Rows | None) -> list:
     start = re.search(rb'<row r="%d"[ >/]' % rows.first_row, xml).start()
     end = xml.index(b"</sheetData>", start)
     ids = [int(s or 0) for s in re.findall(rb'<c\b(?:[^>]*?\bs="(\d+)")?', xml[start:end])]
-    bands = dict(zip(rows.band_labels, ids[1:], strict=True))
-    return [xml[:start], sheet_rows(rows, ids[0], bands), xml[end:]]
+    k = len(rows.formats)
+    own = dict(zip(rows.formats, ids[1:1 + k], strict=True))
+    bands = dict(zip(rows.band_labels, ids[1 + k:], strict=True))
+    return [xml[:start], sheet_rows(rows, ids[0], bands, own), xml[end:]]
 
 
-def sheet_rows(rows: Rows, number_style: int, band_styles: dict[str, int]) -> bytes | memoryview:
+def sheet_rows(rows: Rows, number_style: int, band_styles: dict[str, int],
+               own_styles: dict[str, int] | None = None) -> bytes | memoryview:
     """The `<row>` elements of the whole table, as UTF-8."""
     from openpyxl.utils import get_column_letter
 
@@ -83,15 +91,21 @@ def sheet_rows(rows: Rows, number_style: int, band_styles: dict[str, int]) -> by
     for i, (name, column) in enumerate(rows.table.items(), 1):
         ref = (f'<c r="{get_column_letter(i)}', numbers, '"')
         styles = band_styles if name == rows.band_column else {}
-        columns.append(cells(column, ref, number_style, styles).fill_null(""))
+        style = (own_styles or {}).get(name, number_style)
+        columns.append(cells(column, ref, style, styles, own=name in (own_styles or {}))
+                       .fill_null(""))
     markup = join('<row r="', numbers, '">', *columns, "</row>")
     _, offsets, data = markup.buffers()  # no nulls: the data is every row's text, back to back
     first, last = np.frombuffer(offsets, np.int64)[[markup.offset, markup.offset + n]]
     return memoryview(data)[first:last]
 
 
-def cells(column: pd.Series, ref: tuple, number_style: int, band_styles: dict) -> pa.Array:
-    """One column's cells, row by row: null (no cell) where the value is missing."""
+def cells(column: pd.Series, ref: tuple, number_style: int, band_styles: dict, *,
+          own: bool = False) -> pa.Array:
+    """One column's cells, row by row: null (no cell) where the value is missing.
+
+    Decimals take `number_style`; whole numbers too when it is the column's `own` format.
+    """
     if pd.api.types.is_float_dtype(column):
         values = column.to_numpy(dtype=float, na_value=np.nan)
         text = pc.cast(pa.array(values, mask=~np.isfinite(values)), TEXT)  # shortest round trip
@@ -100,12 +114,15 @@ def cells(column: pd.Series, ref: tuple, number_style: int, band_styles: dict) -
         text = pa.array(column.map({True: "1", False: "0"}), TEXT, from_pandas=True)
         return join(*ref, ' t="b"><v>', text, "</v></c>")
     if pd.api.types.is_numeric_dtype(column):
-        return join(*ref, "><v>", pc.cast(pa.array(column, from_pandas=True), TEXT), "</v></c>")
+        style = f' s="{number_style}"' if own else ""
+        return join(*ref, f"{style}><v>", pc.cast(pa.array(column, from_pandas=True), TEXT),
+                    "</v></c>")
     if not isinstance(column.dtype, pd.StringDtype):  # mixed: numbers, booleans, the rest as text
         column = column.astype(object)
         kind = column.map(lambda v: "b" if isinstance(v, bool | np.bool_) else
                           "n" if isinstance(v, int | float | np.number) else "s")
-        return pc.coalesce(cells(column.where(kind == "n").astype(float), ref, 0, {}),
+        return pc.coalesce(cells(column.where(kind == "n").astype(float), ref,
+                                 number_style if own else 0, {}),
                            cells(column.where(kind == "b").astype("boolean"), ref, 0, {}),
                            cells(column.where(kind == "s").astype("str"), ref, 0, band_styles))
     # Each distinct text is escaped and marked up once, then taken row by row.

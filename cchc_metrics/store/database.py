@@ -64,6 +64,7 @@ DATASET_COLUMNS = ["dataset_id", "created_at", "created_by", "file_name", "sha25
                    "active_slices", "n_slices", "supersedes"]
 SLICE_COLUMNS = ["dataset_id", "year", "level", "block", "n_rows", "active"]
 AUDIT_COLUMNS = ["id", "ts", "actor", "action", "dataset_id", "detail"]
+DEMO_USER = "demo"  # who loads the demo province: its datasets are sample data
 DATA_ACTIONS = ("import", "rollback")  # the audit actions that change score data (the revision)
 IMPORT_VI_EN = ("nhập dữ liệu điểm", "import score data")
 ROLLBACK_VI_EN = ("khôi phục phiên bản dữ liệu", "roll back a dataset")
@@ -527,12 +528,22 @@ class Store:
 
     def data_version(self, year: int | None = None, level: str | None = None) -> str:
         """Which active datasets a view's numbers come from ("#3, #7"), for exports' title blocks."""
+        return ", ".join(f"#{i}" for i in self._active_ids(year, level))
+
+    def is_sample(self, year: int | None = None, level: str | None = None) -> bool:
+        """Whether a view's active numbers include the demo province's (loaded as DEMO_USER)."""
+        ds = self.datasets()
+        demo = set(ds.loc[ds["created_by"] == DEMO_USER, "dataset_id"].astype(int))
+        return bool(demo & set(self._active_ids(year, level)))
+
+    def _active_ids(self, year: int | None, level: str | None) -> list[int]:
+        """The active datasets of a year and level (None: all), in order."""
         slices = self.slices(active_only=True)
         if year is not None:
             slices = slices[slices["year"] == year]
         if level is not None:
             slices = slices[slices["level"] == level]
-        return ", ".join(f"#{i}" for i in sorted({int(i) for i in slices["dataset_id"]}))
+        return sorted({int(i) for i in slices["dataset_id"]})
 
     def bands(self, years=None, levels=None, blocks=None):
         """The band scheme of the newest active dataset in the selection (None: none named)."""

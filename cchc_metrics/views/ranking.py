@@ -48,14 +48,19 @@ def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
     return history_column(units, rows).tolist() if not rows.empty else []
 
 
-def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> pd.DataFrame:
+def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
+                  numeric_changes: bool = False) -> pd.DataFrame:
     """The ranking table on screen and in exports: localized headers, rank order.
 
     Rank, unit, index and band come first (what a phone shows without scrolling sideways); the
     year and block are columns only when the table spans several (the title says them otherwise).
+    The rank change is the screen's arrows, or with `numeric_changes` (files) a whole number,
+    positive when the unit moved up, empty without a rank the year before in the same block.
     """
     lang = view.lang
     rows = select(units, view).sort_values(["year", "block", "rank", "unit"], kind="stable")
+    changes = (rows["rank_change"].astype("Int64") if numeric_changes else
+               rank_change_texts(rows["rank_change"], rows["prev_rank"], lang).tolist())
     table = pd.DataFrame({
         t("col_year", lang): rows["year"].astype(int),
         t("col_block", lang): rows["block"],
@@ -63,8 +68,7 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True) -> p
         t("col_unit", lang): rows["unit"],
         t("col_index", lang): rows["index_pct"],
         t("col_band", lang): rows["band"],
-        t("col_rank_change", lang): rank_change_texts(rows["rank_change"], rows["prev_rank"],
-                                                      lang).tolist(),
+        t("col_rank_change", lang): changes,
         t("col_delta", lang): rows["delta_pct"],
         t("col_parent", lang): rows["parent"].fillna(""),
         t("col_points", lang): rows["points"],

@@ -257,11 +257,13 @@ def test_excel_export_holds_the_filtered_table(app, page, shot, demo_units, tmp_
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [block, "Chi tiết lĩnh vực"]
     sheet = book[block]
-    title = [row[0] for row in sheet.iter_rows(max_row=4, max_col=1, values_only=True)]
+    title = [row[0] for row in sheet.iter_rows(max_row=6, max_col=1, values_only=True)]
     assert title[0] == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2022"
-    assert title[1] == f"Năm: 2022 · Cấp: UBND cấp xã · Khối xếp hạng: {block}"
-    assert re.fullmatch(r"Phiên bản dữ liệu: #\d+(, #\d+)*", title[2])
-    assert title[3].startswith("Thời điểm xuất: ")
+    assert title[1].startswith("Tỉnh An Hòa")  # the demo files' province, as read from them
+    assert title[2] == "DỮ LIỆU MẪU — tỉnh giả định, không phải số liệu thật"
+    assert re.fullmatch(r"Phiên bản dữ liệu: #\d+(, #\d+)*", title[3])
+    assert title[4] == f"Năm: 2022 · Cấp: UBND cấp xã · Khối xếp hạng: {block}"
+    assert re.fullmatch(r"Xuất lúc \d\d:\d\d ngày \d\d/\d\d/\d{4} \(giờ Việt Nam\)", title[5])
     got = sheet_table(sheet)
     assert list(got.columns[:4]) == ["Năm", "Khối", "Hạng", "Đơn vị"]
     assert set(got["Năm"]) == {2022} and set(got["Khối"]) == {block}

@@ -137,3 +137,90 @@ def test_export_command_keeps_one_province(tmp_path, capsys):
     assert code == 0, err
     text = out.read_text(encoding="utf-8-sig")
     assert text.count("Xã Bến") == 4 and "Xã An" not in text
+
+
+# ---- text for people, csv and json for scripts (issue 20) ---------------------------------------
+
+LONG = "Ủy ban nhân dân huyện Mỹ Lộc, tỉnh Nam Định (tên rất dài để thử cắt ngắn) " * 2
+
+
+def test_text_is_vietnamese_aligned_and_within_100_characters(tmp_path, capsys):
+    rows = B.totals_table(2022)
+    rows[6][1] = LONG.strip()
+    path = tmp_path / "dai.xlsx"
+    path.write_bytes(B.xlsx({"S": rows}))
+    code, out, _ = run(["summarize", path], capsys)
+    lines = out.splitlines()
+    assert code == 0 and all(len(line) <= 100 for line in lines), max(map(len, lines))
+    assert lines[0].split() == ["Hạng", "Đơn", "vị", "Chỉ", "số", "(%)",
+                                "Xếp", "loại", "Thay", "đổi", "hạng", "±", "Chỉ", "số"]
+    assert "85,65" in out and "85.65" not in out and "…" in out and LONG[:15] in out
+    assert "mới" in out and "—" in out and "nan" not in out.lower() and "<NA>" not in out
+    code, out, _ = run(["summarize", path, "--lang", "en"], capsys)
+    assert out.splitlines()[0].split()[:2] == ["Rank", "Unit"]
+    assert "85.65" in out and "85,65" not in out and "new" in out
+
+
+def test_csv_and_json_stay_for_scripts(two_years, capsys):
+    _, csv_out, _ = run(["summarize", two_years, "--format", "csv", "--lang", "en"], capsys)
+    assert csv_out.splitlines()[0] == ",".join(
+        ["year", "level", "block", "parent", "unit", "unit_code", "points", "max_points",
+         "index_pct", "rank", "n_ranked", "band", "prev_index_pct", "delta_pct", "prev_rank",
+         "rank_change"])
+
+
+def test_datasets_audit_and_users_print_vietnam_time_and_words(two_years, tmp_path, capsys,
+                                                              monkeypatch):
+    from cchc_metrics.clock import vietnam_time
+    from cchc_metrics.store import Store
+
+    url = f"sqlite:///{tmp_path / 'gio.sqlite'}"
+    assert run(["import", two_years, "--db", url, "--user", "Nguyễn Văn An", "--note", "QĐ 5"],
+               capsys)[0] == 0
+    with Store(url) as store:
+        store.accounts.add_user("quantri", "mật khẩu đủ dài 123", "admin", by=None)
+        store.accounts.authenticate("quantri", "mật khẩu đủ dài 123")
+        stamps = store.audit()["ts"].tolist()
+    local = [vietnam_time(s.to_pydatetime()).strftime("%d/%m/%Y %H:%M") for s in stamps]
+    code, out, _ = run(["audit", "--db", url], capsys)
+    assert code == 0 and "UTC" not in out and "{" not in out and '"' not in out
+    assert all(when in out for when in local)
+    assert "Nhập dữ liệu tệp «huyen.xlsx» (12 dòng)" in out and "Đăng nhập" in out
+    assert "Thêm tài khoản «quantri» (vai trò quản trị)" in out
+    code, out, _ = run(["audit", "--db", url, "--lang", "en"], capsys)
+    assert "Imported the file «huyen.xlsx» (12 rows)" in out and "Signed in" in out
+    code, out, _ = run(["datasets", "--db", url], capsys)
+    assert code == 0 and local[0] in out and "UTC" not in out and "đang dùng" in out
+    assert "QĐ 5" in out and "Nguyễn Văn An" in out
+    code, out, _ = run(["users", "list", "--db", url], capsys)
+    assert code == 0 and local[-1] in out and "quản trị" in out and "UTC" not in out
+    assert all(len(line) <= 100 for line in out.splitlines())
+    code, out, _ = run(["audit", "--db", url, "--format", "json"], capsys)
+    assert json.loads(json.loads(out)[0]["detail"])["file_name"] == "huyen.xlsx"
+
+
+def test_export_says_what_it_wrote_and_marks_sample_data(two_years, tmp_path, capsys):
+    import openpyxl
+
+    from cchc_metrics.store import Store
+
+    url = f"sqlite:///{tmp_path / 'mau.sqlite'}"
+    with Store(url) as store:
+        store.import_file(two_years, user=store.accounts.system_actor("demo"))
+    out = tmp_path / "bao_cao.xlsx"
+    code, _, err = run(["export", "--db", url, "--year", "2022", "-o", out], capsys)
+    assert code == 0, err
+    size = out.stat().st_size
+    kb = f"{size / 1000:.1f}"
+    assert f"Đã ghi «{out}» ({kb.replace('.', ',')} kB): 3 đơn vị; trang tính: «" in err
+    assert f"Wrote «{out}» ({kb} kB): 3 units; sheets: «" in err
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    title = [ws.cell(r, 1).value for r in range(1, 7)]
+    assert title[1] == "Tỉnh Nam Định" and title[2].startswith("DỮ LIỆU MẪU")
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "Hạng")
+    at = header.index("Thay đổi hạng")
+    changes = [row[at] for row in ws.iter_rows(min_row=9, values_only=True)]
+    assert changes == [0, 0, 0]  # the year before was loaded, so the changes are filled
+    code, _, err = run(["export", "--db", url, "--year", "2022", "--format", "csv",
+                        "-o", tmp_path / "b.csv"], capsys)
+    assert code == 0 and "3 đơn vị." in err and "3 units." in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 
 import openpyxl
 import pandas as pd
@@ -17,7 +17,7 @@ from cchc_metrics.contract import SCORE_COLUMNS
 from cchc_metrics.exports import to_csv_bytes, view_csv, view_xlsx
 from cchc_metrics.exports.xlsx import BAND_FILLS
 
-NOW = datetime(2026, 11, 23, 9, 30)
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # 16:30 in Vietnam
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def sheet_rows(ws) -> tuple[int, list[list]]:
 def test_xlsx_holds_the_screen_table_cell_by_cell(demo):
     scores, units = demo
     view = views.View(year=2022, level="commune", lang="vi")  # every district block
-    screen = views.ranking_table(units, view, history=False)
+    screen = views.ranking_table(units, view, history=False, numeric_changes=True)
     book = openpyxl.load_workbook(io.BytesIO(view_xlsx(units, scores, view, "#1, #2", NOW)))
     blocks = list(dict.fromkeys(screen["Khối"]))
     assert book.sheetnames[:len(blocks)] == [b[:31] for b in blocks]
@@ -61,7 +61,7 @@ def test_xlsx_holds_the_screen_table_cell_by_cell(demo):
                        ).number_format == "0.00"
         title = [ws.cell(r, 1).value for r in range(1, header_row)]
         assert "NĂM 2022" in title[0] and any("Phiên bản dữ liệu: #1, #2" in str(x) for x in title)
-        assert any("23/11/2026 09:30" in str(x) for x in title)
+        assert "Xuất lúc 16:30 ngày 23/11/2026 (giờ Việt Nam)" in title
 
 
 def test_band_cells_are_coloured_and_arrows_kept(demo):
@@ -74,8 +74,14 @@ def test_band_cells_are_coloured_and_arrows_kept(demo):
     fills = {ws.cell(r, band_col).value: ws.cell(r, band_col).fill.fgColor.rgb
              for r in range(header_row + 1, ws.max_row + 1)}
     assert len(set(fills.values())) == len(fills) and all(v != "00000000" for v in fills.values())
-    changes = [r[rows[0].index("Thay đổi hạng")] for r in rows[1:]]
-    assert any(str(c).startswith(("▲", "▼", "=")) for c in changes)
+    column = rows[0].index("Thay đổi hạng")
+    changes = [r[column] for r in rows[1:]]
+    block = views.select(units, view)
+    block = block[block["block"] == ws.title].sort_values(["rank", "unit"], kind="stable")
+    assert changes == [None if pd.isna(c) else int(c) for c in block["rank_change"]]
+    assert any(c and c > 0 for c in changes) and any(c and c < 0 for c in changes)
+    assert ws.cell(header_row + 1, column + 1).number_format == '"▲ "0;"▼ "0;"="'
+
 
 
 def test_csv_has_a_bom_and_matches_the_screen_table(demo):
@@ -264,8 +270,87 @@ def test_the_title_block_names_the_province_and_district_chosen():
     view = View(year=2024, level="commune", block="Khối xã", province="Tỉnh Bến Tre",
                 parent="Huyện Châu Thành")
     when = datetime(2026, 11, 24, 9, 5)
-    assert export_lines(view, None, "vi", when)[0] == (
+    assert export_lines(view, None, "vi", when)[2] == (
         "Năm: 2024 · Cấp: UBND cấp xã · Khối xếp hạng: Khối xã · Tỉnh: Tỉnh Bến Tre · "
         "Đơn vị cấp huyện: Huyện Châu Thành")
     assert "Province: Tỉnh Bến Tre · District: Huyện Châu Thành" in export_lines(view, None, "en",
-                                                                                 when)[0]
+                                                                                 when)[2]
+
+
+# ---- an export an office can file (issue 20) --------------------------------------------------
+
+def test_the_title_block_says_who_issues_what_data_which_version_and_when(monkeypatch):
+    from cchc_metrics.exports.xlsx import export_lines
+    from cchc_metrics.views import View
+
+    view = View(year=2024, level="commune")
+    late = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)  # already 6 December in Vietnam
+    assert export_lines(view, "#3", "vi", late, provinces=["Tỉnh Bến Tre"]) == [
+        "Tỉnh Bến Tre", "Nguồn: số liệu đã nhập vào hệ thống", "Phiên bản dữ liệu: #3",
+        "Năm: 2024 · Cấp: UBND cấp xã · Khối xếp hạng: Tất cả",
+        "Xuất lúc 06:30 ngày 06/12/2026 (giờ Việt Nam)"]
+    english = export_lines(view, "#3", "en", late, sample=True, provinces=["A", "B", None])
+    assert english[:2] == ["2 provinces", "SAMPLE DATA — a fictional province, not real figures"]
+    assert english[-1] == "Exported at 06:30 on 2026-12-06 (Vietnam time)"
+    naive = export_lines(view, None, "vi", datetime(2026, 12, 5, 7, 5))  # the store's UTC
+    assert naive[-1] == "Xuất lúc 14:05 ngày 05/12/2026 (giờ Việt Nam)" and len(naive) == 3
+    monkeypatch.setenv("CCHC_PROVINCE_NAME", "Tỉnh Nam Định")
+    monkeypatch.setenv("CCHC_ISSUING_BODY", "Sở Nội vụ")
+    assert export_lines(view, None, "vi", late, provinces=["Tỉnh Bến Tre"])[0] == (
+        "Sở Nội vụ · Tỉnh Nam Định")
+
+
+def test_every_sheet_says_sample_data_and_the_province(demo):
+    from cchc_metrics.exports import table_xlsx
+
+    scores, units = demo
+    view = views.View(year=2022, level="commune", lang="vi")
+    book = openpyxl.load_workbook(io.BytesIO(view_xlsx(units, scores, view, "#1", NOW,
+                                                       sample=True)))
+    province = scores["province"].iloc[0]
+    for ws in book.worksheets:
+        header_row, _ = sheet_rows(ws)
+        title = [ws.cell(r, 1).value for r in range(1, header_row)]
+        assert title[1:3] == [province, "DỮ LIỆU MẪU — tỉnh giả định, không phải số liệu thật"]
+    real = openpyxl.load_workbook(io.BytesIO(view_xlsx(units, scores, view, "#1", NOW)))
+    assert real.worksheets[0]["A3"].value == "Nguồn: số liệu đã nhập vào hệ thống"
+    one = openpyxl.load_workbook(io.BytesIO(table_xlsx(
+        pd.DataFrame({"Năm": [2024]}), view, "Xu hướng", None, NOW, sample=True)))
+    assert one.worksheets[0]["A2"].value.startswith("DỮ LIỆU MẪU")
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_header_repeated(demo):
+    scores, units = demo
+    view = views.View(year=2022, level="commune", lang="vi")
+    book = openpyxl.load_workbook(io.BytesIO(view_xlsx(units, scores, view, "#1", NOW)))
+    assert len(book.worksheets) > 2
+    for ws in book.worksheets:
+        header_row, _ = sheet_rows(ws)
+        setup = ws.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9)  # 9: A4
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == f"${header_row}:${header_row}"
+
+
+def test_a_rank_change_is_a_signed_number_in_csv_too(demo):
+    _, units = demo
+    view = views.View(year=2023, level="district", lang="vi")
+    rows = list(csv.reader(io.StringIO(view_csv(units, view).decode("utf-8-sig")), delimiter=";"))
+    column = rows[0].index("Thay đổi hạng")
+    changes = [r[column] for r in rows[1:]]
+    assert all(c == "" or c.lstrip("-").isdigit() for c in changes)
+    assert any(c.startswith("-") for c in changes) and any(c not in ("", "0") and c[0] != "-"
+                                                           for c in changes)
+
+
+@pytest.mark.parametrize(("year", "level", "stem"), [
+    (2024, "department", "chi-so-cchc-2024-so-ban-nganh"),
+    (2023, "district", "chi-so-cchc-2023-cap-huyen"),
+    (2025, "commune", "chi-so-cchc-2025-cap-xa"),
+    (None, None, "chi-so-cchc-tat-ca-nam-tat-ca-cap"),
+])
+def test_a_download_is_named_in_vietnamese(year, level, stem):
+    from cchc_metrics.exports import file_stem
+
+    assert file_stem(views.View(year=year, level=level)) == stem

@@ -598,7 +598,7 @@ def test_cli_import_datasets_rollback_audit(store_url, capsys):
     code, out, _ = cli(["rollback", "1", "--db", store_url, "--format", "json"], capsys)
     assert code == 0 and json.loads(out)[0]["changed"] is False
     code, out, _ = cli(["audit", "--db", store_url], capsys)
-    assert code == 0 and "import" in out and "an" in out
+    assert code == 0 and "Nhập dữ liệu tệp «huyen.xlsx»" in out and "  an  " in out
 
 
 def test_cli_refusals_are_messages_not_tracebacks(store_url, tmp_path, capsys):
