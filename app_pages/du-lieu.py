@@ -10,7 +10,7 @@ if not widgets.no_data(view):
     st.caption(t("page_data_intro", view.lang))
     table = data.ranking(rev, view)
     if table.frame.empty:
-        st.info(t("no_data", view.lang), icon=":material/info:")
+        widgets.nothing_found(view)
     else:
         widgets.downloads(units, view, key="data")
         widgets.show_table(table, view.lang, key="data")

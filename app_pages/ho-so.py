@@ -12,9 +12,11 @@ names = data.memo("unit_choices", rev, (view.level, view.block, view.province, v
                                       view.search),
                 lambda: views.unit_choices(units, view))
 if not names:
-    st.info(t("no_data", lang), icon="ℹ️")
+    widgets.nothing_found(view)
     st.stop()
-unit = widgets.unit_picker(names, lang)
+unit = widgets.unit_picker(names, lang, data.memo(
+    "last_years", rev, (view.year, view.level, view.block, view.province, view.parent, view.search),
+    lambda: views.last_years(units, view, names)))
 
 
 def profile():

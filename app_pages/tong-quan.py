@@ -23,7 +23,7 @@ if not widgets.no_data(view):
     widgets.show_cards(data.memo("cards", rev, block_view, lambda: views.overview_cards(units, view)))
     table = data.ranking(rev, view)
     if table.frame.empty:
-        st.info(t("no_data", lang), icon="ℹ️")
+        widgets.nothing_found(view)
         st.stop()
     ranking_tab, charts_tab = widgets.panes([t("ranking", lang), t("tab_charts", lang)],
                                       key="overview_tab")

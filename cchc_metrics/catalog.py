@@ -54,6 +54,8 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_band": ("Xếp loại", "Band"),
     "col_rank_change": ("Thay đổi hạng", "Rank change"),
     "col_delta": ("Thay đổi chỉ số (điểm phần trăm)", "Index change (pp)"),
+    "col_delta_short": ("± Chỉ số", "± Index"),
+    "col_rank_change_short": ("± Hạng", "± Rank"),
     "col_bar": ("Thanh chỉ số", "Index bar"),
     "col_history": ("Các năm", "Years"),
     "col_year": ("Năm", "Year"),
@@ -213,6 +215,16 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "rank_same": ("giữ nguyên thứ hạng", "same rank"),
     # ---- views: profile, upload, administration
     "units_of_block": ("đơn vị khối «{block}»", "units of «{block}»"),
+    "level_moved": ("Năm {year} không có kết quả của {level}; đang hiển thị năm {shown}, năm gần "
+                    "nhất có kết quả.",
+                    "{year} has no results for {level}; showing {shown}, the latest year with "
+                    "results."),
+    "unit_found_in": ("Đã mở «{block}» năm {year}, nơi có đơn vị «{unit}».",
+                      "Opened «{block}» in {year}, where «{unit}» is ranked."),
+    "unit_ended": ("{unit} (kết quả đến năm {year})", "{unit} (results until {year})"),
+    "search_found_in": ("Đã mở «{block}» năm {year}, nơi tìm thấy «{unit}».",
+                        "Opened «{block}» in {year}, where «{unit}» was found."),
+    "unit_not_found": ("Không tìm thấy đơn vị «{q}».", "No unit found for «{q}»."),
     "units_of_district": ("{units} của {district}", "{units} of {district}"),
     "profile_sentence": ("Năm {year}, {unit} đứng thứ {rank}/{n} {words} về Chỉ số CCHC, đạt "
                          "{pts} điểm ({idx}){change}.",

@@ -11,8 +11,8 @@ from cchc_metrics import views
 from cchc_metrics.bands import BAND_PRESETS, DEFAULT_BAND_PRESET
 from cchc_metrics.i18n import LANGS, level_label, t
 from dashboard.data import catalog, revision, units
-from dashboard.url import bound, lang, to_url, url_index
-from dashboard.widgets import page_header
+from dashboard.url import bound, lang, settle_widget, to_url, url_index
+from dashboard.widgets import flash, page_header
 
 
 def language_switch() -> str:
@@ -32,6 +32,8 @@ def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True
     `all_units` is the unit table or, cheaper, its views.catalog.
     """
     lg = lang()
+    for key, value in st.session_state.pop("_move_to", {}).items():  # see move_to()
+        settle_widget(key, value)
     side = st.sidebar
     side.header(t("filters", lg))
     ys = views.years(all_units)
@@ -41,6 +43,10 @@ def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True
     lvs = views.levels(all_units, None)
     level = bound(side.selectbox, t("level", lg), lvs, "level",
                   format_func=lambda x: level_label(x, lg))
+    if level not in views.levels(all_units, year) and (
+            shown := views.latest_year_of(all_units, level)):  # no districts after 2024
+        flash(t("level_moved", lg, year=year, level=t(f"level_units_{level}", lg), shown=shown))
+        move_to({"year": shown})
     view = views.settle(all_units, views.View(year=year, level=level, lang=lg))
     view = view.but(level=level)  # keep the chosen level even in a year without it
     if block:
@@ -98,6 +104,40 @@ def places(all_units: pd.DataFrame, view: views.View, lg: str) -> views.View:
     return view.but(parent=parent or None)
 
 
+def move_to(filters: dict) -> None:
+    """Set filters that are already drawn this run: at the start of the next run, which begins now.
+
+    (A widget's value cannot change once it is drawn; controls() applies these first.)
+    """
+    st.session_state["_move_to"] = filters
+    st.rerun()
+
+
+def follow_unit(units: pd.DataFrame, view: views.View, linked: str | None) -> None:
+    """Open the block, district and year where a linked unit, or the search's unit, is ranked.
+
+    A link's unit is followed once (the person may then choose another block); a search is
+    followed when the view's block has no match but another block of the year has.
+    """
+    if linked and linked == st.session_state.get("_seen_unit"):
+        linked = None  # the person's own choice, not a link
+    attempt = (linked, view.search, view.year)
+    if (not linked and not view.search) or st.session_state.get("_located") == attempt:
+        return
+    target = views.locate(units, view, unit=linked)
+    st.session_state["_located"] = attempt
+    if target is None:
+        return
+    moves = {k: getattr(target, k) or "" for k in ("year", "level", "block", "province",
+                                                    "parent")
+             if getattr(target, k) != getattr(view, k)}
+    if len(views.provinces(units)) <= 1:
+        moves.pop("province", None)  # one province: it has no box
+    flash(t("unit_found_in" if linked else "search_found_in", view.lang,
+            unit=linked or view.search.strip(), block=target.block, year=target.year))
+    move_to(moves)
+
+
 _VIEW: contextvars.ContextVar[views.View | None] = contextvars.ContextVar("view", default=None)
 
 
@@ -120,5 +160,8 @@ def page(title_key: str) -> tuple[views.View, pd.DataFrame, int]:
     view = _VIEW.get()
     if view is None:
         view = controls(catalog(rev))
+    shown = units(rev, view.bands)
+    linked = st.query_params.get("unit") if title_key == "page_profile" else None
+    follow_unit(shown, view, linked)
     page_header(title_key, view, rev)
-    return view, units(rev, view.bands), rev
+    return view, shown, rev

@@ -41,14 +41,26 @@ def follow_link(key: str) -> None:
         st.session_state.pop(f"_url_{key}", None)  # reads the URL again
 
 
+def settle_widget(key: str, value) -> None:
+    """Give a widget a value before it is drawn this run (a filter moved to where data exists).
+
+    The browser is sent the new value; the URL follows when the widget writes it.
+    """
+    st.session_state[key] = value
+    st.session_state.pop(f"_url_{key}", None)
+
+
 def bound(widget, label: str, options: list, key: str, *, cast=str, default: int = 0, **kwargs):
     """A select-like widget whose value lives in the URL as its option code."""
     if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]  # e.g. a year that the new data no longer has
+        # e.g. the block of another year: set, not just forgotten, so that the browser's box
+        # shows the value the page uses (it would keep showing the old one)
+        settle_widget(key, options[default] if options else None)
         st.session_state[f"_url_{key}"] = default  # nor does the link's choice hold any more
     follow_link(key)
+    index = url_index(key, options, cast, default)
     # persist_state: the filters follow the person from page to page
-    value = widget(label, options, index=url_index(key, options, cast, default), key=key,
+    value = widget(label, options, index=0 if key in st.session_state else index, key=key,
                    persist_state="session", **kwargs)
     to_url(key, value, options[default] if options else None)
     st.session_state[f"_seen_{key}"] = str(value)

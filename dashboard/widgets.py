@@ -13,22 +13,44 @@ from dashboard.data import catalog, data_version, is_sample, revision, scores
 from dashboard.url import bound, lang
 
 
-def unit_picker(names: list[str], lang: str) -> str:
-    """The unit picker, bound to ?unit=; a long list is cut (views.picker_names) and says so."""
+def unit_picker(names: list[str], lang: str, ended: dict[str, int] | None = None) -> str:
+    """The unit picker, bound to ?unit=; a long list is cut (views.picker_names) and says so.
+
+    `ended`: units without results in the chosen year and their last year, marked as such.
+    """
     keep = st.session_state.get("unit", st.query_params.get("unit"))
     shown = views.picker_names(names, keep)
-    unit = bound(st.selectbox, t("pick_unit", lang), shown, "unit")
+    ended = ended or {}
+    unit = bound(st.selectbox, t("pick_unit", lang), shown, "unit",
+                 format_func=lambda u: t("unit_ended", lang, unit=u, year=ended[u])
+                 if u in ended else u)
     if len(shown) < len(names):
         st.caption(t("picker_capped", lang, shown=number(len(shown), 0, lang),
                      total=number(len(names), 0, lang)))
     return unit
 
 
+def flash(message: str) -> None:
+    """A note for the next run's page (the filters moved: say where and why)."""
+    st.session_state["_flash"] = message
+
+
 def page_header(title_key: str, view: views.View, revision: int) -> None:
-    """The page title and, when the demo data is shown, the sample-data label."""
+    """The page title, the sample-data label, and a note on filters moved for the person."""
     st.title(t(title_key, view.lang))
     if is_sample(revision):
         st.warning(t("sample_data", view.lang), icon="⚠️")
+    if note := st.session_state.pop("_flash", None):
+        st.info(escape.markdown(note), icon=":material/my_location:")
+
+
+def nothing_found(view: views.View) -> None:
+    """Why a page is empty: the search found nothing, or there is no data for the filters."""
+    if view.search.strip():
+        st.warning(escape.markdown(t("unit_not_found", view.lang, q=view.search.strip())),
+                   icon=":material/search_off:")
+    else:
+        st.info(t("no_data", view.lang), icon="ℹ️")
 
 
 def show_cards(cards: list[views.Card]) -> None:
@@ -53,9 +75,15 @@ def show_table(table: pd.DataFrame | views.Screen, lang: str, *, key: str | None
     screen = table if isinstance(table, views.Screen) else views.screen_table(table, lang)
     config = {} if screen.sortable else {
         c: st.column_config.TextColumn(c, alignment="right") for c in screen.numbers}
+    for column, (label, full) in screen.short.items():
+        kind = (st.column_config.NumberColumn if screen.sortable and column in screen.numbers
+                else st.column_config.TextColumn)
+        config[column] = kind(label, help=full, alignment="right")
+    if (unit := t("col_unit", lang)) in screen.frame:
+        config[unit] = st.column_config.TextColumn(unit, width="medium")
     if screen.bar:  # the bar only draws the index; its number stays formatted beside it
         config[screen.bar] = st.column_config.ProgressColumn(
-            screen.bar, min_value=0, max_value=100, format=" ", width="small")
+            screen.bar, min_value=0, max_value=100, format=" ", width=100)
     if screen.history:
         config[screen.history] = st.column_config.LineChartColumn(
             screen.history, y_min=0, y_max=100, width="small")

@@ -26,7 +26,19 @@ def unit_choices(units: pd.DataFrame, view: View) -> list[str]:
     names = pd.Series(units["unit"][mask].unique())  # the column alone: no copy of whole rows
     if view.search:
         names = names[matches(names, view.search)]
-    return sorted(names.dropna().tolist(), key=folded)
+    ranked = set(units["unit"][mask & (units["year"] == view.year).to_numpy()]) \
+        if view.year else set()
+    # units with results in the year first: the profile opens on one of them
+    return sorted(names.dropna().tolist(), key=lambda n: (n not in ranked, folded(n)))
+
+
+def last_years(units: pd.DataFrame, view: View, names: list[str]) -> dict[str, int]:
+    """The last year of each unit that has no results in the view's year (merged away, or a
+    district after 2024): the picker marks them."""
+    rows = units[units["unit"].isin(names) & (units["level"] == view.level)] \
+        if view.level else units[units["unit"].isin(names)]
+    last = rows.groupby("unit")["year"].max()
+    return {u: int(y) for u, y in last.items() if view.year and y < view.year}
 
 
 PICKER_LIMIT = 1_000  # names; ten thousand cost a browser 0.7 s of CPU on every profile visit

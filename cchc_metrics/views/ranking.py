@@ -74,9 +74,7 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
         t("col_points", lang): rows["points"],
         t("col_max", lang): rows["max_points"],
     })
-    if not (table[t("col_parent", lang)] != "").any():
-        table = table.drop(columns=[t("col_parent", lang)])
-    for key in ("col_year", "col_block"):  # one value on every row says nothing
+    for key in ("col_year", "col_block", "col_parent"):  # one value on every row says nothing
         if table[t(key, lang)].nunique() <= 1:
             table = table.drop(columns=[t(key, lang)])
     if history:

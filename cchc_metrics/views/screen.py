@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ from cchc_metrics.numbers import round_half_up
 # (a pandas Styler's display values), so a click on a header sorts numbers as numbers. Above it,
 # the formatted text alone: a Styler costs about 0.06 s per 1,000 rows at every rerun.
 SORTABLE_ROWS = 3000
+SHORT_HEADERS = ("col_delta", "col_rank_change")  # long headers: short on screen, whole on hover
 
 
 def number_texts(values, decimals: int = 2, lang: str = "vi") -> np.ndarray:
@@ -36,6 +37,7 @@ class Screen:
     history: str | None = None  # the sparkline column (lists of earlier years' indices)
     arrow: object = None  # the frame as a compact Arrow table, ready to send to the browser
     values: pd.DataFrame | None = None  # the frame with its numbers as numbers
+    short: dict = field(default_factory=dict)  # column → (its short header, the full one)
 
     @property
     def sortable(self) -> bool:
@@ -96,7 +98,9 @@ def screen_table(table: pd.DataFrame, lang: str) -> Screen:
         bar = t("col_bar", lang)
         frame.insert(frame.columns.get_loc(index_col) + 1, bar, table[index_col])
     history = t("col_history", lang) if t("col_history", lang) in frame.columns else None
-    values = frame.assign(**{c: table[c].to_numpy() for c in numbers})
+    values = frame.assign(**{c: table[c].to_numpy(dtype=float, na_value=np.nan) for c in numbers})
     if history and len(frame) <= SORTABLE_ROWS:  # a Styler takes plain lists, not Arrow's
         values[history] = frame[history].tolist()
-    return Screen(frame, tuple(numbers), bar, history, compact_arrow(frame), values)
+    short = {t(k, lang): (t(f"{k}_short", lang), t(k, lang)) for k in SHORT_HEADERS
+             if t(k, lang) in frame.columns}
+    return Screen(frame, tuple(numbers), bar, history, compact_arrow(frame), values, short)

@@ -202,3 +202,40 @@ def level_missing(units: pd.DataFrame, view: View) -> str | None:
         return t("no_level_year", view.lang, year=view.year,
                  level=t(f"level_units_{view.level}", view.lang))
     return None
+
+
+def latest_year_of(units: pd.DataFrame, level: str) -> int | None:
+    """The newest year with results at a level (districts: the last year before 1 July 2025)."""
+    ys = units.loc[units["level"] == level, "year"]
+    return int(ys.max()) if not ys.empty else None
+
+
+def locate(units: pd.DataFrame, view: View, unit: str | None = None) -> View | None:
+    """The view moved to where a unit is ranked: a link's unit, else the search's first match.
+
+    A unit named by a link (exact name) is found in the view's year, else in the newest year it
+    has; a search is looked for in the view's year across blocks and districts, the view's level
+    first. None when the view already shows it, or when nothing matches anywhere.
+    """
+    if unit:
+        rows = units[units["unit"] == unit]
+        if not select(rows, view.but(search=""), year=False).empty:
+            return None  # the view's level, block and district hold it
+        same_year = rows[rows["year"] == view.year]
+        rows = same_year if not same_year.empty else rows[rows["year"] == rows["year"].max()]
+    elif view.search:
+        if not select(units, view).empty:
+            return None
+        rows = units[units["year"] == view.year] if view.year else units
+        rows = rows[matches(rows["unit"], view.search)]
+    else:
+        return None
+    if rows.empty:
+        return None
+    rows = rows.assign(_other_level=rows["level"] != view.level).sort_values(
+        ["_other_level", "year", "rank"], ascending=[True, False, True], kind="stable")
+    row = rows.iloc[0]
+    return view.but(year=int(row["year"]), level=row["level"], block=row["block"],
+                    province=None if pd.isna(row["province"]) or not row["province"]
+                    else row["province"],
+                    parent=None if pd.isna(row["parent"]) or not row["parent"] else row["parent"])

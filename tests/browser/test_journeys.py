@@ -386,3 +386,29 @@ def open_sidebar(page) -> None:
     page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
                            ".getBoundingClientRect().left >= 0")
     page.wait_for_timeout(500)  # the end of the slide-in transition
+
+
+# ---- 6. state that stays coherent, tables that fit (issue 20) -----------------------------------
+
+def test_the_block_box_follows_the_year_and_the_search_finds_any_commune(app, page, shot):
+    """The box shows the block the table shows; a search opens the block of what it finds."""
+    first_load(page, app, "Tổng quan", year=2024, level="commune")
+    assert chosen(page, "Khối xếp hạng").startswith("Huyện")
+    pick(page, "Năm", "2025")
+    settle(page)
+    shows(page, "Khối xếp hạng", "Khối phường")  # not the 2024 district the box kept before
+    shot(page, "nam-2025")
+    pick(page, "Năm", "2024")
+    settle(page)
+    box = page.get_by_role("textbox", name="Tìm đơn vị")
+    box.fill("dong huong")
+    box.press("Enter")
+    shows(page, "Khối xếp hạng", "Huyện Mỹ Lâm")
+    settle(page)
+    grid = ranking_grid(page)
+    frame = grid_frame(grid)
+    assert frame["Đơn vị"].tolist() == ["Xã Đông Hương"], frame.columns
+    shot(page, "tim-thay")
+    sizes = grid.locator(".dvn-scroller").first.evaluate("g => [g.scrollWidth, g.clientWidth]")
+    assert sizes[0] <= sizes[1] + 1, sizes  # the ranking fits 1366 px: no sideways scrolling
+    assert not app_exceptions(page)

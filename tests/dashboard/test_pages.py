@@ -315,3 +315,52 @@ def test_index_only_results_say_no_breakdown_was_published(tmp_path, monkeypatch
         at.switch_page(page).run()
         assert not at.exception
         assert any("không có điểm theo từng lĩnh vực" in i.value for i in at.info), page
+
+
+# ---- state that stays coherent (issue 20) --------------------------------------------------------
+
+def test_a_level_missing_in_the_year_opens_its_latest_year_with_a_note(app):
+    at = run_page(app, "app_pages/tong-quan.py", year=2025)
+    set_widget(at, "level", "district")
+    assert at.selectbox(key="year").value == 2024 and at.selectbox(key="level").value == "district"
+    assert any("Năm 2025 không có kết quả của huyện" in i.value and "năm 2024" in i.value
+               for i in at.info)
+    assert len(shown(at.dataframe[0])) == 10  # the districts of 2024, not an empty page
+
+
+def test_changing_the_year_keeps_the_block_one_of_that_year(app):
+    at = run_page(app, "app_pages/tong-quan.py", year=2024, level="commune")
+    assert at.selectbox(key="block").value.startswith("Huyện")
+    set_widget(at, "year", 2025)
+    block = at.selectbox(key="block")
+    assert block.value in block.options and block.value == "Khối phường"
+
+
+def test_a_search_without_diacritics_opens_the_block_of_the_commune_it_finds(app):
+    at = run_page(app, "app_pages/tong-quan.py", year=2024, level="commune")
+    assert at.selectbox(key="block").value != "Huyện Mỹ Lâm"
+    set_widget(at, "q", "dong huong")
+    assert at.selectbox(key="block").value == "Huyện Mỹ Lâm"
+    assert shown(at.dataframe[0])["Đơn vị"].tolist() == ["Xã Đông Hương"]
+    assert any("Xã Đông Hương" not in i.value and "tìm thấy «dong huong»" in i.value for i in at.info)
+    set_widget(at, "q", "khong co dau")
+    assert any(w.value == "Không tìm thấy đơn vị «khong co dau»." for w in at.warning)
+    assert "Chưa có dữ liệu" not in texts(at)
+
+
+def test_a_profile_link_without_block_opens_that_unit(app):
+    app.query_params["unit"] = "Xã Đông Hương"
+    at = app.run()
+    at.switch_page("app_pages/ho-so.py").run()
+    assert not at.exception
+    assert at.selectbox(key="unit").value == "Xã Đông Hương"
+    assert any(str(m.value).startswith("Năm 2024, xã Đông Hương đứng thứ") for m in at.markdown)
+
+
+def test_the_profile_opens_on_a_unit_with_results_and_marks_those_without(app):
+    at = run_page(app, "app_pages/ho-so.py", year=2025, level="department")
+    picker = at.selectbox(key="unit")
+    assert not any("không có kết quả năm 2025" in i.value for i in at.info)
+    assert any(str(m.value).startswith("Năm 2025,") for m in at.markdown)
+    ended = [o for o in picker.options if "(kết quả đến năm 2024)" in o]
+    assert ended and picker.options[-len(ended):] == ended  # listed after the current units

@@ -109,10 +109,11 @@ def test_english_csv_uses_comma_and_decimal_point(demo):
 def test_formula_injection_is_neutralised_in_csv_and_written_as_text_in_xlsx():
     evil = '=HYPERLINK("http://example.invalid","bấm vào")'
     scores = pd.DataFrame([{
-        "year": 2024, "level": "commune", "block": b, "province": "", "parent": "@cmd",
+        "year": 2024, "level": "commune", "block": b, "province": "", "parent": d,
         "unit": u, "unit_code": "", "component": "total", "max_points": 100, "points": p,
         "self_points": float("nan"), "source": "t"}
-        for u, p, b in [(evil, 90, "+Khối"), ("-1+1", 80, "+Khối"), ("Xã B", 70, "Khối 2")]]
+        for u, p, b, d in [(evil, 90, "+Khối", "@cmd"), ("-1+1", 80, "+Khối", "@cmd"),
+                           ("Xã B", 70, "Khối 2", "Huyện 2")]]
     )[SCORE_COLUMNS]
     units = cm.unit_table(scores)
     view = views.View(year=2024, level="commune", lang="vi")
