@@ -6,13 +6,18 @@ runs, so a process's first script run (and every AppTest run) would run a linked
 without this file's sign-in gate, language switch and filters.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from cchc_metrics import settings
 from cchc_metrics.i18n import t
-from dashboard import auth, data, filters
+from dashboard import auth, chrome, data, filters
 
-st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/analytics:", layout="wide")
+# The icon is a file of the app: a Material icon name makes the browser fetch the favicon from a
+# font CDN, which an offline intranet does not reach.
+ICON = Path(__file__).parent / "assets" / "favicon.png"
+st.set_page_config(page_title="Chỉ số CCHC", page_icon=str(ICON), layout="wide")
 try:
     settings.validate()
 except settings.SettingError as exc:  # a server misconfigured: say which variable, not a file
@@ -20,6 +25,7 @@ except settings.SettingError as exc:  # a server misconfigured: say which variab
     st.stop()
 data.freeze_imports()
 lang = filters.language_switch()
+chrome.translate(lang)
 
 
 # Each page's sidebar filters (filters.controls' options; None: the page has none).

@@ -11,6 +11,7 @@ widgets.page_header("page_login", views.View(lang=lang), data.revision())
 if st.session_state.pop("expired", False):
     st.info(t("session_expired", lang), icon=":material/timer_off:")
 if not data.store().accounts.has_admin():
+    # how to create the first account is for the server's operator: in the server's log
     st.info(t("no_admin", lang), icon=":material/admin_panel_settings:")
 if (problem := auth.sso_sign_in()) is not None:
     st.error(escape.markdown(problem), icon=":material/error:")

@@ -135,6 +135,20 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "download_original": ("Tải tệp gốc", "Download the original"),
     "rollback": ("Dùng lại phiên bản này", "Make this version active"),
     "rollback_pick": ("Phiên bản", "Version"),
+    "version_label": ("#{id} · {file} · {status}", "#{id} · {file} · {status}"),
+    "rollback_ask": ("Dùng lại phiên bản #{id} («{file}»; năm {years}; {blocks})? Số liệu các "
+                     "năm và khối này trên mọi trang sẽ lấy từ phiên bản đó; phiên bản đang dùng "
+                     "được giữ lại và có thể dùng lại sau.",
+                     "Make version #{id} («{file}»; {years}; {blocks}) active again? Every page "
+                     "will show its numbers for these years and blocks; the version now active is "
+                     "kept and can be made active again later."),
+    "rollback_yes": ("Xác nhận dùng lại #{id}", "Yes, make #{id} active"),
+    "cancel": ("Hủy", "Cancel"),
+    "uploader_button": ("Chọn tệp", "Browse files"),
+    "uploader_limit": ("Tối đa {mb} MB mỗi tệp · hoặc kéo thả tệp vào đây",
+                       "Up to {mb} MB per file · or drag and drop the file here"),
+    "download_failed": ("Không tạo được tệp tải về; hãy bấm lại.",
+                        "The file could not be made; press the button again."),
     "status_active": ("đang dùng", "active"),
     "status_superseded": ("đã thay thế", "superseded"),
     "status_partial": ("dùng một phần", "partly active"),
@@ -157,7 +171,10 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                   "This page needs the {role} role. Sign in with an account that has it."),
     "login_required": ("Cần đăng nhập để xem bảng điều khiển.",
                        "Signing in is required to view the dashboard."),
-    "no_admin": ("Chưa có tài khoản quản trị. Người quản trị máy chủ tạo tài khoản đầu tiên bằng "
+    "no_admin": ("Chưa có tài khoản quản trị. Liên hệ quản trị viên của máy chủ để được cấp tài "
+                 "khoản.", "There is no administrator yet. Contact the server's administrator "
+                 "for an account."),
+    "no_admin_howto": ("Chưa có tài khoản quản trị. Người quản trị máy chủ tạo tài khoản đầu tiên bằng "
                  "lệnh:\n\n`python -m cchc_metrics users add TEN_DANG_NHAP --role admin`\n\n"
                  "(mật khẩu được hỏi khi chạy lệnh; không có mật khẩu mặc định).",
                  "There is no administrator yet. The server's operator creates the first account "

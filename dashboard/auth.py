@@ -106,7 +106,8 @@ def sidebar() -> None:
     if a is None:
         return
     lg = lang()
-    st.sidebar.caption(t("signed_in_as", lg, name=a.name, role=t(f"role_{a.role}", lg)))
+    st.sidebar.caption(t("signed_in_as", lg, name=a.display_name or a.name,
+                         role=t(f"role_{a.role}", lg)))
     if st.sidebar.button(t("sign_out", lg), icon=":material/logout:", key="sign_out"):
         sign_out()
         if sso_configured() and getattr(st.user, "is_logged_in", False):

@@ -54,6 +54,11 @@ def store():
             loader = s.accounts.system_actor(DEMO_USER)
             for path in files:
                 s.import_file(path, user=loader, note=SAMPLE_NOTE)
+    if not s.accounts.has_admin():  # said to the server's operator, not to every visitor
+        import logging
+
+        logging.getLogger("cchc").warning("%s / %s", t("no_admin_howto", "vi"),
+                                          t("no_admin_howto", "en"))
     return s
 
 

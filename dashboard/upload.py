@@ -41,23 +41,49 @@ def save_mapping(columns: pd.DataFrame, mapping: dict[str, str]) -> None:
 
 
 def history(s, lang: str) -> None:
-    """Every version with who, when, file and note; the original file; rollback."""
+    """Every version with who, when, file and note; the original file; rollback, confirmed."""
+    if done := st.session_state.pop("_rollback_done", None):  # said after the rerun
+        st.success(done, icon=":material/check_circle:")
     ds = s.datasets()
     if ds.empty:
         st.info(t("no_data", lang), icon=":material/info:")
         return
     st.dataframe(views.history_table(ds, lang), hide_index=True)
     ids = ds["dataset_id"].tolist()[::-1]
+    if st.session_state.get("_history_ids") != ids:  # a new import: the picker shows it
+        st.session_state.pop("history_pick", None)
+        st.session_state["_history_ids"] = ids
+    by_id = ds.set_index("dataset_id")
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
     picked = c1.selectbox(t("rollback_pick", lang), ids, key="history_pick",
-                          format_func=lambda i: f"#{i} · {ds.set_index('dataset_id').loc[i, 'file_name']}")
-    row = ds.set_index("dataset_id").loc[picked]
+                          format_func=lambda i: t("version_label", lang, id=i,
+                                                  file=by_id.loc[i, "file_name"],
+                                                  status=t(f"status_{by_id.loc[i, 'status']}",
+                                                           lang)))
+    row = by_id.loc[picked]
     c2.download_button(t("download_original", lang), s.file_bytes(row["sha256"]),
                        row["file_name"], key="history_download", icon=":material/download:",
                        on_click="ignore")
     me = actor()
-    if me is not None and me.allows("editor") and c3.button(
-            t("rollback", lang), key="history_rollback", disabled=row["status"] == "active"):
+    if me is None or not me.allows("editor"):
+        return
+    if c3.button(t("rollback", lang), key="history_rollback", disabled=row["status"] == "active"):
+        st.session_state["_rollback_ask"] = int(picked)
+    if st.session_state.get("_rollback_ask") == int(picked):
+        confirm_rollback(s, int(picked), row, me, lang)
+
+
+def confirm_rollback(s, picked: int, row, me, lang: str) -> None:
+    """Ask before making an old version active again: it replaces what every page shows."""
+    st.warning(t("rollback_ask", lang, id=picked, file=row["file_name"], years=row["years"],
+                 blocks=row["blocks"]), icon=":material/history:")
+    yes, no = st.columns(2)
+    if no.button(t("cancel", lang), key="history_rollback_no"):
+        st.session_state.pop("_rollback_ask", None)
+        st.rerun()
+    if yes.button(t("rollback_yes", lang, id=picked), key="history_rollback_yes",
+                  type="primary"):
+        st.session_state.pop("_rollback_ask", None)
         with writing(lang):
-            st.success(s.rollback(int(picked), user=me).message(lang))
+            st.session_state["_rollback_done"] = s.rollback(picked, user=me).message(lang)
             st.rerun()

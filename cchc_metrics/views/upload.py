@@ -152,11 +152,13 @@ def history_table(datasets: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every stored version, newest first: when, who, file, note, years, blocks and status."""
     return pd.DataFrame({
         "#": datasets["dataset_id"],
+        t("col_version_status", lang): datasets["status"].map(lambda x: t(f"status_{x}", lang)),
         t("col_audit_ts", lang): datasets["created_at"].dt.tz_convert(TIME_ZONE).dt.strftime(
             t("time_format", lang)),
-        t("col_imported_by", lang): datasets["created_by"],
+        t("year", lang): datasets["years"],
+        t("block", lang): [shortened(str(b).split(", ") if b else [], lang)
+                           for b in datasets["blocks"]],
         t("col_file", lang): datasets["file_name"],
-        t("col_note", lang): datasets["note"],
-        t("year", lang): datasets["years"], t("block", lang): datasets["blocks"],
-        t("col_version_status", lang): datasets["status"].map(lambda x: t(f"status_{x}", lang)),
+        t("col_imported_by", lang): datasets["created_by"],
+        t("col_note", lang): datasets["note"].fillna(""),
     }).iloc[::-1].reset_index(drop=True)

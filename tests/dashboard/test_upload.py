@@ -159,10 +159,22 @@ def test_history_lists_versions_and_rollback_restores_the_earlier_one(db):
         ds = s.datasets()
     v1 = int(ds.loc[ds["file_name"] == "v1.xlsx", "dataset_id"].iloc[0])
     assert ds.set_index("dataset_id").loc[v1, "status"] == "superseded"
+    newest = at.selectbox(key="history_pick")
+    assert newest.value == ds["dataset_id"].max()  # the picker shows the version just imported
+    history = shown(at.dataframe[-1])
+    assert list(history.columns[:2]) == ["#", "Trạng thái"]  # status in view
     at.selectbox(key="history_pick").set_value(v1).run()
     at.button(key="history_rollback").click().run()
+    assert any(f"Dùng lại phiên bản #{v1}" in w.value for w in at.warning)  # asks first
+    at.button(key="history_rollback_no").click().run()
+    with open_store(db) as s:
+        assert s.datasets().set_index("dataset_id").loc[v1, "status"] == "superseded"
+    at.button(key="history_rollback").click().run()
+    at.button(key="history_rollback_yes").click().run()
+    assert not at.exception
     with open_store(db) as s:
         assert s.datasets().set_index("dataset_id").loc[v1, "status"] == "active"
+    assert any(f"#{v1}" in m.value for m in at.success)  # still said after the rerun
 
 
 def test_template_download_is_offered(db):
