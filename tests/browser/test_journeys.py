@@ -184,7 +184,7 @@ KEPT_FILTERS = """() => [...document.querySelectorAll(
 
 def cm_pct(value: float) -> str:
     """An index as the Vietnamese page writes it: 87,65 %."""
-    return f"{value:.2f}".replace(".", ",") + " %"
+    return f"{value:.2f}".replace(".", ",") + "\u00a0%"  # never split from its number
 
 
 def assert_grid_matches(grid, want: pd.DataFrame) -> None:
@@ -193,8 +193,9 @@ def assert_grid_matches(grid, want: pd.DataFrame) -> None:
     assert len(shown) == len(want), shown
     assert shown["Hạng"].astype(int).tolist() == want["rank"].tolist()
     assert shown["Đơn vị"].tolist() == want["unit"].tolist()
-    # numbers are shown as Vietnamese text (85,65); the bar beside them carries the number
-    assert shown["Chỉ số (%)"].tolist() == [cm_pct(v)[:-2] for v in want["index_pct"]]
+    # the grid holds numbers (sorted as numbers; drawn as 85,65 — AppTest checks the texts)
+    assert shown["Chỉ số (%)"].astype(float).tolist() == pytest.approx(
+        want["index_pct"].round(2).tolist(), abs=0.005)
 
 
 def assert_rows_match(got: pd.DataFrame, want: pd.DataFrame) -> None:
@@ -218,6 +219,9 @@ def test_editor_uploads_a_new_year(fresh_app, page, shot):
     database = app.env["CCHC_DATABASE_URL"]
     add_user(database, ADMIN[0], "admin", ADMIN[1])
     add_user(database, EDITOR[0], "editor", EDITOR[1], admin=ADMIN)
+    elsewhere = []  # an offline intranet: nothing may come from another host
+    page.on("request", lambda r: elsewhere.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
     first_load(page, app, "Tổng quan")
     nav = page.locator('[data-testid="stSidebarNav"]')
     assert nav.get_by_role("link", name="Tải dữ liệu lên").count() == 0, "upload without sign-in"
@@ -225,6 +229,12 @@ def test_editor_uploads_a_new_year(fresh_app, page, shot):
     shot(page, "dang-nhap")
     nav.get_by_role("link", name="Tải dữ liệu lên").click()
     heading(page, "Tải dữ liệu lên")
+    settle(page)
+    shown = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid=stFileUploaderDropzone] p, [data-testid=stFileUploaderDropzoneInstructions] span')]
+        .map(e => getComputedStyle(e, '::after').content + '|' + getComputedStyle(e).fontSize)""")
+    assert shown == ['"Chọn tệp"|0px', '"Tối đa 50 MB mỗi tệp · hoặc kéo thả tệp vào đây"|0px'], \
+        shown  # Streamlit's «Upload» and «50MB per file» hidden, the catalog's words shown
     upload(page, f"ket_qua_{NEW_YEAR}.xlsx", data)
     page.get_by_text("Xem trước bảng xếp hạng").wait_for()
     settle(page)
@@ -241,6 +251,9 @@ def test_editor_uploads_a_new_year(fresh_app, page, shot):
     shot(page, "tong-quan-nam-moi")
     assert_grid_matches(ranking_grid(page), want)
     assert not app_exceptions(page)
+    assert not elsewhere, elsewhere
+    icon = page.locator("link[rel*=icon]").first.get_attribute("href")
+    assert icon and "material" not in icon, icon  # the app's own file, not a font CDN's
 
 
 # ---- 3. the Excel export -----------------------------------------------------------------------
@@ -265,16 +278,16 @@ def test_excel_export_holds_the_filtered_table(app, page, shot, demo_units, tmp_
     assert title[4] == f"Năm: 2022 · Cấp: UBND cấp xã · Khối xếp hạng: {block}"
     assert re.fullmatch(r"Xuất lúc \d\d:\d\d ngày \d\d/\d\d/\d{4} \(giờ Việt Nam\)", title[5])
     got = sheet_table(sheet)
-    assert list(got.columns[:4]) == ["Năm", "Khối", "Hạng", "Đơn vị"]
-    assert set(got["Năm"]) == {2022} and set(got["Khối"]) == {block}
+    assert list(got.columns[:2]) == ["Hạng", "Đơn vị"]  # year and block: in the title above
+    assert sheet.title == block and any("2022" in str(c.value) for c in sheet["A"][:6])
     assert_rows_match(got, expected(demo_units, 2022, "commune", block))
     assert sheet.freeze_panes == f"A{header_row(sheet) + 1}"
 
 
 def header_row(sheet) -> int:
-    """The row number of the column headers (the first row whose first cell is "Năm")."""
+    """The row number of the column headers (the first row whose first cell is "Hạng")."""
     for number, (first,) in enumerate(sheet.iter_rows(max_col=1, values_only=True), 1):
-        if first == "Năm":
+        if first == "Hạng":
             return number
     raise AssertionError("no header row")
 
