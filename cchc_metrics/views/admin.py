@@ -79,5 +79,7 @@ def audit_table(audit: pd.DataFrame, lang: str, *, newest_first: bool = True,
             strict=True)]
     if "ts" in shown:
         shown["ts"] = [local_time(v, lang, seconds=seconds) for v in shown["ts"]]
+    if "dataset_id" in shown:  # a whole number, or nothing (sign-ins concern no dataset)
+        shown["dataset_id"] = pd.to_numeric(shown["dataset_id"], errors="coerce").astype("Int64")
     shown = shown.iloc[::-1] if newest_first else shown
     return shown.rename(columns=names).reset_index(drop=True)
