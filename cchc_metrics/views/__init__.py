@@ -2,7 +2,12 @@
 
 from cchc_metrics.views.admin import audit_table, local_time, users_table
 from cchc_metrics.views.cards import Card, change_from, overview_cards, signed
-from cchc_metrics.views.compare import compare_fields, differences_table
+from cchc_metrics.views.compare import (
+    compare_fields,
+    default_units,
+    differences_screen,
+    differences_table,
+)
 from cchc_metrics.views.export import export_sheets, field_detail_table
 from cchc_metrics.views.fields import by_field, field_table, fields_of_block
 from cchc_metrics.views.profile import (
@@ -79,6 +84,8 @@ __all__ = [
     "compare_with_active",
     "preview_units",
     "detected_table",
+    "default_units",
+    "differences_screen",
     "differences_table",
     "district_communes",
     "earlier_import",

@@ -96,8 +96,8 @@ TITLES = {  # (Vietnamese, English) words each title must contain
     "fields_vs_block": ("Huyện Mỹ Lâm năm 2022: các lĩnh vực so với trung bình khối",
                         "Huyện Mỹ Lâm, 2022: fields against the block average"),
     "self_vs_appraised": ("điểm tự đánh giá và điểm thẩm định", "self-assessed and appraised"),
-    "compare_radar": ("So sánh các lĩnh vực (% điểm tối đa) năm 2022", "Fields compared"),
-    "compare_bars": ("So sánh các lĩnh vực", "Fields compared"),
+    "compare_radar": ("Hồ sơ lĩnh vực năm 2022", "Field profile, 2022"),
+    "compare_bars": ("Tỷ lệ đạt theo lĩnh vực năm 2022", "Share of maximum by field, 2022"),
     "trend_lines": ("Chỉ số CCHC qua các năm", "PAR INDEX over the years"),
     "rank_bump": ("Thứ hạng qua các năm", "Rank over the years"),
     "movers": ("Tăng, giảm chỉ số nhiều nhất năm 2023 so với năm 2022",
@@ -339,6 +339,39 @@ def test_compare_bars_field_by_unit():
     assert len(fig.data) == 3 and fig.layout.barmode == "group"
     assert all(len(t.x) == 9 for t in fig.data)
     assert "," in fig.data[0].text[0]
+
+
+def test_compare_bars_are_horizontal_with_the_fields_down_the_side_in_official_order():
+    """Vertical bars rotated the fields' names until they could not be read."""
+    fig = charts.compare_bars(fields_of(PICKED))
+    assert all(t.orientation == "h" for t in fig.data)
+    names = [n.replace("<br>", " ") for n in fig.data[0].y]
+    assert names == [*FIELD_NAMES, "Điều tra xã hội học"]  # 1–8, then the survey
+    assert fig.layout.yaxis.autorange == "reversed"  # field 1 at the top
+    assert fig.layout.xaxis.title.text == "Tỷ lệ đạt (% điểm tối đa)"
+    english = charts.compare_bars(fields_of(PICKED), "en").data[0].y
+    assert english[-1] == "Survey" and "Institutional reform" in english[1]
+
+
+def test_the_two_compare_charts_say_what_each_shows_under_different_titles():
+    radar, bars = (charts.compare_radar(fields_of(PICKED)), charts.compare_bars(fields_of(PICKED)))
+    assert radar.layout.title.text != bars.layout.title.text
+    assert radar.layout.title.subtitle.text and bars.layout.title.subtitle.text
+    assert radar.layout.title.subtitle.text != bars.layout.title.subtitle.text
+
+
+def test_compare_radar_keeps_its_labels_and_legend_apart():
+    """Full field names were cut at the chart's sides and the legend sat on the bottom labels."""
+    fig = charts.compare_radar(fields_of(PICKED))
+    theta = fig.data[0].theta
+    assert max(len(part) for label in theta for part in label.split("<br>")) <= 14
+    assert "Thể chế" in theta and "Chính quyền số" in theta
+    assert "Xây dựng chính quyền điện tử, chính quyền số" in fig.data[0].hovertext[6]
+    legend = fig.layout.legend
+    assert legend.orientation == "h" and legend.yref == "container" and legend.y == 0
+    assert fig.layout.margin.b >= 56 + 22 * len(fig.data)  # room for the legend below the rim
+    assert min(fig.layout.margin.l, fig.layout.margin.r) >= 80  # room for the rim's labels
+    assert charts.compare_radar(fields_of(PICKED), "en").data[0].theta[1] == "Institutions"
 
 
 # ---------------------------------------------------------------- trends

@@ -1,0 +1,43 @@
+"""AppTest of issue 20's pages: compare (defaults, charts, differences), trends (units followed),
+overview (cards when the number of units changed)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.dashboard import test_pages as pages
+from tests.dashboard.shown import shown
+
+app, demo_db, run_page, set_widget = pages.app, pages.demo_db, pages.run_page, pages.set_widget
+COMPARE, TRENDS, OVERVIEW = "app_pages/so-sanh.py", "app_pages/xu-huong.py", "app_pages/tong-quan.py"
+TOP_2025 = ["Sở Ngoại vụ", "Văn phòng UBND tỉnh", "Sở Nội vụ"]  # departments' ranks 1–3
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_compare_opens_on_the_blocks_top_three_with_two_charts_titled_apart(app):
+    at = run_page(app, COMPARE)
+    assert at.multiselect(key="units").value == TOP_2025  # by rank, not by the alphabet
+    radar, bars = figures(at)
+    titles = [f["layout"]["title"]["text"] for f in (radar, bars)]
+    assert titles == ["Hồ sơ lĩnh vực năm 2025", "Tỷ lệ đạt theo lĩnh vực năm 2025"]
+    assert all(trace["orientation"] == "h" for trace in bars["data"])
+
+
+def test_compare_table_shows_index_rank_fields_in_order_and_the_named_gap(app):
+    at = run_page(app, COMPARE)
+    table = shown(at.dataframe[0])
+    assert table.columns.tolist() == ["Lĩnh vực", *TOP_2025, "Chênh lệch cao nhất − thấp nhất"]
+    assert table["Lĩnh vực"].tolist()[:4] == ["Chỉ số CCHC (%)", "Xếp hạng",
+                                              "Công tác chỉ đạo, điều hành CCHC",
+                                              "Cải cách thể chế"]
+    assert table["Lĩnh vực"].iloc[-1] == "Điều tra xã hội học"
+    assert table.iloc[1, 1:-1].tolist() == ["1", "2", "3"]
+    assert table.iloc[0, 1] == "95,06"
+    set_widget(at, "lang", "en")
+    table = shown(at.dataframe[0])
+    assert table.columns[-1] == "Highest − lowest" and table.iloc[0, 0] == "PAR INDEX (%)"
+    assert [f["layout"]["title"]["text"] for f in figures(at)] == [
+        "Field profile, 2025", "Share of maximum by field, 2025"]

@@ -1,0 +1,77 @@
+"""The compare page's table and defaults, the units the trends follow, the overview's cards."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import cchc_metrics as cm
+from cchc_metrics import views
+from cchc_metrics.fields import FIELD_NAMES
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from cchc_metrics.sample.demo import build_demo_scores
+
+    scores = build_demo_scores()
+    return scores, cm.unit_table(scores, bands="tot-kha-kem")
+
+
+def departments(units: pd.DataFrame, year: int) -> pd.DataFrame:
+    return views.select(units, views.View(year=year, level="department",
+                                          block=block_of(units, year, "department")))
+
+
+def block_of(units: pd.DataFrame, year: int, level: str) -> str:
+    return units.loc[(units["year"] == year) & (units["level"] == level), "block"].iloc[0]
+
+
+# ---------------------------------------------------------------- compare
+
+
+def test_the_compare_page_opens_on_the_blocks_top_three(demo):
+    _, units = demo
+    rows = departments(units, 2025)
+    top = views.default_units(rows)
+    assert top == rows.sort_values("rank")["unit"].head(3).tolist()
+    assert top != sorted(rows["unit"])[:3]  # not the first three in the alphabet
+    assert views.default_units(rows.iloc[0:0]) == []
+
+
+@pytest.mark.parametrize("lang, index, rank, gap, field", [
+    ("vi", "Chỉ số CCHC (%)", "Xếp hạng", "Chênh lệch cao nhất − thấp nhất", "Lĩnh vực"),
+    ("en", "PAR INDEX (%)", "Rank", "Highest − lowest", "Field"),
+])
+def test_the_differences_table_leads_with_index_and_rank_then_fields_in_official_order(
+        demo, lang, index, rank, gap, field):
+    scores, units = demo
+    rows = departments(units, 2025)
+    picked = rows[rows["unit"].isin(sorted(rows["unit"])[:4])]
+    table = views.differences_table(views.compare_fields(scores, picked), lang, picked)
+    assert table.columns[0] == field and table.columns[-1] == gap
+    labels = table[field].tolist()
+    assert labels[:2] == [index, rank]
+    expected = [cm.fields.field_label(f, lang) for f in FIELD_NAMES]
+    assert labels[2:] == [*expected, "Điều tra xã hội học" if lang == "vi" else "Survey"]
+    best_first = picked.sort_values("rank")
+    assert table.columns[1:-1].tolist() == best_first["unit"].tolist()  # units best first
+    assert table.iloc[1, 1:-1].tolist() == best_first["rank"].astype(float).tolist()
+    assert table.iloc[0, 1:-1].tolist() == best_first["index_pct"].tolist()
+    values = table.iloc[:, 1:-1]
+    assert table[gap].iloc[0] == pytest.approx(values.iloc[0].max() - values.iloc[0].min())
+    assert pd.isna(table[gap].iloc[1])  # places apart are no percentage gap
+    shown = views.differences_screen(table, lang).frame
+    assert shown.iloc[1, 1:-1].tolist() == [str(r) for r in best_first["rank"]]  # «3», not «3,00»
+    assert shown.iloc[1, -1] == "—"
+    decimal = "," if lang == "vi" else "."
+    assert all(decimal in text for text in shown.iloc[0, 1:])
+
+
+def test_the_differences_table_without_units_still_lists_fields_in_order(demo):
+    scores, units = demo
+    rows = departments(units, 2025)
+    picked = rows.head(2)
+    table = views.differences_table(views.compare_fields(scores, picked), "vi")
+    assert table["Lĩnh vực"].tolist()[:2] == FIELD_NAMES[:2]
+    assert views.differences_screen(pd.DataFrame(), "vi").frame.empty
