@@ -273,18 +273,34 @@ def test_unit_history_shows_missing_years_as_gaps_and_rank_reversed():
     assert list(index.x) == [2021, 2022, 2023, 2024]
     assert math.isnan(index.y[1]) and not index.connectgaps
     assert index.text[0] == format_pct(history["index_pct"].iloc[0]) and "," in index.text[0]
+    assert index.text[0].endswith("\u00a0%")  # number and sign never split over two lines
     assert rank.yaxis == "y2" and math.isnan(rank.y[1])
     low, high = fig.layout.yaxis2.range
     assert low > high  # rank 1 at the top
     first = history.iloc[0]
     assert f"thứ {first['rank']}/10" in rank.hovertext[0]
     assert "rank" in charts.unit_history(history, "en").layout.yaxis2.title.text.lower()
+    assert (index.line.color, rank.line.color) == (charts.OKABE_ITO[0], charts.OKABE_ITO[1])
+
+
+def test_unit_history_stacks_index_over_rank_on_one_year_axis():
+    """Two aligned panels, each with its own scale and title, not two scales on one plot."""
+    history = districts()[districts()["unit"] == "Huyện Mỹ Lâm"]
+    fig = charts.unit_history(history)
+    index, rank = fig.data
+    layout = fig.layout
+    assert (index.xaxis, index.yaxis, rank.xaxis, rank.yaxis) == ("x", "y", "x2", "y2")
+    assert layout.yaxis2.overlaying is None and layout.yaxis2.side != "right"
+    assert layout.yaxis.domain[0] > layout.yaxis2.domain[1]  # the index above, the rank below
+    assert layout.xaxis.matches == "x2" and layout.xaxis.showticklabels is False  # shared years
+    assert layout.yaxis.title.text == "Chỉ số CCHC (%)" and layout.yaxis2.title.text == "Xếp hạng"
+    assert "Huyện Mỹ Lâm: Chỉ số CCHC và thứ hạng qua các năm" in layout.title.text
 
 
 def test_unit_history_rank_axis_has_ticks_at_national_scale():
     history = districts()[districts()["unit"] == "Huyện Mỹ Lâm"].assign(rank=5868, n_ranked=10035)
     axis = charts.unit_history(history).layout.yaxis2
-    assert axis.dtick == 1000 and axis.range[0] > 10035 >= 10035 / 12
+    assert axis.dtick == 2000 and axis.range[0] > 10035 >= 10035 / 6  # a short panel: 6 ticks
     # ticks grouped by thousands, with the language's separator: 5.000 (vi), 5,000 (en)
     assert axis.tickformat == ",d" and charts.unit_history(history).layout.separators == ",."
     assert charts.unit_history(history, "en").layout.separators == ".,"
