@@ -1,7 +1,7 @@
 """Plain tables per page: pages render them, exports and documents write the very same ones."""
 
 from cchc_metrics.views.admin import audit_table, local_time, users_table
-from cchc_metrics.views.cards import Card, change_from, overview_cards, signed
+from cchc_metrics.views.cards import Card, Cards, change_from, overview_cards, signed
 from cchc_metrics.views.compare import (
     compare_fields,
     default_units,
@@ -69,6 +69,7 @@ __all__ = [
     "SORTABLE_ROWS",
     "CATALOG_COLUMNS",
     "Card",
+    "Cards",
     "HISTORY_KEYS",
     "PICKER_LIMIT",
     "Screen",

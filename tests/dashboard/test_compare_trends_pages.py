@@ -41,3 +41,22 @@ def test_compare_table_shows_index_rank_fields_in_order_and_the_named_gap(app):
     assert table.columns[-1] == "Highest − lowest" and table.iloc[0, 0] == "PAR INDEX (%)"
     assert [f["layout"]["title"]["text"] for f in figures(at)] == [
         "Field profile, 2025", "Share of maximum by field, 2025"]
+
+
+def test_overview_compares_bands_by_share_after_mergers_and_says_why(app):
+    from streamlit.proto.Metric_pb2 import Metric
+
+    at = run_page(app, OVERVIEW)  # departments: 20 in 2024, 15 in 2025
+    cards = {m.label: m for m in at.metric}
+    good = cards["Xếp loại Tốt (100,00\u00a0%)"]
+    assert good.proto.delta == "+15,0 điểm phần trăm so với năm 2024"
+    assert good.proto.direction == Metric.MetricDirection.UP
+    lowest = next(m for label, m in cards.items() if label.startswith("Thấp nhất"))
+    assert not lowest.proto.delta and lowest.proto.direction == Metric.MetricDirection.NONE
+    captions = [c.value for c in at.caption]
+    assert "Số đơn vị xếp hạng giảm từ 20 (năm 2024) xuống 15 (năm 2025): các xếp loại được so " \
+           "sánh theo tỷ lệ." in captions
+    set_widget(at, "year", 2024)  # 20 and 20: counts, and nothing to explain
+    assert not [c for c in at.caption if "so sánh theo tỷ lệ" in c.value]
+    bands = [m.proto.delta for m in at.metric if m.label.startswith("Xếp loại")]
+    assert all(d.endswith("so với năm 2023") and "phần trăm" not in d for d in bands), bands
