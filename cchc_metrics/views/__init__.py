@@ -51,7 +51,16 @@ from cchc_metrics.views.selection import (
     with_bands,
     years,
 )
-from cchc_metrics.views.trends import block_band_counts, trend_rows, trend_table
+from cchc_metrics.views.trends import (
+    FOLLOWED,
+    MOST_FOLLOWED,
+    block_band_counts,
+    follow_options,
+    top_units,
+    trend_names,
+    trend_rows,
+    trend_table,
+)
 from cchc_metrics.views.upload import (
     cell_text,
     compare_with_active,
@@ -68,6 +77,8 @@ __all__ = [
     "by_field",
     "SORTABLE_ROWS",
     "CATALOG_COLUMNS",
+    "FOLLOWED",
+    "MOST_FOLLOWED",
     "Card",
     "Cards",
     "HISTORY_KEYS",
@@ -95,6 +106,7 @@ __all__ = [
     "field_table",
     "fields_of_block",
     "folded",
+    "follow_options",
     "header_signature",
     "history_table",
     "history_column",
@@ -122,6 +134,8 @@ __all__ = [
     "select",
     "settle",
     "signed",
+    "top_units",
+    "trend_names",
     "trend_rows",
     "trend_table",
     "unit_choices",

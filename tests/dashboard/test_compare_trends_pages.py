@@ -60,3 +60,39 @@ def test_overview_compares_bands_by_share_after_mergers_and_says_why(app):
     assert not [c for c in at.caption if "so sánh theo tỷ lệ" in c.value]
     bands = [m.proto.delta for m in at.metric if m.label.startswith("Xếp loại")]
     assert all(d.endswith("so với năm 2023") and "phần trăm" not in d for d in bands), bands
+
+
+def lines_followed(at) -> tuple[list[str], list[str]]:
+    lines, bump = figures(at)[:2]
+    return [t["name"] for t in lines["data"]], [t["name"] for t in bump["data"]]
+
+
+def test_trends_follow_the_top_five_then_the_units_a_person_picks(app):
+    at = run_page(app, TRENDS)
+    top = [*TOP_2025, "Sở Nông nghiệp và Môi trường", "Sở Tài chính"]  # 2025's ranks 1–5
+    assert at.multiselect(key="trend_units").value == top
+    assert lines_followed(at) == (top, top) and "follow" not in at.query_params
+    set_widget(at, "trend_units", ["Sở Tư pháp", "Ban Dân tộc"])  # Ban Dân tộc ended in 2024
+    assert sorted(lines_followed(at)[0]) == ["Ban Dân tộc", "Sở Tư pháp"]
+    assert sorted(lines_followed(at)[1]) == ["Ban Dân tộc", "Sở Tư pháp"]
+    assert at.query_params["follow"] == "Sở Tư pháp|Ban Dân tộc"
+    set_widget(at, "q", "so noi")  # a search does not undo what the person picked
+    assert at.multiselect(key="trend_units").value == ["Sở Tư pháp", "Ban Dân tộc"]
+    set_widget(at, "q", "")
+    set_widget(at, "trend_units", [])  # emptied: back to the top five
+    assert at.multiselect(key="trend_units").value == top and "follow" not in at.query_params
+
+
+def test_trends_follow_the_units_a_search_finds_until_a_person_picks(app):
+    at = run_page(app, TRENDS, q="so noi")
+    assert at.multiselect(key="trend_units").value == ["Sở Nội vụ"]
+    assert lines_followed(at)[0] == ["Sở Nội vụ"]
+    assert "follow" not in at.query_params
+    assert len(at.multiselect(key="trend_units").options) == 22  # every department, 2021–2025
+
+
+def test_a_link_names_the_units_the_trends_follow(app):
+    app.query_params["follow"] = "Sở Y tế|Không có|Sở Tư pháp"
+    at = run_page(app, TRENDS)
+    assert at.multiselect(key="trend_units").value == ["Sở Y tế", "Sở Tư pháp"]
+    assert sorted(lines_followed(at)[0]) == ["Sở Tư pháp", "Sở Y tế"]

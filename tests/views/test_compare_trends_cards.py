@@ -120,3 +120,25 @@ def test_the_highest_and_lowest_unit_cards_carry_no_arrow(demo):
         assert best.label.startswith("Cao nhất") and worst.label.startswith("Thấp nhất")
         for card in (best, worst):
             assert (card.delta, card.delta_arrow, card.delta_color) == (None, "off", "off")
+
+
+# ---------------------------------------------------------------- trends
+
+
+def test_the_trends_follow_the_latest_years_top_five_among_every_unit_of_the_block(demo):
+    _, units = demo
+    view = views.View(year=2025, level="department", block=block_of(units, 2025, "department"))
+    rows = views.trend_rows(units, view)
+    names = views.trend_names(rows)
+    assert "Ban Dân tộc" in names and "Sở Dân tộc và Tôn giáo" in names  # 2024's and 2025's
+    assert names == sorted(names, key=views.folded)
+    latest = rows[rows["year"] == 2025].sort_values("rank")
+    assert views.top_units(rows) == latest["unit"].head(views.FOLLOWED).tolist()
+    assert views.top_units(rows.iloc[0:0]) == []
+
+
+def test_a_long_follow_list_is_cut_but_keeps_the_units_followed():
+    names = [f"Xã {i:03d}" for i in range(20)]
+    assert views.follow_options(names, ["Xã 019"], limit=50) == names
+    cut = views.follow_options(names, ["Xã 019", "Xã 001", "Không có"], limit=5)
+    assert cut == [*names[:5], "Xã 019"]
