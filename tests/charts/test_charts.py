@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 
 import numpy as np
@@ -125,6 +126,29 @@ def test_builder_returns_figure_titled_in_language(name, lang):
 @pytest.mark.parametrize("name", BUILDERS)
 def test_vietnamese_and_english_titles_differ(name):
     assert BUILDERS[name]("vi").layout.title.text != BUILDERS[name]("en").layout.title.text
+
+
+def _strings(value):
+    """Every text in a figure's JSON: titles, ticks' suffixes, bar text, hover."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_number_and_its_percent_sign_are_never_split(name, lang):
+    """«85,65 %» with an ordinary space can break between the number and the sign; a chart
+    writes it with format_pct's no-break space, and never «điểm %»."""
+    # a suffix " %" or "85 %"; "%{x}" is plotly's placeholder, not a sign
+    split = re.compile(r"(^|[\d}]) %(?!\{)")
+    texts = list(_strings(BUILDERS[name](lang).to_plotly_json()))
+    assert not [s for s in texts if split.search(s) or "điểm %" in s], name
 
 
 EMPTY = {
