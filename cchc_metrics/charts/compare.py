@@ -24,12 +24,13 @@ from cchc_metrics.numbers import format_number, format_pct
 LEGEND_ROW = 22  # px a legend entry takes; the legend is kept clear of the axis labels
 
 
-def _legend_below(n: int) -> tuple[dict, int]:
-    """A horizontal legend at the figure's foot and the bottom margin that holds it whole, even
-    when a phone puts each unit on a line of its own (so it never covers the fields' labels)."""
-    legend = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
-              "xanchor": "left"}
-    return legend, 56 + LEGEND_ROW * n
+def _legend_below(n: int, gap: int, plot_height: int) -> tuple[dict, int]:
+    """A horizontal legend hung `gap` px under the plot (below the axis' labels and title) and
+    the bottom margin that holds it whole, even when a phone puts each unit on a line of its
+    own: it never covers the fields' labels, and on a wide screen the spare room is at the foot."""
+    legend = {"orientation": "h", "yref": "paper", "y": -gap / plot_height, "yanchor": "top",
+              "x": 0, "xanchor": "left"}
+    return legend, gap + LEGEND_ROW * n + 10
 
 
 def _hover(label: str, component: str, value, lang: str) -> str:
@@ -61,10 +62,11 @@ def compare_radar(fields_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
                                   "tickfont": {"size": 10}},
                       angularaxis={"direction": "clockwise", "rotation": 90,
                                    "tickfont": {"size": 12}})
-    legend, bottom = _legend_below(len(groups))
+    plot, top = 350, 120  # the rim's labels stand up to ~40 px outside the plot
+    legend, bottom = _legend_below(len(groups), 48, plot)
     return _layout(fig, lang, _t("compare_radar", lang) + _year_suffix(rows, lang),
-                   subtitle=_t("compare_radar_sub", lang), height=470 + bottom, legend=legend,
-                   margin={"l": 80, "r": 80, "t": 120, "b": bottom})
+                   subtitle=_t("compare_radar_sub", lang), height=top + plot + bottom,
+                   legend=legend, margin={"l": 80, "r": 80, "t": top, "b": bottom})
 
 
 @inert
@@ -88,10 +90,10 @@ def compare_bars(fields_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     fig.update_xaxes(range=[0, 114], title_text=_t("pct_axis", lang),
                      tickvals=list(range(0, 101, 20)))
     fig.update_yaxes(categoryorder="array", categoryarray=y, autorange="reversed")
-    legend, bottom = _legend_below(len(groups))
+    plot, top = len(order) * (14 * len(groups) + 18), 84
+    legend, bottom = _legend_below(len(groups), 64, plot)  # under the ticks and the axis title
     return _layout(fig, lang, _t("compare_bars", lang) + _year_suffix(rows, lang),
-                   subtitle=_t("compare_bars_sub", lang),
-                   height=110 + bottom + len(order) * (14 * len(groups) + 18), barmode="group",
-                   bargap=0.25, legend=legend,
-                   margin={"l": 10, "r": 20, "t": 84, "b": 60 + bottom},
+                   subtitle=_t("compare_bars_sub", lang), height=top + plot + bottom,
+                   barmode="group", bargap=0.25, legend=legend,
+                   margin={"l": 10, "r": 20, "t": top, "b": bottom},
                    uniformtext={"minsize": 9, "mode": "hide"})

@@ -28,14 +28,15 @@ def default_units(units_rows: pd.DataFrame, n: int = DEFAULT_UNITS) -> list[str]
 
 def compare_fields(scores: pd.DataFrame, units_rows: pd.DataFrame, *,
                    fields: pd.DataFrame | None = None) -> pd.DataFrame:
-    """unit_fields rows for the chosen unit-years (2 to 8 units).
+    """unit_fields rows for the chosen unit-years (2 to 8 units), in the order of their rows.
 
     `fields`: unit_fields covering the chosen units' years and blocks when already at hand.
     """
     keys = units_rows[UNIT_KEYS].drop_duplicates()
     if fields is None:
         fields = unit_fields(scores[scores["year"].isin(keys["year"].unique())])
-    return fields.merge(keys, on=UNIT_KEYS)
+    # in the units' order (a ranking's: best first), so the charts' legends follow it
+    return keys.merge(fields, on=UNIT_KEYS)[list(fields.columns)]
 
 
 def differences_table(fields: pd.DataFrame, lang: str,

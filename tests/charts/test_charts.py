@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 
 import cchc_metrics as cm
-from cchc_metrics import charts
+from cchc_metrics import charts, views
 from cchc_metrics.bands import band_counts, parse_bands
 from cchc_metrics.charts import style
 from cchc_metrics.contract import SURVEY
@@ -367,6 +367,15 @@ def test_compare_radar_one_closed_trace_per_unit_without_total():
     assert len({t.marker.symbol for t in fig.data}) == 3
 
 
+def test_compare_charts_draw_the_units_in_the_order_of_their_rows():
+    """The legends follow the table's order (the ranking's), not the block's row order."""
+    units = districts(2022).sort_values("rank", ascending=False).head(3)  # the worst first
+    fields = views.compare_fields(demo()[0], units)
+    names = units["unit"].tolist()
+    assert [t.name for t in charts.compare_radar(fields).data] == names
+    assert [t.name for t in charts.compare_bars(fields).data] == names
+
+
 def test_compare_radar_across_years_labels_each_unit_year():
     fields = demo()[2]
     rows = fields[(fields["unit"] == PICKED[0]) & fields["year"].isin([2021, 2024])]
@@ -408,8 +417,10 @@ def test_compare_radar_keeps_its_labels_and_legend_apart():
     assert "Thể chế" in theta and "Chính quyền số" in theta
     assert "Xây dựng chính quyền điện tử, chính quyền số" in fig.data[0].hovertext[6]
     legend = fig.layout.legend
-    assert legend.orientation == "h" and legend.yref == "container" and legend.y == 0
-    assert fig.layout.margin.b >= 56 + 22 * len(fig.data)  # room for the legend below the rim
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert legend.orientation == "h" and legend.yanchor == "top"
+    assert -legend.y * plot >= 40  # hung below the rim's bottom labels
+    assert fig.layout.margin.b >= -legend.y * plot + 22 * len(fig.data)  # and held whole
     assert min(fig.layout.margin.l, fig.layout.margin.r) >= 80  # room for the rim's labels
     assert charts.compare_radar(fields_of(PICKED), "en").data[0].theta[1] == "Institutions"
 
