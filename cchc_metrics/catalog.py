@@ -438,7 +438,9 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                          "bằng ô «Tìm đơn vị».",
                          "By default the top five of the latest year, or the units found with "
                          "«Find a unit»."),
-    "share_change": ("{d} điểm phần trăm {prev}", "{d} pp {prev}"),
+    "share_change": ("{d} điểm phần trăm", "{d} pp"),
+    "share_help": ("Tỷ lệ đơn vị xếp loại {band}: {before} năm {prev}, {now} năm {year}.",
+                   "Share of units in the band {band}: {before} in {prev}, {now} in {year}."),
     "units_fewer": ("Số đơn vị xếp hạng giảm từ {before} (năm {prev}) xuống {now} (năm {year}): "
                     "các xếp loại được so sánh theo tỷ lệ.",
                     "The units ranked fell from {before} ({prev}) to {now} ({year}): the bands "

@@ -24,6 +24,7 @@ class Card:
     delta: str | None = None
     delta_color: str = "normal"  # "normal": up is good; "off": neutral
     delta_arrow: str = "auto"  # "off" for no change: no arrow beside «không đổi»
+    help: str | None = None  # the card's tooltip
 
 
 class Cards(list):
@@ -75,16 +76,19 @@ def overview_cards(units: pd.DataFrame, view: View) -> Cards:
     year_counts = counts[counts["year"] == view.year]
     prev_share = counts[counts["year"] == view.year - 1].set_index("band")["share_pct"]
     for i, r in enumerate(year_counts.itertuples()):
-        if by_share:
-            change, color, arrow = change_from(r.share_pct - prev_share.get(r.band, float("nan")),
-                                               prev, lang, 1, words="share_change")
+        was, tip = prev_share.get(r.band, float("nan")), None
+        if by_share:  # «+15,0 điểm phần trăm» (a card is narrow); the years are in the tooltip
+            change, color, arrow = change_from(r.share_pct - was, prev, lang, 1,
+                                               words="share_change")
+            tip = t("share_help", lang, band=r.band, before=pct(was, 2, lang), prev=view.year - 1,
+                    now=pct(r.share_pct, 2, lang), year=view.year)
         else:
             change, color, arrow = change_from(r.count_change, prev, lang, 0)
         # more units in the best band is good news, more in the worst band is bad news
         if color == "normal":
             color = "normal" if i == 0 else "inverse" if i == len(year_counts) - 1 else "off"
         cards.append(Card(f"{t('col_band', lang)} {r.band} ({pct(r.share_pct, 2, lang)})",
-                          number(r.count, 0, lang), change, color, arrow))
+                          number(r.count, 0, lang), change, color, arrow, tip))
     return cards
 
 
@@ -93,7 +97,8 @@ def change_from(value: float, prev: str, lang: str, decimals: int = 2,
     """A card's (delta, colour, arrow): «+0,88 so với năm 2024», or «không đổi …» with neither
     colour nor arrow when the change rounds to zero, or nothing for a first year.
 
-    `words`: a catalog key writing the change and `prev` («+13,3 điểm phần trăm so với …»).
+    `words`: a catalog key writing the change {d} (and `prev` if it names it): «+13,3 điểm
+    phần trăm».
     """
     if pd.isna(value):
         return None, "normal", "auto"

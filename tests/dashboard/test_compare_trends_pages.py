@@ -49,8 +49,9 @@ def test_overview_compares_bands_by_share_after_mergers_and_says_why(app):
     at = run_page(app, OVERVIEW)  # departments: 20 in 2024, 15 in 2025
     cards = {m.label: m for m in at.metric}
     good = cards["Xếp loại Tốt (100,00\u00a0%)"]
-    assert good.proto.delta == "+15,0 điểm phần trăm so với năm 2024"
+    assert good.proto.delta == "+15,0 điểm phần trăm"
     assert good.proto.direction == Metric.MetricDirection.UP
+    assert good.proto.help.startswith("Tỷ lệ đơn vị xếp loại Tốt: 85,00")  # the years compared
     lowest = next(m for label, m in cards.items() if label.startswith("Thấp nhất"))
     assert not lowest.proto.delta and lowest.proto.direction == Metric.MetricDirection.NONE
     captions = [c.value for c in at.caption]

@@ -93,22 +93,23 @@ def test_when_the_units_ranked_changed_bands_are_compared_by_share(demo):
     bands = [c for c in cards if c.label.startswith("Xếp loại")]
     assert [c.label for c in bands] == ["Xếp loại Tốt (100,00\u00a0%)", "Xếp loại Khá (0,00\u00a0%)",
                                         "Xếp loại Kém (0,00\u00a0%)"]
-    assert bands[0].delta == "+15,0 điểm phần trăm so với năm 2024"  # 85 % of 20, 100 % of 15
+    assert bands[0].delta == "+15,0 điểm phần trăm"  # 85 % of 20, 100 % of 15
     assert (bands[0].delta_color, bands[0].delta_arrow) == ("normal", "auto")
-    assert bands[1].delta == "-15,0 điểm phần trăm so với năm 2024"
+    assert bands[1].delta == "-15,0 điểm phần trăm"
+    assert bands[0].help == "Tỷ lệ đơn vị xếp loại Tốt: 85,00\u00a0% năm 2024, 100,00\u00a0% năm 2025."
     assert bands[2].delta == "không đổi so với năm 2024"
     assert cards.note == ("Số đơn vị xếp hạng giảm từ 20 (năm 2024) xuống 15 (năm 2025): "
                           "các xếp loại được so sánh theo tỷ lệ.")
     assert (cards[0].delta, cards[0].delta_color) == ("-5 so với năm 2024", "off")
     english = cards_of(units, 2025, "en")
-    assert english[4].delta == "+15.0 pp vs 2024" and english.note.startswith(
+    assert english[4].delta == "+15.0 pp" and english.note.startswith(
         "The units ranked fell from 20 (2024) to 15 (2025)")
 
 
 def test_the_same_number_of_units_keeps_counts_and_no_note(demo):
     _, units = demo
     cards = cards_of(units, 2024)
-    assert cards.note == "" and cards[0].delta is None
+    assert cards.note == "" and cards[0].delta is None and not any(c.help for c in cards)
     assert all("điểm phần trăm" not in (c.delta or "") for c in cards)
     assert any(c.delta and c.delta.startswith(("+", "-")) for c in cards[4:])  # counts: «-1 …»
 
