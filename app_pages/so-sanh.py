@@ -10,11 +10,14 @@ view, units, rev = filters.page("page_compare")
 lang = view.lang
 if not widgets.no_data(view):
     rows = views.select(units, view)
-    options = data.memo("compare_options", rev, view, lambda: sorted(rows["unit"]))
-    if "units" not in st.session_state:  # from the URL ("A|B|C"), else the top three
+    options, top = data.memo("compare_options", rev, view,
+                             lambda: (sorted(rows["unit"]), views.default_units(rows)))
+    if "units" not in st.session_state:  # from the URL ("A|B|C"), else the block's top three
         from_url = [u for u in st.query_params.get("units", "").split("|") if u in options]
-        st.session_state["units"] = from_url[:8] or options[:3]
-    st.session_state["units"] = [u for u in st.session_state["units"] if u in options]
+        st.session_state["units"] = from_url[:8] or top
+    kept = [u for u in st.session_state["units"] if u in options]
+    # another year or level: none of the chosen units is in it, so its top three are shown
+    st.session_state["units"] = kept if kept or not st.session_state["units"] else top
     chosen = st.multiselect(t("pick_units", lang), options, key="units", max_selections=8)
     url.to_url("units", "|".join(chosen))
     if len(chosen) < 2:
@@ -29,7 +32,7 @@ if not widgets.no_data(view):
             else:
                 fields = views.compare_fields(data.scores(rev), picked)
             return (charts.compare_radar(fields, lang), charts.compare_bars(fields, lang),
-                    views.screen_table(views.differences_table(fields, lang), lang))
+                    views.differences_screen(views.differences_table(fields, lang, picked), lang))
 
         radar, bars, table = data.memo("compare", rev, (view.but(bands=""), tuple(chosen)),
                                      compared)

@@ -20,7 +20,10 @@ def overview_charts():
 
 if not widgets.no_data(view):
     block_view = view.but(search="", parent=None, province=None)  # the cards are the block's
-    widgets.show_cards(data.memo("cards", rev, block_view, lambda: views.overview_cards(units, view)))
+    cards = data.memo("cards", rev, block_view, lambda: views.overview_cards(units, view))
+    widgets.show_cards(cards)
+    if cards.note:  # the number of units changed: bands are compared by their share
+        st.caption(cards.note)
     table = data.ranking(rev, view)
     if table.frame.empty:
         widgets.nothing_found(view)

@@ -452,4 +452,30 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "cli.wrote_csv": ("Đã ghi «{path}» ({size}): {n} đơn vị.",
                       {"one": "Wrote «{path}» ({size}): 1 unit.",
                        "other": "Wrote «{path}» ({size}): {n} units."}),
+    # compare, trends, cards (issue 20)
+    "col_gap": ("Chênh lệch cao nhất − thấp nhất", "Highest − lowest"),
+    "diff_index_row": ("Chỉ số CCHC (%)", "PAR INDEX (%)"),
+    "diff_rank_row": ("Xếp hạng", "Rank"),
+    "chart.compare_radar": ("Hồ sơ lĩnh vực", "Field profile"),
+    "chart.compare_radar_sub": ("Điểm mạnh, điểm yếu của từng đơn vị (% điểm tối đa)",
+                                "Each unit's strong and weak fields (% of maximum points)"),
+    "chart.compare_bars": ("Tỷ lệ đạt theo lĩnh vực", "Share of maximum by field"),
+    "chart.compare_bars_sub": ("Giá trị từng lĩnh vực, theo thứ tự chính thức",
+                               "Each field's value, in the official order"),
+    "trend_units": ("Đơn vị theo dõi (tối đa 8)", "Units to follow (up to 8)"),
+    "trend_units_help": ("Mặc định: 5 đơn vị đứng đầu năm mới nhất, hoặc các đơn vị tìm được "
+                         "bằng ô «Tìm đơn vị».",
+                         "By default the top five of the latest year, or the units found with "
+                         "«Find a unit»."),
+    "share_change": ("{d} điểm phần trăm", "{d} pp"),
+    "share_help": ("Tỷ lệ đơn vị xếp loại {band}: {before} năm {prev}, {now} năm {year}.",
+                   "Share of units in the band {band}: {before} in {prev}, {now} in {year}."),
+    "units_fewer": ("Số đơn vị xếp hạng giảm từ {before} (năm {prev}) xuống {now} (năm {year}): "
+                    "các xếp loại được so sánh theo tỷ lệ.",
+                    "The units ranked fell from {before} ({prev}) to {now} ({year}): the bands "
+                    "are compared by their share."),
+    "units_more": ("Số đơn vị xếp hạng tăng từ {before} (năm {prev}) lên {now} (năm {year}): "
+                   "các xếp loại được so sánh theo tỷ lệ.",
+                   "The units ranked rose from {before} ({prev}) to {now} ({year}): the bands "
+                   "are compared by their share."),
 }

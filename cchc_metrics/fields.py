@@ -32,6 +32,18 @@ FIELD_NAMES = [name for name, _, _ in FIELDS]
 SURVEY_PHRASES = ("dtxhh", "dieu tra xa hoi hoc", "xa hoi hoc", "sipas", "khao sat", "hai long")
 FIELD_ENGLISH = {vi: en for vi, en, _ in FIELDS}
 COMPONENT_LABELS = {SURVEY: ("Điều tra xã hội học", "Survey"), TOTAL: ("Tổng điểm", "Total")}
+# Short names for where a full one does not fit (a radar's rim on a phone); hover gives the full.
+FIELD_SHORT = {
+    "Công tác chỉ đạo, điều hành CCHC": ("Chỉ đạo, điều hành", "Direction"),
+    "Cải cách thể chế": ("Thể chế", "Institutions"),
+    "Cải cách thủ tục hành chính": ("Thủ tục hành chính", "Procedures"),
+    "Cải cách tổ chức bộ máy": ("Tổ chức bộ máy", "Organisation"),
+    "Cải cách chế độ công vụ": ("Chế độ công vụ", "Civil service"),
+    "Cải cách tài chính công": ("Tài chính công", "Public finance"),
+    "Xây dựng chính quyền điện tử, chính quyền số": ("Chính quyền số", "Digital government"),
+    "Tác động của CCHC": ("Tác động", "Impact"),
+    SURVEY: ("Điều tra XHH", "Survey"),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -51,6 +63,13 @@ def field_label(component: str, lang: str = "vi") -> str:
     if component in COMPONENT_LABELS:
         return COMPONENT_LABELS[component][0 if lang == "vi" else 1]
     return FIELD_ENGLISH.get(component, component) if lang == "en" else component
+
+
+def field_short(component: str, lang: str = "vi") -> str:
+    """A field's short name («Thể chế», «Chính quyền số»); field_label for any other."""
+    if component in FIELD_SHORT:
+        return FIELD_SHORT[component][0 if lang == "vi" else 1]
+    return field_label(component, lang)
 
 
 def field_order(components) -> list[str]:

@@ -59,7 +59,7 @@ def show_cards(cards: list[views.Card]) -> None:
         cols = st.columns(4)
         for col, card in zip(cols, cards[start:start + 4], strict=False):
             col.metric(escape.markdown(card.label), card.value, card.delta, delta_color=card.delta_color,
-                       delta_arrow=card.delta_arrow, border=True)
+                       delta_arrow=card.delta_arrow, help=card.help, border=True)
 
 
 ROW_PX, ALL_ROWS_UP_TO = 35, 40  # st.dataframe's row height; a block this long shows whole

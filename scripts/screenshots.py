@@ -23,6 +23,7 @@ from tests.browser import support  # noqa: E402
 PAGES = ["tong-quan", "ho-so", "so-sanh", "xu-huong", "linh-vuc", "du-lieu", "tai-len",
          "quan-tri"]
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
+CHART_PANES = {p: {"vi": "Biểu đồ", "en": "Charts"} for p in ("tong-quan", "ho-so")}
 README = {"tong-quan": "tong-quan", "ho-so": "ho-so", "so-sanh": "so-sanh"}
 
 
@@ -54,16 +55,20 @@ def main() -> None:
                     support.sign_in(page, server, *support.ADMIN)
                     for lang in ("vi", "en"):
                         if lang == "en":
-                            page.get_by_role("button", name="English", exact=True).click()
+                            open_sidebar(page)
+                            page.get_by_role("radio", name="English", exact=True).click()
                             support.settle(page)
                         for name in pages:
                             # a link in the sidebar, not a new address: a reload is a new session
                             nav = page.locator('[data-testid="stSidebarNav"] a')
                             link = nav.first if name == PAGES[0] else \
                                 page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]')
+                            open_sidebar(page)  # a phone folds it away after each click
                             link.click()
                             page.locator("h1").first.wait_for(timeout=support.FIRST_LOAD_MS)
                             support.settle(page)
+                            if size == "phone":  # the page, not the sidebar over it
+                                close_sidebar(page)
                             page.wait_for_timeout(800)  # charts draw after the run ends
                             path = out / f"{name}-{size}-{lang}.png"
                             page.screenshot(path=str(path))
@@ -73,8 +78,17 @@ def main() -> None:
                                 dest.parent.mkdir(exist_ok=True)
                                 shutil.copy(path, dest)
                             print(path.relative_to(ROOT))
+                            if name in CHART_PANES:  # the page's charts, behind its switch
+                                page.get_by_role("radio", name=CHART_PANES[name][lang],
+                                                 exact=True).click()
+                                support.settle(page)
+                                page.wait_for_timeout(800)
+                                path = out / f"{name}-charts-{size}-{lang}.png"
+                                page.screenshot(path=str(path))
+                                print(path.relative_to(ROOT))
                         if lang == "en":
-                            page.get_by_role("button", name="Tiếng Việt", exact=True).click()
+                            open_sidebar(page)
+                            page.get_by_role("radio", name="Tiếng Việt", exact=True).click()
                             support.settle(page)
                     context.close()
                 browser.close()
@@ -82,6 +96,22 @@ def main() -> None:
                 print("app errors:", *errors, sep="\n")
         finally:
             server.stop()
+
+
+def open_sidebar(page) -> None:
+    """Unfold the sidebar (the page links, the language switch) if a narrow window folded it."""
+    expand = page.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.count() and expand.first.is_visible():
+        expand.first.click()
+        page.wait_for_timeout(400)
+
+
+def close_sidebar(page) -> None:
+    """Fold the sidebar away (on a phone it covers the page)."""
+    collapse = page.locator('[data-testid="stSidebarCollapseButton"] button')
+    if collapse.count() and collapse.first.is_visible():
+        collapse.first.click()
+        page.wait_for_timeout(400)
 
 
 if __name__ == "__main__":

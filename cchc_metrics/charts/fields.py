@@ -67,7 +67,7 @@ def fields_heatmap(fields_rows: pd.DataFrame, lang: str = "vi",
         colorscale=HEATMAP_SCALE, zmin=max(0.0, math.floor(low / 10) * 10), zmax=100,
         text=text, texttemplate="%{text}", textfont={"size": 11}, hovertext=hover.tolist(),
         hoverinfo="text", xgap=1, ygap=1,
-        colorbar={"title": {"text": "%"}, "ticksuffix": " %", "thickness": 14}))
+        colorbar={"title": {"text": "%"}, "ticksuffix": "\u00a0%", "thickness": 14}))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="bottom", automargin=True)
     return _layout(fig, lang, _t("heatmap", lang) + _scope(fields_rows, lang),

@@ -96,7 +96,7 @@ def index_distribution(units: pd.DataFrame, bands: Bands | str, lang: str = "vi"
         x=values.to_numpy(dtype="float32"), xbins={"start": start, "end": end, "size": size},
         marker={"color": OKABE_ITO[0], "line": {"color": "#FFFFFF", "width": 1}},
         texttemplate="%{y}", name=_t("units", lang),
-        hovertemplate=f"{_t('index', lang)} %{{x}} %<br>{_t('units', lang)}: %{{y}}<extra></extra>"))
+        hovertemplate=f"{_t('index', lang)} %{{x}}\u00a0%<br>{_t('units', lang)}: %{{y}}<extra></extra>"))
     _thresholds(fig, bands, lang)
     low = min([start] + [b for _, b in bands if b > 0]) - size
     fig.update_xaxes(range=[max(low, 0), max(100.0, end) + 0.5], title_text=_t("index_axis", lang))

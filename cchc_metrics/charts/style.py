@@ -318,11 +318,12 @@ def _year_axis(fig: go.Figure, years) -> None:
                      range=[min(years) - 0.5, max(years) + 0.5])
 
 
-def _rank_axis(max_rank: float) -> dict:
-    """A reversed rank axis (1 at the top) with whole-number ticks."""
+def _rank_axis(max_rank: float, most_ticks: int = 12) -> dict:
+    """A reversed rank axis (1 at the top) with whole-number ticks (at most `most_ticks`)."""
     max_rank = max(int(max_rank) if not math.isnan(max_rank) else 1, 1)
     # 1, 2, 5, 10, 20, 50 …: at most 12 ticks, also for 10,035 communes ranked nationally
-    dtick = next(m * 10 ** e for e in range(12) for m in (1, 2, 5) if max_rank / (m * 10 ** e) <= 12)
+    dtick = next(m * 10 ** e for e in range(12) for m in (1, 2, 5)
+                 if max_rank / (m * 10 ** e) <= most_ticks)
     return {"range": [max_rank + 0.5, 0.5], "tickmode": "linear", "tick0": 1 if dtick == 1 else 0,
             "dtick": dtick, "tickformat": ",d", "title": {"text": ""}}  # 5.000 in Vietnamese
 

@@ -32,7 +32,13 @@ from cchc_metrics.numbers import format_number, format_pct
 
 @inert
 def unit_history(history: pd.DataFrame, lang: str = "vi") -> go.Figure:
-    """One unit's index and rank over the years (its unit_table rows); missing years are gaps."""
+    """One unit's index and rank over the years (its unit_table rows); missing years are gaps.
+
+    Two panels on one year axis: the index (%) above, the rank below (1 at the top), each with
+    its own scale and title, rather than two scales overlaid on one plot.
+    """
+    from plotly.subplots import make_subplots
+
     if _is_empty(history, "index_pct"):
         return _empty(lang, "")
     rows = history.sort_values("year", kind="stable")
@@ -40,29 +46,33 @@ def unit_history(history: pd.DataFrame, lang: str = "vi") -> go.Figure:
     years = range(int(rows["year"].min()), int(rows["year"].max()) + 1)
     full = _full_years(rows.assign(hover=_unit_hovers(rows, lang)), years)
     hover = full["hover"].fillna("").tolist()
-    fig = go.Figure()
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                        row_heights=[0.6, 0.4])
     fig.add_scatter(
         x=list(years), y=_num(full["index_pct"]), name=_t("index_axis", lang),
         mode="lines+markers+text", connectgaps=False, marker={"size": 9},
         line={"color": OKABE_ITO[0], "width": 3}, textposition="top center",
         text=["" if pd.isna(v) else format_pct(v, 2, lang) for v in full["index_pct"]],
-        hovertext=hover, hoverinfo="text")
+        hovertext=hover, hoverinfo="text", cliponaxis=False, row=1, col=1)
     fig.add_scatter(
-        x=list(years), y=_num(full["rank"]), name=_t("rank_axis", lang), yaxis="y2",
+        x=list(years), y=_num(full["rank"]), name=_t("rank_axis", lang),
         mode="lines+markers", connectgaps=False,
         line={"color": OKABE_ITO[1], "dash": "dot", "width": 2},
         marker={"symbol": "diamond", "size": 10},
         hovertext=[f"{_t('year', lang)} {y}: {_rank(r, n, lang)}" for y, r, n in
-                   zip(years, full["rank"], full["n_ranked"], strict=True)], hoverinfo="text")
+                   zip(years, full["rank"], full["n_ranked"], strict=True)], hoverinfo="text",
+        row=2, col=1)
     index = _num(full["index_pct"])
     low = max(0.0, math.floor((np.nanmin(index) - 5) / 5) * 5)
-    fig.update_yaxes(range=[low, min(np.nanmax(index) + 6, 106)], title_text=_t("index_axis", lang))
+    fig.update_yaxes(range=[low, min(np.nanmax(index) + 6, 106)],
+                     title_text=_t("index_axis", lang), row=1, col=1)
     _year_axis(fig, years)
     most = _num(full["n_ranked"]) if full["n_ranked"].notna().any() else _num(full["rank"])
-    rank_axis = _rank_axis(float(np.nanmax(most)))
-    rank_axis.update(overlaying="y", side="right", showgrid=False,
-                     title={"text": _t("rank_axis", lang)})
-    return _layout(fig, lang, _t("history", lang, unit=unit), height=400, yaxis2=rank_axis)
+    rank_axis = _rank_axis(float(np.nanmax(most)), most_ticks=6)  # a short panel: fewer ticks
+    rank_axis["title"] = {"text": _t("rank_axis", lang)}
+    fig.update_yaxes(rank_axis, row=2, col=1)
+    # the panels' titles name the two lines: no legend to read
+    return _layout(fig, lang, _t("history", lang, unit=unit), height=460, showlegend=False)
 
 
 @inert

@@ -1,8 +1,13 @@
 """Plain tables per page: pages render them, exports and documents write the very same ones."""
 
 from cchc_metrics.views.admin import audit_table, local_time, users_table
-from cchc_metrics.views.cards import Card, change_from, overview_cards, signed
-from cchc_metrics.views.compare import compare_fields, differences_table
+from cchc_metrics.views.cards import Card, Cards, change_from, overview_cards, signed
+from cchc_metrics.views.compare import (
+    compare_fields,
+    default_units,
+    differences_screen,
+    differences_table,
+)
 from cchc_metrics.views.export import export_sheets, field_detail_table
 from cchc_metrics.views.fields import by_field, field_table, fields_of_block
 from cchc_metrics.views.profile import (
@@ -49,7 +54,16 @@ from cchc_metrics.views.selection import (
     with_bands,
     years,
 )
-from cchc_metrics.views.trends import block_band_counts, trend_rows, trend_table
+from cchc_metrics.views.trends import (
+    FOLLOWED,
+    MOST_FOLLOWED,
+    block_band_counts,
+    follow_options,
+    top_units,
+    trend_names,
+    trend_rows,
+    trend_table,
+)
 from cchc_metrics.views.upload import (
     cell_text,
     compare_with_active,
@@ -66,7 +80,10 @@ __all__ = [
     "by_field",
     "SORTABLE_ROWS",
     "CATALOG_COLUMNS",
+    "FOLLOWED",
+    "MOST_FOLLOWED",
     "Card",
+    "Cards",
     "HISTORY_KEYS",
     "PICKER_LIMIT",
     "Screen",
@@ -82,6 +99,8 @@ __all__ = [
     "compare_with_active",
     "preview_units",
     "detected_table",
+    "default_units",
+    "differences_screen",
     "differences_table",
     "district_communes",
     "earlier_import",
@@ -90,6 +109,7 @@ __all__ = [
     "field_table",
     "fields_of_block",
     "folded",
+    "follow_options",
     "header_signature",
     "history_table",
     "history_column",
@@ -120,6 +140,8 @@ __all__ = [
     "select",
     "settle",
     "signed",
+    "top_units",
+    "trend_names",
     "trend_rows",
     "trend_table",
     "unit_choices",

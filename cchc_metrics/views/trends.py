@@ -6,7 +6,11 @@ import pandas as pd
 
 from cchc_metrics.bands import band_counts
 from cchc_metrics.i18n import t
-from cchc_metrics.views.selection import View, select
+from cchc_metrics.views.compare import default_units
+from cchc_metrics.views.profile import PICKER_LIMIT
+from cchc_metrics.views.selection import View, folded, select
+
+FOLLOWED, MOST_FOLLOWED = 5, 8  # the trends follow the top five by default, eight at the most
 
 
 def trend_rows(units: pd.DataFrame, view: View, names: list[str] | None = None) -> pd.DataFrame:
@@ -15,6 +19,29 @@ def trend_rows(units: pd.DataFrame, view: View, names: list[str] | None = None) 
     if names is not None:  # an empty list (a search that found nobody) gives no rows
         sel = sel[sel["unit"].isin(names)]
     return sel.sort_values(["year", "rank"])
+
+
+def trend_names(rows: pd.DataFrame) -> list[str]:
+    """Every unit of the block over the years (trend_rows), as the pickers sort them."""
+    return sorted(rows["unit"].dropna().unique().tolist(), key=folded)
+
+
+def top_units(rows: pd.DataFrame, n: int = FOLLOWED) -> list[str]:
+    """The best n units of the latest year in the rows: whom the trends follow by default."""
+    if rows.empty:
+        return []
+    return default_units(rows[rows["year"] == rows["year"].max()], n)
+
+
+def follow_options(names: list[str], keep: list[str], limit: int | None = None) -> list[str]:
+    """The follow picker's choices: all names up to `limit` (PICKER_LIMIT), else the first ones
+    with the units followed kept among them (the search finds the others)."""
+    limit = PICKER_LIMIT if limit is None else limit
+    if len(names) <= limit:
+        return names
+    head = names[:limit]
+    extra = [k for k in dict.fromkeys(keep) if k not in set(head) and k in set(names)]
+    return sorted(head + extra, key=folded) if extra else head
 
 
 def block_band_counts(units: pd.DataFrame, view: View) -> pd.DataFrame:

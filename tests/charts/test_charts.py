@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 
 import numpy as np
@@ -11,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 
 import cchc_metrics as cm
-from cchc_metrics import charts
+from cchc_metrics import charts, views
 from cchc_metrics.bands import band_counts, parse_bands
 from cchc_metrics.charts import style
 from cchc_metrics.contract import SURVEY
@@ -96,8 +97,8 @@ TITLES = {  # (Vietnamese, English) words each title must contain
     "fields_vs_block": ("Huyện Mỹ Lâm năm 2022: các lĩnh vực so với trung bình khối",
                         "Huyện Mỹ Lâm, 2022: fields against the block average"),
     "self_vs_appraised": ("điểm tự đánh giá và điểm thẩm định", "self-assessed and appraised"),
-    "compare_radar": ("So sánh các lĩnh vực (% điểm tối đa) năm 2022", "Fields compared"),
-    "compare_bars": ("So sánh các lĩnh vực", "Fields compared"),
+    "compare_radar": ("Hồ sơ lĩnh vực năm 2022", "Field profile, 2022"),
+    "compare_bars": ("Tỷ lệ đạt theo lĩnh vực năm 2022", "Share of maximum by field, 2022"),
     "trend_lines": ("Chỉ số CCHC qua các năm", "PAR INDEX over the years"),
     "rank_bump": ("Thứ hạng qua các năm", "Rank over the years"),
     "movers": ("Tăng, giảm chỉ số nhiều nhất năm 2023 so với năm 2022",
@@ -125,6 +126,29 @@ def test_builder_returns_figure_titled_in_language(name, lang):
 @pytest.mark.parametrize("name", BUILDERS)
 def test_vietnamese_and_english_titles_differ(name):
     assert BUILDERS[name]("vi").layout.title.text != BUILDERS[name]("en").layout.title.text
+
+
+def _strings(value):
+    """Every text in a figure's JSON: titles, ticks' suffixes, bar text, hover."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_number_and_its_percent_sign_are_never_split(name, lang):
+    """«85,65 %» with an ordinary space can break between the number and the sign; a chart
+    writes it with format_pct's no-break space, and never «điểm %»."""
+    # a suffix " %" or "85 %"; "%{x}" is plotly's placeholder, not a sign
+    split = re.compile(r"(^|[\d}]) %(?!\{)")
+    texts = list(_strings(BUILDERS[name](lang).to_plotly_json()))
+    assert not [s for s in texts if split.search(s) or "điểm %" in s], name
 
 
 EMPTY = {
@@ -273,18 +297,34 @@ def test_unit_history_shows_missing_years_as_gaps_and_rank_reversed():
     assert list(index.x) == [2021, 2022, 2023, 2024]
     assert math.isnan(index.y[1]) and not index.connectgaps
     assert index.text[0] == format_pct(history["index_pct"].iloc[0]) and "," in index.text[0]
+    assert index.text[0].endswith("\u00a0%")  # number and sign never split over two lines
     assert rank.yaxis == "y2" and math.isnan(rank.y[1])
     low, high = fig.layout.yaxis2.range
     assert low > high  # rank 1 at the top
     first = history.iloc[0]
     assert f"thứ {first['rank']}/10" in rank.hovertext[0]
     assert "rank" in charts.unit_history(history, "en").layout.yaxis2.title.text.lower()
+    assert (index.line.color, rank.line.color) == (charts.OKABE_ITO[0], charts.OKABE_ITO[1])
+
+
+def test_unit_history_stacks_index_over_rank_on_one_year_axis():
+    """Two aligned panels, each with its own scale and title, not two scales on one plot."""
+    history = districts()[districts()["unit"] == "Huyện Mỹ Lâm"]
+    fig = charts.unit_history(history)
+    index, rank = fig.data
+    layout = fig.layout
+    assert (index.xaxis, index.yaxis, rank.xaxis, rank.yaxis) == ("x", "y", "x2", "y2")
+    assert layout.yaxis2.overlaying is None and layout.yaxis2.side != "right"
+    assert layout.yaxis.domain[0] > layout.yaxis2.domain[1]  # the index above, the rank below
+    assert layout.xaxis.matches == "x2" and layout.xaxis.showticklabels is False  # shared years
+    assert layout.yaxis.title.text == "Chỉ số CCHC (%)" and layout.yaxis2.title.text == "Xếp hạng"
+    assert "Huyện Mỹ Lâm: Chỉ số CCHC và thứ hạng qua các năm" in layout.title.text
 
 
 def test_unit_history_rank_axis_has_ticks_at_national_scale():
     history = districts()[districts()["unit"] == "Huyện Mỹ Lâm"].assign(rank=5868, n_ranked=10035)
     axis = charts.unit_history(history).layout.yaxis2
-    assert axis.dtick == 1000 and axis.range[0] > 10035 >= 10035 / 12
+    assert axis.dtick == 2000 and axis.range[0] > 10035 >= 10035 / 6  # a short panel: 6 ticks
     # ticks grouped by thousands, with the language's separator: 5.000 (vi), 5,000 (en)
     assert axis.tickformat == ",d" and charts.unit_history(history).layout.separators == ",."
     assert charts.unit_history(history, "en").layout.separators == ".,"
@@ -327,6 +367,15 @@ def test_compare_radar_one_closed_trace_per_unit_without_total():
     assert len({t.marker.symbol for t in fig.data}) == 3
 
 
+def test_compare_charts_draw_the_units_in_the_order_of_their_rows():
+    """The legends follow the table's order (the ranking's), not the block's row order."""
+    units = districts(2022).sort_values("rank", ascending=False).head(3)  # the worst first
+    fields = views.compare_fields(demo()[0], units)
+    names = units["unit"].tolist()
+    assert [t.name for t in charts.compare_radar(fields).data] == names
+    assert [t.name for t in charts.compare_bars(fields).data] == names
+
+
 def test_compare_radar_across_years_labels_each_unit_year():
     fields = demo()[2]
     rows = fields[(fields["unit"] == PICKED[0]) & fields["year"].isin([2021, 2024])]
@@ -339,6 +388,41 @@ def test_compare_bars_field_by_unit():
     assert len(fig.data) == 3 and fig.layout.barmode == "group"
     assert all(len(t.x) == 9 for t in fig.data)
     assert "," in fig.data[0].text[0]
+
+
+def test_compare_bars_are_horizontal_with_the_fields_down_the_side_in_official_order():
+    """Vertical bars rotated the fields' names until they could not be read."""
+    fig = charts.compare_bars(fields_of(PICKED))
+    assert all(t.orientation == "h" for t in fig.data)
+    names = [n.replace("<br>", " ") for n in fig.data[0].y]
+    assert names == [*FIELD_NAMES, "Điều tra xã hội học"]  # 1–8, then the survey
+    assert fig.layout.yaxis.autorange == "reversed"  # field 1 at the top
+    assert fig.layout.xaxis.title.text == "Tỷ lệ đạt (% điểm tối đa)"
+    english = charts.compare_bars(fields_of(PICKED), "en").data[0].y
+    assert english[-1] == "Survey" and "Institutional reform" in english[1]
+
+
+def test_the_two_compare_charts_say_what_each_shows_under_different_titles():
+    radar, bars = (charts.compare_radar(fields_of(PICKED)), charts.compare_bars(fields_of(PICKED)))
+    assert radar.layout.title.text != bars.layout.title.text
+    assert radar.layout.title.subtitle.text and bars.layout.title.subtitle.text
+    assert radar.layout.title.subtitle.text != bars.layout.title.subtitle.text
+
+
+def test_compare_radar_keeps_its_labels_and_legend_apart():
+    """Full field names were cut at the chart's sides and the legend sat on the bottom labels."""
+    fig = charts.compare_radar(fields_of(PICKED))
+    theta = fig.data[0].theta
+    assert max(len(part) for label in theta for part in label.split("<br>")) <= 14
+    assert "Thể chế" in theta and "Chính quyền số" in theta
+    assert "Xây dựng chính quyền điện tử, chính quyền số" in fig.data[0].hovertext[6]
+    legend = fig.layout.legend
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert legend.orientation == "h" and legend.yanchor == "top"
+    assert -legend.y * plot >= 40  # hung below the rim's bottom labels
+    assert fig.layout.margin.b >= -legend.y * plot + 22 * len(fig.data)  # and held whole
+    assert min(fig.layout.margin.l, fig.layout.margin.r) >= 80  # room for the rim's labels
+    assert charts.compare_radar(fields_of(PICKED), "en").data[0].theta[1] == "Institutions"
 
 
 # ---------------------------------------------------------------- trends
