@@ -211,6 +211,13 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "narrow_parent": ("Chọn một huyện ở thanh bên để xem riêng các xã, phường, thị trấn của huyện đó.",
                       "Pick a district in the sidebar to see each of its units."),
     # ---- levels, band schemes, rank changes
+    # the preset band schemes' names (bands.BAND_PRESETS), for English pages and files
+    "band:Xuất sắc": ("Xuất sắc", "Excellent"),
+    "band:Tốt": ("Tốt", "Good"),
+    "band:Khá": ("Khá", "Fair"),
+    "band:Trung bình": ("Trung bình", "Average"),
+    "band:Yếu": ("Yếu", "Weak"),
+    "band:Kém": ("Kém", "Poor"),
     "level_ministry": ("Bộ, cơ quan ngang bộ", "Ministries"),
     "level_province": ("Tỉnh, thành phố", "Provinces"),
     "level_department": ("Sở, ban, ngành", "Departments"),

@@ -73,6 +73,20 @@ def msg(key: str, **fmt) -> Msg:
     return Msg(t(key, "vi", **fmt), t(key, "en", **fmt))
 
 
+def band_label(band, lang: str = "vi"):
+    """A band as the language says it: «Tốt» is «Good» in English; a province's own band names
+    (A, B …) and missing values stay as they are."""
+    key = f"band:{band}"
+    return t(key, lang) if isinstance(band, str) and key in STRINGS else band
+
+
+def band_labels(bands: pd.Series, lang: str = "vi") -> pd.Series:
+    """band_label of a column (each distinct band looked up once)."""
+    if lang == "vi":
+        return bands
+    return bands.map({b: band_label(b, lang) for b in bands.dropna().unique()})
+
+
 def level_label(level: str, lang: str = "vi") -> str:
     """"UBND cấp huyện" / "District People's Committees"."""
     return t(f"level_{level}", lang)

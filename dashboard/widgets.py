@@ -93,7 +93,8 @@ def show_table(table: pd.DataFrame | views.Screen, lang: str, *, key: str | None
         data = screen.arrow if screen.arrow is not None else screen.frame
     rows = min(len(screen.frame), ALL_ROWS_UP_TO)
     st.dataframe(data, hide_index=True, column_config=config, height=(rows + 1) * ROW_PX + 3,
-                 key=f"table_{key}" if key else None, width="stretch")
+                 key=f"table_{key}" if key else None, width="stretch",
+                 placeholder="—")  # a missing number (a unit's first year), not «None»
 
 
 WHOLE_TEXT_ROWS = 50  # problems up to this many are shown with their messages wrapped, whole

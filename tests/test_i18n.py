@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cchc_metrics import catalog
@@ -78,3 +79,11 @@ def test_no_language_choice_is_written_inline_outside_the_catalog():
             if inline.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_preset_band_names_are_said_in_english_and_a_provinces_own_kept():
+    from cchc_metrics.i18n import band_label, band_labels
+
+    assert band_label("Tốt", "en") == "Good" and band_label("Tốt", "vi") == "Tốt"
+    assert band_label("B", "en") == "B"  # a province's own band name is data
+    assert band_labels(pd.Series(["Khá", None, "Kém"]), "en").tolist()[::2] == ["Fair", "Poor"]

@@ -29,6 +29,7 @@ from cchc_metrics.charts.style import (
     band_colors,
     inert,
 )
+from cchc_metrics.i18n import band_label
 from cchc_metrics.numbers import format_pct
 
 
@@ -61,10 +62,12 @@ def ranking_bars(units: pd.DataFrame, bands: Bands | str, lang: str = "vi",
             continue
         color = colors.get(label, UNBANDED_COLOR)
         fig.add_bar(
-            x=part["index_pct"].tolist(), y=part["label"].tolist(), orientation="h", name=label,
+            x=part["index_pct"].tolist(), y=part["label"].tolist(), orientation="h",
+            name=band_label(label, lang),
             marker_color=color, textfont_color=_ink(color), textposition="inside",
             insidetextanchor="end",
-            text=[f"{format_pct(v, 2, lang)} · {label}" for v in part["index_pct"]],
+            text=[f"{format_pct(v, 2, lang)} · {band_label(label, lang)}"
+                  for v in part["index_pct"]],
             hovertext=part["hover"].tolist(), hoverinfo="text")
     _thresholds(fig, bands, lang)
     order, subtitle = rows["label"].tolist(), ""

@@ -21,7 +21,7 @@ from cchc_metrics.bands import Bands, parse_bands
 from cchc_metrics.contract import TOTAL
 from cchc_metrics.escape import html, inert_frame
 from cchc_metrics.fields import field_label, field_order
-from cchc_metrics.i18n import rank_change_texts, t
+from cchc_metrics.i18n import band_label, rank_change_texts, t
 from cchc_metrics.names import unit_key
 from cchc_metrics.numbers import format_number, format_pct
 
@@ -232,7 +232,8 @@ def _thresholds(fig: go.Figure, bands: Bands, lang: str) -> None:
                       line={"dash": "dash", "color": "#444444", "width": 1})
         fig.add_annotation(x=bound, y=1, xref="x", yref="paper", xanchor="left",
                            yanchor="bottom", yshift=-14 * (i % 2), showarrow=False,
-                           text=f"{label} ≥ {_bound(bound, lang)}", font={"size": 11})
+                           text=f"{band_label(label, lang)} ≥ {_bound(bound, lang)}",
+                           font={"size": 11})
 
 
 # ---- shared layout

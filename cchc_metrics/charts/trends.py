@@ -31,6 +31,7 @@ from cchc_metrics.charts.style import (
     band_colors,
     inert,
 )
+from cchc_metrics.i18n import band_label
 from cchc_metrics.numbers import format_number, format_pct
 
 
@@ -145,12 +146,13 @@ def band_counts_over_time(bc_rows: pd.DataFrame, bands: Bands | str,
         col = counts[label]
         prev = col.reindex(col.index - 1)
         color = colors.get(label, UNBANDED_COLOR)
-        hover = [f"<b>{label}</b> · {_t('year', lang)} {y}<br>{_t('units', lang)}: {c}"
+        shown = band_label(label, lang)
+        hover = [f"<b>{shown}</b> · {_t('year', lang)} {y}<br>{_t('units', lang)}: {c}"
                  f" ({format_pct(100 * c / totals[y] if totals[y] else np.nan, 2, lang)})<br>"
                  f"{_t('vs_prev', lang)}: {_count_change(c, p, lang)}"
                  for y, c, p in zip(col.index, col, prev, strict=True)]
-        fig.add_bar(x=col.index.tolist(), y=col.tolist(), name=label, marker_color=color,
-                    text=[f"{label}: {c}" if c else "" for c in col], textposition="inside",
+        fig.add_bar(x=col.index.tolist(), y=col.tolist(), name=shown, marker_color=color,
+                    text=[f"{shown}: {c}" if c else "" for c in col], textposition="inside",
                     insidetextanchor="middle", textfont_color=_ink(color),
                     hovertext=hover, hoverinfo="text")
     _year_axis(fig, counts.index)

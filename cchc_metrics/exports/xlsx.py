@@ -172,7 +172,7 @@ def view_xlsx(units: pd.DataFrame, scores: pd.DataFrame, view, version: str | No
     `sample` says the data is the demo province's, and the title block says so.
     """
     from cchc_metrics.bands import parse_bands
-    from cchc_metrics.i18n import t
+    from cchc_metrics.i18n import band_label, t
     from cchc_metrics.views import export_sheets
 
     title = (t("export_title_year", view.lang, year=view.year) if view.year
@@ -182,7 +182,7 @@ def view_xlsx(units: pd.DataFrame, scores: pd.DataFrame, view, version: str | No
         lines=export_lines(view, version, view.lang, now, sample=sample,
                            provinces=data_provinces(units, view)),
         band_column=t("col_band", view.lang),
-        band_labels=[label for label, _ in parse_bands(view.bands)],
+        band_labels=[band_label(label, view.lang) for label, _ in parse_bands(view.bands)],
         formats={t("col_rank_change", view.lang): RANK_CHANGE_FORMAT}))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cchc_metrics.bands import band_counts
-from cchc_metrics.i18n import number, pct, t
+from cchc_metrics.i18n import band_label, number, pct, t
 from cchc_metrics.metrics import (
     block_summary,
 )
@@ -80,14 +80,15 @@ def overview_cards(units: pd.DataFrame, view: View) -> Cards:
         if by_share:  # «+15,0 điểm phần trăm» (a card is narrow); the years are in the tooltip
             change, color, arrow = change_from(r.share_pct - was, prev, lang, 1,
                                                words="share_change")
-            tip = t("share_help", lang, band=r.band, before=pct(was, 2, lang), prev=view.year - 1,
+            tip = t("share_help", lang, band=band_label(r.band, lang), before=pct(was, 2, lang), prev=view.year - 1,
                     now=pct(r.share_pct, 2, lang), year=view.year)
         else:
             change, color, arrow = change_from(r.count_change, prev, lang, 0)
         # more units in the best band is good news, more in the worst band is bad news
         if color == "normal":
             color = "normal" if i == 0 else "inverse" if i == len(year_counts) - 1 else "off"
-        cards.append(Card(f"{t('col_band', lang)} {r.band} ({pct(r.share_pct, 2, lang)})",
+        cards.append(Card(f"{t('col_band', lang)} {band_label(r.band, lang)} "
+                          f"({pct(r.share_pct, 2, lang)})",
                           number(r.count, 0, lang), change, color, arrow, tip))
     return cards
 

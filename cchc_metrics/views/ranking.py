@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cchc_metrics.i18n import rank_change_texts, t
+from cchc_metrics.i18n import band_labels, rank_change_texts, t
 from cchc_metrics.keys import group_ids
 from cchc_metrics.views.selection import HISTORY_KEYS, View, select
 
@@ -67,7 +67,7 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
         t("col_rank", lang): rows["rank"],
         t("col_unit", lang): rows["unit"],
         t("col_index", lang): rows["index_pct"],
-        t("col_band", lang): rows["band"],
+        t("col_band", lang): band_labels(rows["band"], lang),
         t("col_rank_change", lang): changes,
         t("col_delta", lang): rows["delta_pct"],
         t("col_parent", lang): rows["parent"].fillna(""),
