@@ -59,7 +59,7 @@ elif charts_tab.open:
         with right:
             widgets.chart(shown["self"], key="self")
 if communes := shown["communes"]:
-    st.subheader(escape.markdown(t("communes_of", lang, unit=unit)))
+    st.subheader(escape.markdown(t("communes_of", lang, unit=unit, year=shown["year"])))
     c1, c2, c3 = st.columns(3)
     c1.metric(t("communes_mean", lang), pct(communes["mean_index_pct"], 2, lang), border=True)
     best, worst = communes["best"], communes["worst"]

@@ -72,7 +72,7 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "strongest": ("Lĩnh vực mạnh nhất", "Strongest field"),
     "weakest": ("Lĩnh vực yếu nhất", "Weakest field"),
     "self_gap": ("Chênh lệch tự đánh giá − thẩm định", "Self-assessed minus appraised"),
-    "communes_of": ("Các xã, phường, thị trấn của {unit}", "Communes of {unit}"),
+    "communes_of": ("Các xã, phường, thị trấn của {unit} năm {year}", "Communes of {unit} in {year}"),
     "profile_other_year": ("{unit} không có kết quả năm {year}; trang này hiển thị năm {shown}, "
                            "năm mới nhất đơn vị có kết quả.",
                            "{unit} has no result for {year}; this page shows {shown}, the "

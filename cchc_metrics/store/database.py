@@ -506,7 +506,9 @@ class Store:
             rows = conn.execute(query).all()
         frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=DATASET_COLUMNS)
         for column in ("years", "levels", "blocks", "provinces", "supersedes"):
-            frame[column] = [", ".join(str(v) for v in json.loads(x)) for x in frame[column]]
+            # names hold commas («Sở, ban, ngành tỉnh»): they are listed with semicolons
+            sep = "; " if column in ("blocks", "provinces") else ", "
+            frame[column] = [sep.join(str(v) for v in json.loads(x)) for x in frame[column]]
         frame["created_at"] = _utc(frame["created_at"])
         text = ["created_by", "file_name", "sha256", "note", "bands", "years", "levels", "blocks",
                 "provinces", "status", "supersedes"]

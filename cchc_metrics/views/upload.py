@@ -156,7 +156,7 @@ def history_table(datasets: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col_audit_ts", lang): datasets["created_at"].dt.tz_convert(TIME_ZONE).dt.strftime(
             t("time_format", lang)),
         t("year", lang): datasets["years"],
-        t("block", lang): [shortened(str(b).split(", ") if b else [], lang)
+        t("block", lang): [shortened(str(b).split("; ") if b else [], lang)
                            for b in datasets["blocks"]],
         t("col_file", lang): datasets["file_name"],
         t("col_imported_by", lang): datasets["created_by"],

@@ -364,3 +364,9 @@ def test_the_profile_opens_on_a_unit_with_results_and_marks_those_without(app):
     assert any(str(m.value).startswith("Năm 2025,") for m in at.markdown)
     ended = [o for o in picker.options if "(kết quả đến năm 2024)" in o]
     assert ended and picker.options[-len(ended):] == ended  # listed after the current units
+
+
+def test_the_communes_section_says_its_year(app):
+    at = run_page(app, "app_pages/ho-so.py", year=2023, level="district")
+    assert any(h.value.startswith("Các xã, phường, thị trấn của") and h.value.endswith("năm 2023")
+               for h in at.subheader)

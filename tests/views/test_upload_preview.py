@@ -48,3 +48,13 @@ def test_the_comparison_shows_old_and_new_rank(demo):
 def test_a_value_read_from_a_file_is_written_in_the_language():
     assert views.cell_text(82.95, "vi") == "82,95" and views.cell_text(82.95, "en") == "82.95"
     assert views.cell_text(7, "vi") == "7" and views.cell_text("bốn", "vi") == "bốn"
+
+
+def test_the_history_keeps_block_names_with_commas_whole():
+    ds = pd.DataFrame({
+        "dataset_id": [1], "status": ["active"], "years": ["2025"], "file_name": ["a.xlsx"],
+        "created_at": pd.to_datetime(["2026-12-06 05:00"], utc=True), "created_by": ["demo"],
+        "note": [None],
+        "blocks": ["Sở, ban, ngành tỉnh; Khối phường; Khối xã, đặc khu; Khối huyện; Khối khác"]})
+    (cell,) = views.history_table(ds, "vi")["Khối xếp hạng"]
+    assert cell == "Sở, ban, ngành tỉnh; Khối phường; Khối xã, đặc khu và 2 đơn vị khác"
