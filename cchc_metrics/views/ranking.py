@@ -59,8 +59,8 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
     """
     lang = view.lang
     rows = select(units, view).sort_values(["year", "block", "rank", "unit"], kind="stable")
-    changes = (rows["rank_change"].astype("Int64") if numeric_changes else
-               rank_change_texts(rows["rank_change"], rows["prev_rank"], lang).tolist())
+    texts = rank_change_texts(rows["rank_change"], rows["prev_rank"], lang).tolist()
+    changes = rows["rank_change"].astype("Int64") if numeric_changes else texts
     table = pd.DataFrame({
         t("col_year", lang): rows["year"].astype(int),
         t("col_block", lang): rows["block"],
@@ -79,4 +79,7 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
             table = table.drop(columns=[t(key, lang)])
     if history:
         table[t("col_history", lang)] = history_column(units, rows)
-    return table.reset_index(drop=True)
+    table = table.reset_index(drop=True)
+    if numeric_changes:  # how the screen writes the numbers: ▲ 3, «mới» (screen_table)
+        table.attrs["shown"] = {t("col_rank_change", lang): texts}
+    return table

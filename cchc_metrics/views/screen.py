@@ -93,6 +93,9 @@ def screen_table(table: pd.DataFrame, lang: str) -> Screen:
     numbers = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     for column in numbers:
         frame[column] = number_texts(frame[column], 2, lang)
+    for column, texts in table.attrs.get("shown", {}).items():  # numbers written otherwise
+        frame[column] = texts  # (a rank change: ▲ 3), still sorted as numbers
+        numbers.append(column)
     index_col, bar = t("col_index", lang), None
     if index_col in table.columns and index_col in numbers:
         bar = t("col_bar", lang)

@@ -13,10 +13,14 @@ def shown(element) -> pd.DataFrame:
     if not texts:
         return element.value
     data, display = element.value, dataframe_util.convert_arrow_bytes_to_pandas_df(texts)
-    floats = [i for i, c in enumerate(data.columns) if pd.api.types.is_float_dtype(data[c])]
     data = data.copy()
-    for i in floats:  # the formatted numbers; other cells are shown as they are
-        data[data.columns[i]] = display.iloc[:, i].to_numpy()
+    for i, column in enumerate(data.columns):
+        texts, values = display.iloc[:, i], data[column]
+        if pd.api.types.is_list_like(values.iloc[0] if len(values) else None):
+            continue  # sparklines
+        # numbers written as texts (85,65 · ▲ 3 · —); a plain number or name stays as it is
+        if not texts.astype(str).equals(values.astype(str)):
+            data[column] = texts.to_numpy()
     return data
 
 
