@@ -20,6 +20,23 @@ def sso_configured() -> bool:
         return False
 
 
+def binding() -> str | None:
+    """What a sign-in is bound to: a hash of this browser's XSRF cookie.
+
+    Streamlit sets that cookie once per browser and never puts it in a URL; the session id, in
+    every upload URL and so in proxy logs, is not enough to take over a sign-in: a client that
+    reconnects with a stolen session id brings its own cookie, and the store ends the session.
+    """
+    import hashlib
+
+    try:
+        cookie = st.context.cookies.get("_streamlit_xsrf")
+    except Exception:  # no browser (AppTest, a script run on its own)  # noqa: BLE001
+        cookie = None
+    return hashlib.sha256(cookie.encode()).hexdigest() if isinstance(cookie, str) and cookie \
+        else None
+
+
 def actor():
     """The signed-in person's store-issued actor, or None; ends sessions left idle too long."""
     current = st.session_state.get("actor")
@@ -30,13 +47,24 @@ def actor():
         sign_out(expired=True)
         return None
     # the store knows if the account was disabled or its role changed since sign-in
-    current = store().accounts.current_actor(current)
+    current = store().accounts.current_actor(current, binding=binding())
     if current is None:
         sign_out()
         return None
     st.session_state["actor"] = current
     st.session_state["actor_seen"] = time.monotonic()
     return current
+
+
+def client() -> str | None:
+    """The address a sign-in comes from (the proxy's X-Forwarded-For first, as deployed)."""
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For", "")
+        address = (forwarded.split(",")[0].strip() if isinstance(forwarded, str) else "") or \
+            st.context.ip_address
+        return address if isinstance(address, str) else None
+    except Exception:  # no browser  # noqa: BLE001
+        return None
 
 
 def role() -> str | None:
@@ -65,7 +93,8 @@ def sign_in(name: str, password: str) -> str | None:
     from cchc_metrics.store import StoreError
 
     try:
-        st.session_state["actor"] = store().accounts.authenticate(name.strip(), password)
+        st.session_state["actor"] = store().accounts.authenticate(
+            name.strip(), password, binding=binding(), client=client())
     except StoreError as exc:
         return exc.msg.text(lang())
     st.session_state["actor_seen"] = time.monotonic()
@@ -83,7 +112,7 @@ def sso_sign_in() -> str | None:
         return None
     login = str(st.user.get("email") or st.user.get("name") or "")
     try:
-        st.session_state["actor"] = store().accounts.sso_actor(login)
+        st.session_state["actor"] = store().accounts.sso_actor(login, binding=binding())
     except StoreError as exc:
         return exc.msg.text(lang())
     st.session_state["actor_seen"] = time.monotonic()

@@ -2,13 +2,16 @@
 
 A Store holds one as ``store.accounts``: it uses the store's transactions (``_read``,
 ``_write``) and audit (``_log``), and the clock, pause and password hasher the Store is given
-(tests inject a fixed clock and no pause). Actors are remembered in memory, per Store object, by their random token: an Actor
-built anywhere else is refused. Each write also re-reads the user's row inside its transaction,
-so disabling or demoting someone takes effect at once, in every process.
+(tests inject a fixed clock and no pause). A person's sign-in is a row of the sessions table,
+found by a hash of the Actor's random token: replicas share it, a cleared cache keeps it, and a
+password or role change ends it. Trusted code's actors (command line, demo loader) live in
+memory, per Store object. An Actor built anywhere else is refused. Each write also re-reads
+the user's row inside its transaction, so disabling or demoting someone takes effect at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 import time
@@ -24,6 +27,7 @@ from cchc_metrics import settings
 from cchc_metrics.store import auth
 from cchc_metrics.store.auth import Actor, NotAllowedError
 from cchc_metrics.store.engine import StoreError
+from cchc_metrics.store.schema import sessions as sessions_table
 from cchc_metrics.store.schema import users as users_table
 
 USER_COLUMNS = ["name", "display_name", "role", "enabled", "created_at", "last_login",
@@ -40,6 +44,12 @@ class Grant(NamedTuple):
     key: str
     role: str
     system: bool
+    binding: str | None = None  # what the session is bound to (see current_actor)
+
+
+def token_hash(token: str) -> str:
+    """What the sessions table keeps of a token: enough to find it, useless to replay."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -94,7 +104,8 @@ class Accounts:
             raise StoreError("Thiếu tên người thực hiện.", "Who is doing this is missing (user).")
         return self._issue(label, label.casefold(), auth.check_role(role), system=True)
 
-    def authenticate(self, name: str, password: str) -> Actor:
+    def authenticate(self, name: str, password: str, *, binding: str | None = None,
+                     client: str | None = None) -> Actor:
         """Sign in with a password: an Actor, or AuthError after a pause that grows with failures.
 
         An unknown name is refused exactly like a wrong password (same message, same pause, a
@@ -117,9 +128,9 @@ class Accounts:
             raise auth.wrong_password()
         if not ok:
             self._password_failed(row, now)
-        return self._signed_in(row, password, now)
+        return self._signed_in(row, password, now, binding)
 
-    def sso_actor(self, login: str) -> Actor:
+    def sso_actor(self, login: str, *, binding: str | None = None) -> Actor:
         """An actor for a single sign-on identity (e.g. an e-mail) that has an enabled account."""
         key = auth.name_key(login)
         row = self._user(key) if key else None
@@ -134,10 +145,11 @@ class Accounts:
             conn.execute(users_table.update().where(users_table.c.id == row.id)
                          .values(last_login=self._now_utc()))
             self._store._log(conn, row.name, "login", None, {"method": "sso", "role": row.role})
-        return self._issue(row.name, row.name_key, row.role, display_name=row.display_name)
+        return self._issue(row.name, row.name_key, row.role, display_name=row.display_name,
+                           binding=binding)
 
     def sign_out(self, actor: Actor) -> None:
-        """Forget an actor: its token is refused from now on (signing out twice is harmless)."""
+        """End a sign-in: its token is refused from now on (signing out twice is harmless)."""
         grant = self._grant_of(actor)
         if grant is None:
             return
@@ -145,30 +157,50 @@ class Accounts:
             self._issued.pop(actor.token, None)
         if not grant.system:
             with self._store._write(lock=None) as conn:
+                conn.execute(sessions_table.delete().where(
+                    sessions_table.c.token_hash == token_hash(actor.token)))
                 self._store._log(conn, grant.name, "logout", None, {})
 
-    def current_actor(self, actor: Actor) -> Actor | None:
-        """The actor as the users table stands now: None if signed out or disabled since, a new
-        one if the role or display name changed (the old one is then forgotten)."""
+    def current_actor(self, actor: Actor, *, binding: str | None = None) -> Actor | None:
+        """The actor as the store stands now, or None: signed out, its session ended (password
+        or role changed, account disabled), or used from another browser than the one that
+        signed in (`binding` differs from the one given at sign-in). A new display name gives
+        a new actor for the same session."""
         grant = self._grant_of(actor)
         if grant is None or grant.system:
             return None if grant is None else actor
+        if grant.binding is not None and binding != grant.binding:
+            self._end(actor, grant, "session_taken")  # e.g. a session id read from a log
+            return None
         row = self._user(grant.key)
         if row is None or not row.enabled:
             self._revoke(grant.key)
             return None
-        if (row.role, row.display_name, row.name) == (actor.role, actor.display_name, actor.name):
+        if row.display_name == actor.display_name:
             return actor
-        with self._guard:
-            self._issued.pop(actor.token, None)
-        return self._issue(row.name, row.name_key, row.role, display_name=row.display_name)
+        return Actor(name=actor.name, role=actor.role, token=actor.token,
+                     display_name=row.display_name)
+
+    def _end(self, actor: Actor, grant: Grant, why: str) -> None:
+        """End one session the store no longer trusts, and say so in the audit log."""
+        with self._store._write(lock=None) as conn:
+            conn.execute(sessions_table.delete().where(
+                sessions_table.c.token_hash == token_hash(actor.token)))
+            self._store._log(conn, grant.name, "logout", None, {"reason": why})
 
     def _issue(self, name: str, key: str, role: str, *, system: bool = False,
-               display_name: str = "") -> Actor:
-        """A new actor with a random token the store will recognise."""
+               display_name: str = "", binding: str | None = None) -> Actor:
+        """A new actor with a random token the store will recognise: in memory for trusted
+        code, in the sessions table for a person."""
         token = secrets.token_urlsafe(32)
-        with self._guard:
-            self._issued[token] = Grant(name, key, role, system)
+        if system:
+            with self._guard:
+                self._issued[token] = Grant(name, key, role, system)
+        else:
+            with self._store._write(lock=None) as conn:
+                conn.execute(sessions_table.insert().values(
+                    token_hash=token_hash(token), user_key=key, name=name, role=role,
+                    binding=binding, created_at=self._now_utc()))
         return Actor(name=name, role=role, token=token, display_name=display_name or name)
 
     def _grant_of(self, actor) -> Grant | None:
@@ -177,15 +209,25 @@ class Accounts:
             return None
         with self._guard:
             grant = self._issued.get(actor.token)
+        if grant is None:
+            s = sessions_table.c
+            with self._store._read() as conn:
+                row = conn.execute(sa.select(s.name, s.user_key, s.role, s.binding).where(
+                    s.token_hash == token_hash(actor.token))).first()
+            grant = None if row is None else Grant(row.name, row.user_key, row.role, False,
+                                                    row.binding)
         if grant is None or (grant.name, grant.role) != (actor.name, actor.role):
             return None
         return grant
 
-    def _revoke(self, key: str) -> None:
-        """Forget every actor issued to one user (disabled, or role changed)."""
-        with self._guard:
-            for token in [t for t, g in self._issued.items() if g.key == key and not g.system]:
-                del self._issued[token]
+    def _revoke(self, key: str, keep: Actor | None = None) -> None:
+        """End every session of one user (disabled, password or role changed), but `keep`'s."""
+        s = sessions_table.c
+        where = s.user_key == key
+        if isinstance(keep, Actor) and isinstance(keep.token, str):
+            where &= s.token_hash != token_hash(keep.token)
+        with self._store._write(lock=None) as conn:
+            conn.execute(sessions_table.delete().where(where))
 
     # -- failed sign-ins -------------------------------------------------------------------
 
@@ -242,7 +284,7 @@ class Accounts:
         if failures:
             self.sleep(auth.login_delay(failures, float(settings.get("login_delay_s"))))
 
-    def _signed_in(self, row, password: str, now: datetime) -> Actor:
+    def _signed_in(self, row, password: str, now: datetime, binding: str | None) -> Actor:
         """Record a good sign-in (count reset, hash upgraded if parameters changed), audit it."""
         t = users_table.c
         values = {"failed_count": 0, "locked_until": None, "last_login": now}
@@ -257,7 +299,8 @@ class Accounts:
             conn.execute(users_table.update().where(t.id == row.id).values(**values))
             self._store._log(conn, row.name, "login", None, {"method": "password", "role": current.role,
                                                       "rehashed": "password_hash" in values})
-        return self._issue(row.name, row.name_key, current.role, display_name=row.display_name)
+        return self._issue(row.name, row.name_key, current.role, display_name=row.display_name,
+                           binding=binding)
 
     def _dummy_hash(self) -> str:
         """A hash of a random secret, verified for unknown names so timing reveals nothing."""
@@ -414,8 +457,8 @@ class Accounts:
             if "role" in values:
                 detail["from"] = row.role
             self._store._log(conn, grant.name, action, None, detail)
-        if values.get("enabled") is False:
-            self._revoke(key)
+        if values.get("enabled") is False or {"role", "password_hash"} & set(values):
+            self._revoke(key, keep=by)  # the account's other sessions end now
 
     def _keep_an_admin(self, row, conn: sa.Connection, new_role: str | None) -> None:
         """Refuse to disable or demote the last enabled admin (new_role None: disabling)."""

@@ -124,3 +124,26 @@ users = sa.Table(
     sa.Column("locked_until", sa.DateTime(timezone=True)),
     sa.Column("last_login", sa.DateTime(timezone=True)),
 )
+
+# Who is signed in: a hash of each session's token (the token itself only in the person's
+# session), the account, its role at sign-in, and what the session is bound to (a hash of a
+# cookie of the browser that signed in). Replicas share them; a cache clear keeps them.
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_key", sa.String(100), nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("binding", sa.String(64)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Consecutive failed sign-ins of a name that has no account ("name:…") and of a client address
+# ("client:…", hashed): counted in the database, so every replica answers alike.
+throttle = sa.Table(
+    "throttle", metadata,
+    sa.Column("key", sa.String(120), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

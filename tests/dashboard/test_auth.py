@@ -143,3 +143,13 @@ def test_without_an_admin_only_the_server_log_says_how_to_create_one(tmp_path, m
     assert any("Liên hệ quản trị viên" in i.value for i in at.info)
     assert not any("users add" in i.value for i in at.info)  # commands are for the operator
     assert "users add" in caplog.text and "--role admin" in caplog.text
+
+
+def test_a_cache_clear_signs_nobody_out(db):
+    """Any client may send Streamlit's clear_cache: sign-ins are in the database, not a cache."""
+    at = sign_in(app(), "bientap")
+    assert can_upload(at)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at.run()
+    assert can_upload(at) and not at.exception

@@ -357,19 +357,48 @@ def test_an_editor_can_import_and_roll_back_and_is_audited(store, editor):
     assert data["actor"].tolist() == ["bientap"] * 3
 
 
-def test_a_role_change_takes_effect_at_the_next_write(store, admin, editor, viewer):
+def test_a_role_change_ends_the_accounts_sessions(store, admin, editor, viewer):
     store.accounts.set_role("bientap", "viewer", by=admin)
     with pytest.raises(NotAllowedError):
         store.remember("mapping:x", 1, user=editor)
-    demoted = store.accounts.current_actor(editor)
-    assert demoted.role == "viewer" and store.accounts.current_actor(editor) is None  # the old one is gone
+    assert store.accounts.current_actor(editor) is None  # signed out: sign in again
     store.accounts.set_role("nguoixem", "editor", by=admin)
-    with pytest.raises(NotAllowedError):  # until it is refreshed
-        store.remember("mapping:x", 1, user=viewer)
-    promoted = store.accounts.current_actor(viewer)
+    assert store.accounts.current_actor(viewer) is None
+    promoted = store.accounts.authenticate("nguoixem", VIEWER_PW)
     store.remember("mapping:x", 2, user=promoted)
-    assert store.recall("mapping:x") == 2
-    assert store.accounts.current_actor(admin) is admin
+    assert store.recall("mapping:x") == 2 and promoted.role == "editor"
+    assert store.accounts.current_actor(admin) is admin  # the admin who acted stays in
+
+
+def test_a_password_reset_ends_the_old_sessions_but_the_resetters(store, admin, editor):
+    store.accounts.set_password("bientap", "Mk-moi-hoan-toan-2026", by=admin)
+    assert store.accounts.current_actor(editor) is None
+    with pytest.raises(NotAllowedError):
+        store.remember("mapping:x", 1, user=editor)  # the old password's session writes nothing
+    mine = store.accounts.authenticate("bientap", "Mk-moi-hoan-toan-2026")
+    other = store.accounts.authenticate("bientap", "Mk-moi-hoan-toan-2026")
+    store.accounts.set_password("bientap", "Mk-lan-thu-ba-2026", by=mine)  # their own
+    assert store.accounts.current_actor(mine) is mine and store.accounts.current_actor(other) is None
+
+
+def test_sign_ins_live_in_the_database_not_in_one_store_object(store_url, store, editor):
+    """A cleared cache (a new Store object) or another replica still knows the sign-in."""
+    from cchc_metrics.store import Store
+
+    with Store(store_url) as again:
+        assert again.accounts.current_actor(editor) is not None
+        again.remember("mapping:x", 3, user=editor)
+        again.accounts.sign_out(editor)
+    assert store.accounts.current_actor(editor) is None  # and signing out ends it everywhere
+
+
+def test_a_session_used_from_another_browser_ends(store, admin):
+    store.accounts.add_user("bientap2", EDITOR_PW, "editor", by=admin)
+    mine = store.accounts.authenticate("bientap2", EDITOR_PW, binding="cookie-of-my-browser")
+    assert store.accounts.current_actor(mine, binding="cookie-of-my-browser") is mine
+    assert store.accounts.current_actor(mine, binding="another-browser") is None
+    assert store.accounts.current_actor(mine, binding="cookie-of-my-browser") is None  # ended
+    assert last_entry(store)["action"] == "logout"
 
 
 def test_sign_out_ends_an_actor(store, editor):
