@@ -110,6 +110,12 @@ SETTINGS = [
        "Consecutive wrong passwords after which an account is locked.", 1),
     _s("login_lock_minutes", 15, "Số phút tài khoản bị khóa sau khi nhập sai quá nhiều lần.",
        "Minutes an account stays locked after too many wrong passwords.", 1),
+    _s("login_client_max_failures", 20, "Số lần đăng nhập sai liên tiếp từ một địa chỉ máy thì "
+       "địa chỉ đó bị tạm chặn (mọi tên đăng nhập).", "Consecutive failed sign-ins from one "
+       "address after which that address is held off (whatever the name).", 1),
+    _s("login_concurrency", 2, "Số lần kiểm tra mật khẩu chạy cùng lúc (mỗi lần dùng 64 MiB bộ "
+       "nhớ); các lần khác xếp hàng chờ.", "Password checks run at once (64 MiB of memory each); "
+       "the others wait their turn.", 1),
     _s("login_delay_s", 0.25, "Số giây chờ thêm cho mỗi lần nhập sai liên tiếp (tối đa 2 giây).",
        "Seconds of delay per consecutive wrong password (capped at 2 s).", 0),
     _s("user", None, "Tên người thực hiện ghi vào nhật ký cho các lệnh nhập, khôi phục (mặc định: "

@@ -67,6 +67,11 @@ def register(sub, add_format) -> None:
                 admin=admin_help + "; bỏ trống để tự đổi (hỏi mật khẩu hiện tại) / omit to change "
                                    "your own (current password asked)")
     q.add_argument("name")
+    q = command("unlock", "mở khóa đăng nhập (người chạy máy chủ, không cần mật khẩu) / unlock "
+                          "sign-in (whoever runs the server, no password)", run_users_unlock)
+    q.add_argument("name", nargs="?", help="tên bị khóa / the locked name")
+    q.add_argument("--clients", action="store_true",
+                   help="mở cả các địa chỉ máy bị tạm chặn / also every held-off address")
 
 
 def read_secret(prompt: str, *, confirm: bool = False) -> str:
@@ -167,6 +172,24 @@ def run_users_enable(args: argparse.Namespace) -> int:
         store.accounts.enable_user(args.name, by=acting_admin(store, args))
         return print_user(store, args.name, args, f"Đã kích hoạt lại «{args.name}».",
                           f"Enabled «{args.name}» again.")
+
+
+@handled
+def run_users_unlock(args: argparse.Namespace) -> int:
+    """Unlock a name (and held-off addresses) as trusted code: a locked admin can get back in."""
+    if not args.name and not args.clients:
+        raise CommandError("Cho biết tên cần mở khóa, hoặc «--clients».\n"
+                           "Name the account to unlock, or give «--clients».")
+    from cchc_metrics import settings
+
+    with open_from_args(args) as store:
+        by = store.accounts.system_actor(settings.get("user") or getpass.getuser(), "admin")
+        store.accounts.unlock(args.name, by=by, clients=args.clients)
+        if args.name:
+            return print_user(store, args.name, args, f"Đã mở khóa «{args.name}».",
+                              f"Unlocked «{args.name}».")
+        sys.stderr.write("Đã mở mọi địa chỉ bị tạm chặn.\nEvery held-off address may try again.\n")
+        return 0
 
 
 @handled

@@ -15,7 +15,6 @@ import hashlib
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, NoReturn
@@ -28,11 +27,11 @@ from cchc_metrics.store import auth
 from cchc_metrics.store.auth import Actor, NotAllowedError
 from cchc_metrics.store.engine import StoreError
 from cchc_metrics.store.schema import sessions as sessions_table
+from cchc_metrics.store.schema import throttle as throttle_table
 from cchc_metrics.store.schema import users as users_table
 
 USER_COLUMNS = ["name", "display_name", "role", "enabled", "created_at", "last_login",
                 "failed_count", "locked_until"]
-MAX_STRANGERS = 10_000  # unknown names whose failures are counted in memory
 USERS_VI_EN = ("quản lý người dùng", "manage users")
 _USER_LOOKUP_COLUMNS = [c for c in users_table.c if c.name != "created_at"]
 
@@ -66,6 +65,42 @@ def _lock_state(failures: int, until: datetime | None, now: datetime) -> tuple[i
     return failures, until
 
 
+# Each password check allocates 64 MiB (argon2id): checks beyond this many wait their turn,
+# so 50 attempts at once queue instead of taking 3 GB (setting login_concurrency).
+_CHECKS: dict[int, threading.BoundedSemaphore] = {}
+_CHECKS_GUARD = threading.Lock()
+
+
+def hashing_slots() -> threading.BoundedSemaphore:
+    """The process's bound on concurrent argon2 work (one semaphore per configured size)."""
+    size = int(settings.get("login_concurrency"))
+    with _CHECKS_GUARD:
+        return _CHECKS.setdefault(size, threading.BoundedSemaphore(size))
+
+
+class BoundedHasher:
+    """The password hasher with at most `login_concurrency` hashes or checks at a time."""
+
+    def __init__(self, hasher) -> None:
+        self._hasher = hasher
+
+    def hash(self, password):
+        with hashing_slots():
+            return self._hasher.hash(password)
+
+    def verify(self, hashed, password):
+        with hashing_slots():
+            return self._hasher.verify(hashed, password)
+
+    def __getattr__(self, name):  # check_needs_rehash and the like cost nothing
+        return getattr(self._hasher, name)
+
+
+def client_key(client: str) -> str:
+    """The throttle's key of a client address (hashed: the table holds no addresses)."""
+    return "client:" + hashlib.sha256(client.encode()).hexdigest()[:40]
+
+
 def masked(name: str) -> str:
     """An unknown name as the audit log keeps it: «M… (19)», its first letter and its length."""
     return f"{name[:1]}… ({len(name)})" if name and name != "?" else "?"
@@ -85,9 +120,8 @@ class Accounts:
         self._store = store
         self.clock = clock or (lambda: datetime.now(UTC))
         self.sleep = sleep or time.sleep
-        self.hasher = hasher or auth.new_hasher()
+        self.hasher = BoundedHasher(hasher or auth.new_hasher())
         self._issued: dict[str, Grant] = {}
-        self._strangers: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
         self._guard = threading.Lock()
         self._dummy: str | None = None
 
@@ -114,6 +148,21 @@ class Accounts:
         key = auth.name_key(name)
         row = self._user(key) if key else None
         now = self._now_utc()
+        if client and (until := self._held(client_key(client), now)) is not None:
+            # a client that failed too often: held off whatever the name, real or made up
+            auth.verify_password(self.hasher, self._dummy_hash(), password)
+            self._refused(masked(auth.clean_label(name) or "?"),
+                          {"reason": "client_locked"}, self._max_failures())
+            raise auth.locked(until)
+        try:
+            return self._check(name, key, row, password, now, binding)
+        except auth.AuthError:
+            if client:
+                self._count(client_key(client), now, settings.get("login_client_max_failures"))
+            raise
+
+    def _check(self, name, key, row, password, now, binding) -> Actor:
+        """authenticate's answer for one name (see there)."""
         if row is None:
             self._stranger_failed(name, key, password, now)
         failures, until = _lock_state(row.failed_count, _aware(row.locked_until), now)
@@ -259,23 +308,67 @@ class Accounts:
         raise auth.locked(until) if until else auth.wrong_password()
 
     def _stranger_failed(self, name, key: str | None, password, now: datetime) -> NoReturn:
-        """An unknown name: verify a dummy hash, count and lock in memory, audit, pause, refuse."""
+        """An unknown name: verify a dummy hash, count and lock like an account (in the database,
+        so every replica and a restarted one answer alike), audit, pause, refuse."""
         auth.verify_password(self.hasher, self._dummy_hash(), password)
         label = auth.clean_label(name) or "?"
-        slot = key or label.casefold()
-        with self._guard:
-            failures, until = _lock_state(*self._strangers.pop(slot, (0, None)), now)
-            if until is None:
-                failures += 1
-                until = self._lock_end(failures, now)
-            self._strangers[slot] = (failures, until)
-            while len(self._strangers) > MAX_STRANGERS:
-                self._strangers.popitem(last=False)
+        failures, until = self._count("name:" + hashlib.sha256(
+            (key or label.casefold()).encode()).hexdigest()[:40], now, self._max_failures())
         # a name nobody has may be a password typed in the wrong box: the log keeps its first
         # letter and its length, never the text
         self._refused(masked(label), {"reason": "locked" if until else "wrong", "known": False,
                                       "failures": failures}, failures)
         raise auth.locked(until) if until else auth.wrong_password()
+
+    def _held(self, key: str, now: datetime) -> datetime | None:
+        """When a throttled name or client may try again (None: it may now)."""
+        t = throttle_table.c
+        with self._store._read() as conn:
+            row = conn.execute(sa.select(t.failures, t.locked_until).where(t.key == key)).first()
+        return None if row is None else _lock_state(row.failures, _aware(row.locked_until), now)[1]
+
+    def _count(self, key: str, now: datetime, most: int) -> tuple[int, datetime | None]:
+        """One more failure for a throttle key; (failures, lock end) after it."""
+        t = throttle_table.c
+        with self._store._write(lock=None) as conn:
+            row = conn.execute(sa.select(t.failures, t.locked_until).where(t.key == key)
+                               .with_for_update()).first()
+            failures, until = (0, None) if row is None else _lock_state(
+                row.failures, _aware(row.locked_until), now)
+            if until is None:
+                failures += 1
+                until = now + timedelta(minutes=float(settings.get("login_lock_minutes"))) \
+                    if failures >= most else None
+            values = {"failures": failures, "locked_until": until, "updated_at": now}
+            if row is None:
+                conn.execute(throttle_table.insert().values(key=key, **values))
+            else:
+                conn.execute(throttle_table.update().where(t.key == key).values(**values))
+        return failures, until
+
+    def unlock(self, name: str | None, *, by: Actor, clients: bool = False) -> None:
+        """Let a locked name sign in again now (and, with `clients`, every held-off address).
+
+        Trusted code may do it (the command line, for whoever runs the server): an admin whose
+        own account is locked can always get back in.
+        """
+        grant = self.authorise(by, "admin", USERS_VI_EN)
+        t = throttle_table.c
+        with self._store._write(lock="users") as conn:
+            self.confirm(conn, grant, "admin", USERS_VI_EN)
+            if name:
+                key = auth.name_key(name)
+                if key is None:
+                    raise _no_user(auth.clean_label(name))
+                conn.execute(users_table.update().where(users_table.c.name_key == key)
+                             .values(failed_count=0, locked_until=None))
+                conn.execute(throttle_table.delete().where(
+                    t.key == "name:" + hashlib.sha256(key.encode()).hexdigest()[:40]))
+            if clients:
+                conn.execute(throttle_table.delete().where(t.key.like("client:%")))
+            self._store._log(conn, grant.name, "user_unlock", None,
+                             {"user": auth.clean_label(name) if name else None,
+                              "clients": clients})
 
     def _refused(self, label: str, detail: dict, failures: int) -> None:
         """Audit a refused sign-in by the name tried, then pause as for `failures` failures."""

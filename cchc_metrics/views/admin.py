@@ -43,7 +43,12 @@ def audit_text(action: str, dataset_id, detail, lang: str) -> str:
     if action == "login_failed":
         why = d.get("reason", "wrong")
         return t("audit.login_failed", lang, why=t(f"audit.why_{why}", lang) if why in (
-            "wrong", "locked", "unknown", "disabled") else str(why))
+            "wrong", "locked", "unknown", "disabled", "client_locked") else str(why))
+    if action == "logout" and d.get("reason") == "session_taken":
+        return t("audit.session_taken", lang)
+    if action == "user_unlock":
+        return "; ".join(([t("audit.user_unlock", lang, user=d["user"])] if d.get("user") else [])
+                         + ([t("audit.clients_unlock", lang)] if d.get("clients") else []))
     if action == "import":
         text = t("audit.import", lang, file=d.get("file_name", "?"), n=int(d.get("n_rows", 0)))
     elif action == "rollback":

@@ -624,3 +624,97 @@ def test_a_password_typed_as_a_user_name_never_reaches_the_audit_log(store, admi
     log = store.audit()
     assert not log.astype(str).apply(lambda c: c.str.contains("MatKhau-Bi-Mat-2026")).any().any()
     assert log["actor"].iloc[-1] == "M… (19)"
+
+
+# ---- issue 21, items 6 and 8: the same answer everywhere, a per-client throttle, unlock ----------
+
+def test_a_made_up_name_is_counted_in_the_database_like_a_real_one(store_url, store, admin, clock,
+                                                                   pauses):
+    """After a restart or on the other replica, a made-up name answers as a real one would."""
+    from cchc_metrics.store import Store
+
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            store.accounts.authenticate("khong-co-ai", "sai")
+    replica = {"clock": clock, "sleep": pauses.append, "hasher": FAST}
+    with Store(store_url, **replica) as other, pytest.raises(AuthError) as made_up:
+        other.accounts.authenticate("khong-co-ai", "sai")
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            store.accounts.authenticate("quantri", "sai")
+    with Store(store_url, **replica) as other, pytest.raises(AuthError) as real:
+        other.accounts.authenticate("quantri", "sai")
+    assert made_up.value.reason == real.value.reason == "locked"
+    assert made_up.value.msg == real.value.msg
+
+
+def test_a_client_that_fails_too_often_is_held_off_whatever_the_name(store, admin, monkeypatch):
+    monkeypatch.setenv("CCHC_LOGIN_CLIENT_MAX_FAILURES", "3")
+    for name in ("a1", "a2", "a3"):  # a different name each time: no account lock helps
+        with pytest.raises(AuthError):
+            store.accounts.authenticate(name, "sai", client="10.0.0.9")
+    with pytest.raises(AuthError) as held:
+        store.accounts.authenticate("quantri", ADMIN_PW, client="10.0.0.9")
+    assert held.value.reason == "locked"
+    assert store.accounts.authenticate("quantri", ADMIN_PW, client="10.0.0.10")  # another one
+
+
+def test_whoever_runs_the_server_can_unlock_a_locked_admin(store, admin, monkeypatch):
+    monkeypatch.setenv("CCHC_LOGIN_CLIENT_MAX_FAILURES", "3")
+    for _ in range(5):  # anyone can lock the admin's account …
+        with pytest.raises(AuthError):
+            store.accounts.authenticate("quantri", "sai")
+    for name in ("x1", "x2", "x3"):  # … and the admin's own address can be held off
+        with pytest.raises(AuthError):
+            store.accounts.authenticate(name, "sai", client="10.0.0.9")
+    with pytest.raises(AuthError):
+        store.accounts.authenticate("quantri", ADMIN_PW)
+    server = store.accounts.system_actor("root", "admin")
+    store.accounts.unlock("quantri", by=server, clients=True)
+    assert store.accounts.authenticate("quantri", ADMIN_PW, client="10.0.0.9").role == "admin"
+    with pytest.raises(NotAllowedError):
+        store.accounts.unlock("quantri", by=store.accounts.system_actor("x"))  # an editor
+
+
+def test_password_checks_wait_their_turn(store, monkeypatch):
+    """50 attempts at once must queue, not take 64 MiB each at the same time."""
+    import threading
+    import time as clock
+
+    monkeypatch.setenv("CCHC_LOGIN_CONCURRENCY", "2")
+    running, most, guard = [0], [0], threading.Lock()
+
+    class Slow:
+        def verify(self, hashed, password):
+            with guard:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            clock.sleep(0.02)
+            with guard:
+                running[0] -= 1
+            return False
+
+    from cchc_metrics.store.accounts import BoundedHasher
+
+    hasher = BoundedHasher(Slow())
+    threads = [threading.Thread(target=hasher.verify, args=("h", "p")) for _ in range(12)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert most[0] == 2
+
+
+def test_users_unlock_at_the_command_line_needs_no_password(store_url, capsys, monkeypatch):
+    """A locked admin cannot sign in to unlock themself: the server's operator unlocks."""
+    monkeypatch.setenv("CCHC_LOGIN_DELAY_S", "0")
+    with Store(store_url, hasher=FAST) as s:
+        s.accounts.add_user("quantri", ADMIN_PW, "admin", by=None)
+        for _ in range(5):
+            with pytest.raises(AuthError):
+                s.accounts.authenticate("quantri", "sai")
+    code, _, err = cli(capsys, monkeypatch, "users", "unlock", "quantri", "--db", store_url)
+    assert code == 0 and "Đã mở khóa «quantri»" in err
+    with Store(store_url, hasher=FAST) as s:
+        assert s.accounts.authenticate("quantri", ADMIN_PW).role == "admin"
+        assert s.audit()["action"].iloc[-2] == "user_unlock"

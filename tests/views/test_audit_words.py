@@ -51,3 +51,13 @@ def test_the_audit_table_shows_vietnam_time_and_words_newest_first():
     assert page["Hoạt động"].tolist() == ["Đăng xuất", "Đăng nhập"]
     cli = audit_table(audit, "en", newest_first=False, seconds=False)
     assert cli.iloc[0].tolist()[:3] == ["2026-12-06 06:30", "an", "Signed in"]
+
+
+def test_unlocks_and_taken_sessions_are_said_in_words():
+    from cchc_metrics.views.admin import audit_text
+
+    assert audit_text("user_unlock", None, '{"user": "quantri", "clients": true}', "vi") == \
+        "Mở khóa đăng nhập «quantri»; Mở mọi địa chỉ máy bị tạm chặn"
+    assert audit_text("logout", None, '{"reason": "session_taken"}', "en") == \
+        "Session ended: its id was used from another browser"
+    assert "client" not in audit_text("login_failed", None, '{"reason": "client_locked"}', "vi")
