@@ -85,11 +85,13 @@ SETTINGS = [
        "Largest total uncompressed size of an .xlsx/.ods, in MB.", 1),
     _s("max_compression_ratio", 200, "Tỷ lệ nén lớn nhất (giải nén/nén) của tệp dạng zip.",
        "Largest uncompressed/compressed ratio of a zip container.", 1),
-    _s("max_rows", 1_000_000, "Số dòng nhiều nhất đọc từ một trang tính hoặc tệp CSV.",
+    # a province's communes × sub-criteria × a few years fit; the largest file these defaults
+    # let through peaks under 1 GB from reading to storing (bench/bench_upload.py)
+    _s("max_rows", 300_000, "Số dòng nhiều nhất đọc từ một trang tính hoặc tệp CSV.",
        "Most rows read from one sheet or CSV file.", 1),
     _s("max_columns", 1_000, "Số cột nhiều nhất đọc từ một trang tính.",
        "Most columns read from one sheet.", 1),
-    _s("max_cells", 5_000_000, "Số ô nhiều nhất một trang tính được trải tới (trình đọc cấp phát "
+    _s("max_cells", 3_000_000, "Số ô nhiều nhất một trang tính được trải tới (trình đọc cấp phát "
        "cả vùng).", "Most cells one sheet may span (the parser allocates them all).", 1),
     _s("max_sheets", 100, "Số trang tính nhiều nhất trong một tệp.",
        "Most sheets in one workbook.", 1),

@@ -48,6 +48,7 @@ def settle_widget(key: str, value) -> None:
     """
     st.session_state[key] = value
     st.session_state.pop(f"_url_{key}", None)
+    st.session_state.setdefault("_settled", set()).add(key)
 
 
 def bound(widget, label: str, options: list, key: str, *, cast=str, default: int = 0, **kwargs):
@@ -59,9 +60,13 @@ def bound(widget, label: str, options: list, key: str, *, cast=str, default: int
         st.session_state[f"_url_{key}"] = default  # nor does the link's choice hold any more
     follow_link(key)
     index = url_index(key, options, cast, default)
+    if key in st.session_state.get("_settled", set()):
+        st.session_state["_settled"].discard(key)
+        index = 0  # its value was just set: a default beside it would only be ignored
+    elif key in st.session_state:  # the default drawn is the value held: the box shows it
+        index = options.index(st.session_state[key])
     # persist_state: the filters follow the person from page to page
-    value = widget(label, options, index=0 if key in st.session_state else index, key=key,
-                   persist_state="session", **kwargs)
+    value = widget(label, options, index=index, key=key, persist_state="session", **kwargs)
     to_url(key, value, options[default] if options else None)
     st.session_state[f"_seen_{key}"] = str(value)
     return value
