@@ -13,7 +13,8 @@ auth.require("admin")
 store, me = data.store(), auth.actor()
 roles = ["viewer", "editor", "admin"]
 st.subheader(t("users", lang))
-st.dataframe(views.users_table(store.accounts.list_users(), lang), hide_index=True)
+st.dataframe(views.users_table(store.accounts.list_users(), lang), hide_index=True,
+             placeholder="—")
 with st.form("add_user", clear_on_submit=True):
     st.markdown(f"**{t('add_user', lang)}**")
     c1, c2, c3 = st.columns(3)
@@ -48,4 +49,4 @@ if names:
 st.subheader(t("audit_log", lang))
 audit = views.audit_table(store.audit(limit=2000), lang)
 widgets.table_downloads(audit, views.View(lang=lang), key="audit", title=t("audit_log", lang))
-st.dataframe(audit, hide_index=True)
+st.dataframe(audit, hide_index=True, placeholder="—")  # a sign-in concerns no dataset

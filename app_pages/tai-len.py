@@ -52,7 +52,7 @@ if chosen is not None:
     else:
         scores = result.scores
         st.subheader(t("detected", lang))
-        st.dataframe(views.detected_table(result, lang), hide_index=True)
+        st.table(views.detected_table(result, lang), hide_index=True)  # wraps: fits the page
         new_units = views.preview_units(scores, data.scores(rev), result.bands)
         st.subheader(t("preview", lang))
         for (y, lv), part in new_units.groupby(["year", "level"], sort=True):

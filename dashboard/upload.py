@@ -48,10 +48,14 @@ def history(s, lang: str) -> None:
     if ds.empty:
         st.info(t("no_data", lang), icon=":material/info:")
         return
-    st.dataframe(views.history_table(ds, lang), hide_index=True)
+    history = views.history_table(ds, lang)
+    long = {c: st.column_config.TextColumn(c, width="medium")  # fit 1366 px; whole on hover
+            for c in (t("block", lang), t("col_file", lang), t("col_note", lang))}
+    st.dataframe(history, hide_index=True, column_config=long, placeholder="—")
     ids = ds["dataset_id"].tolist()[::-1]
     if st.session_state.get("_history_ids") != ids:  # a new import: the picker shows it
-        st.session_state.pop("history_pick", None)
+        if "_history_ids" in st.session_state:
+            st.session_state["history_pick"] = ids[0]  # set, so the browser's box shows it
         st.session_state["_history_ids"] = ids
     by_id = ds.set_index("dataset_id")
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")

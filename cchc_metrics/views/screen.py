@@ -99,7 +99,9 @@ def screen_table(table: pd.DataFrame, lang: str) -> Screen:
     index_col, bar = t("col_index", lang), None
     if index_col in table.columns and index_col in numbers:
         bar = t("col_bar", lang)
-        frame.insert(frame.columns.get_loc(index_col) + 1, bar, table[index_col])
+        # after the band when there is one: a phone shows rank, unit, index and band first
+        after = t("col_band", lang) if t("col_band", lang) in frame.columns else index_col
+        frame.insert(frame.columns.get_loc(after) + 1, bar, table[index_col])
     history = t("col_history", lang) if t("col_history", lang) in frame.columns else None
     values = frame.assign(**{c: table[c].to_numpy(dtype=float, na_value=np.nan) for c in numbers})
     if history and len(frame) <= SORTABLE_ROWS:  # a Styler takes plain lists, not Arrow's

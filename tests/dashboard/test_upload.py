@@ -59,13 +59,13 @@ def counts(url: str) -> tuple[int, int]:
 
 def test_valid_upload_previews_then_confirm_stores_it_and_the_overview_shows_it(db):
     at = upload_page(("huyen_2026.xlsx", B.xlsx({"S": B.totals_table(2026)})))
-    detected = shown(at.dataframe[0])
+    detected = at.table[0].value  # a wrapping table: the page fits 1366 px
     assert detected["Năm"].tolist() == ["2026"] and detected["Số đơn vị"].tolist() == [3]
     # what was found, for a person to check: layout, the title's province, the file's bands
     assert detected["Bố cục"].tolist() == ["Chỉ có tổng điểm"]
     assert detected["Tỉnh"].tolist() == ["Tỉnh Nam Định"]
     assert detected["Thang xếp loại"].tolist() == ["Tốt:80, Khá:60, Kém:0"]
-    preview = shown(at.dataframe[1])
+    preview = shown(at.dataframe[0])
     assert preview["Đơn vị"].tolist() == ["Thành phố Nam Định", "Huyện Mỹ Lộc", "Huyện Vụ Bản"]
     before = counts(db)
     at.text_input(key="upload_note").set_value("QĐ 123/QĐ-UBND ngày 15/3/2027").run()
@@ -109,7 +109,7 @@ def test_a_damaged_xls_is_refused_on_the_page_and_the_next_file_still_reads(db):
     assert message.startswith("Không đọc được bảng tính Excel 97-2003 (.xls): tệp hỏng")
     assert "lưu lại dạng .xlsx" in message and counts(db) == before
     at = upload_page(("ket_qua_2026.xls", B.xls({"S": B.totals_table(2026)})))
-    assert not at.error and shown(at.dataframe[1])["Đơn vị"].tolist()[0] == "Thành phố Nam Định"
+    assert not at.error and shown(at.dataframe[0])["Đơn vị"].tolist()[0] == "Thành phố Nam Định"
 
 
 def test_warnings_need_an_explicit_confirmation(db):

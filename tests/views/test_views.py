@@ -84,12 +84,12 @@ def test_screen_table_formats_numbers_with_a_decimal_comma_and_keeps_the_bar(dem
     frame = screen.frame
     assert set(screen.numbers) == {"Điểm đạt", "Điểm tối đa", "Chỉ số (%)",
                                    "Thay đổi chỉ số (điểm phần trăm)"}
-    assert list(frame.columns)[:4] == ["Hạng", "Đơn vị", "Chỉ số (%)", screen.bar]  # phone
+    assert list(frame.columns)[:5] == ["Hạng", "Đơn vị", "Chỉ số (%)", "Xếp loại", screen.bar]
     assert "Năm" not in frame and "Khối" not in frame  # one year, one block: in the title
     assert frame["Chỉ số (%)"].tolist() == [format_number(v) for v in table["Chỉ số (%)"]]
     assert all("," in v for v in frame["Chỉ số (%)"])
     assert frame[screen.bar].tolist() == table["Chỉ số (%)"].tolist()  # the bar draws the index
-    assert list(frame.columns).index(screen.bar) == list(frame.columns).index("Chỉ số (%)") + 1
+    assert list(frame.columns).index(screen.bar) == list(frame.columns).index("Xếp loại") + 1
     assert screen.history == "Các năm" and frame["Các năm"].tolist() == table["Các năm"].tolist()
     assert frame["Hạng"].tolist() == table["Hạng"].tolist()  # ranks stay numbers (sortable)
     missing = views.screen_table(views.ranking_table(units, view.but(year=2021)), "vi").frame
