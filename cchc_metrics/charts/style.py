@@ -228,12 +228,13 @@ def _thresholds(fig: go.Figure, bands: Bands, lang: str) -> None:
     """Dashed vertical line at each band bound above 0, labelled "Tốt ≥ 80 %"."""
     for i, (label, bound) in enumerate(b for b in bands if b[1] > 0):
         # add_shape/add_annotation rather than add_vline: the same marks at a tenth of the cost
+        # under the bars (their values stay readable), labels above the plot on a white ground
         fig.add_shape(type="line", x0=bound, x1=bound, y0=0, y1=1, xref="x", yref="paper",
-                      line={"dash": "dash", "color": "#444444", "width": 1})
+                      line={"dash": "dash", "color": "#444444", "width": 1}, layer="below")
         fig.add_annotation(x=bound, y=1, xref="x", yref="paper", xanchor="left",
-                           yanchor="bottom", yshift=-14 * (i % 2), showarrow=False,
+                           yanchor="bottom", yshift=14 * (i % 2), showarrow=False,
                            text=f"{band_label(label, lang)} ≥ {_bound(bound, lang)}",
-                           font={"size": 11})
+                           font={"size": 11}, bgcolor="rgba(255,255,255,0.85)")
 
 
 # ---- shared layout

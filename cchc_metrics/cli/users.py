@@ -143,9 +143,12 @@ def run_users_add(args: argparse.Namespace) -> int:
             by = None
         password = read_secret(f"Mật khẩu mới của / New password of {args.name}: ", confirm=True)
         store.accounts.add_user(args.name, password, args.role, by=by, display_name=args.display_name)
+        from cchc_metrics.views.admin import role_words
+
         return print_user(store, args.name, args,
-                          f"Đã thêm người dùng «{args.name}» (vai trò {args.role}).",
-                          f"Added user «{args.name}» (role {args.role}).")
+                          f"Đã thêm người dùng «{args.name}» (vai trò "
+                          f"{role_words(args.role, 'vi')}).",
+                          f"Added user «{args.name}» (role {role_words(args.role, 'en')}).")
 
 
 @handled
