@@ -58,7 +58,9 @@ def compare_radar(fields_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
                              mode="lines+markers", line={"color": _color(i), "width": 2},
                              marker={"symbol": _symbol(i), "size": 7},
                              hovertext=[*hover, hover[0]], hoverinfo="text")
-    fig.update_polars(radialaxis={"range": [0, 100], "ticksuffix": "\u00a0%", "angle": 90,
+    # the scale runs between the first two fields, not through the top field's name
+    fig.update_polars(radialaxis={"range": [0, 100], "ticksuffix": "\u00a0%",
+                                  "angle": 90 - 180 / max(len(order), 1),
                                   "tickfont": {"size": 10}},
                       angularaxis={"direction": "clockwise", "rotation": 90,
                                    "tickfont": {"size": 12}})

@@ -59,10 +59,11 @@ def overview_cards(units: pd.DataFrame, view: View) -> Cards:
         Card(t("units_ranked", lang), number(int(s["n_units"]), 0, lang)),  # 10.035
         Card(t("mean_index", lang), pct(s["mean_index_pct"], 2, lang),
              *change_from(s["delta_mean_pct"], prev, lang)),
+        # a long name is cut on a narrow card: the tooltip holds it whole
         Card(f"{t('best_unit', lang)}: {s['best_unit']}", pct(s["best_index_pct"], 2, lang),
-             None, "off", "off"),
+             None, "off", "off", help=str(s["best_unit"])),
         Card(f"{t('worst_unit', lang)}: {s['worst_unit']}", pct(s["worst_index_pct"], 2, lang),
-             None, "off", "off"),
+             None, "off", "off", help=str(s["worst_unit"])),
     ]
     before = int(summary.loc[view.year - 1, "n_units"]) if view.year - 1 in summary.index else None
     by_share = before is not None and before != int(s["n_units"])
