@@ -12,7 +12,7 @@ import streamlit as st
 
 from cchc_metrics import settings
 from cchc_metrics.i18n import t
-from dashboard import auth, chrome, data, filters
+from dashboard import auth, chrome, data, filters, upload
 
 # The icon is a file of the app: a Material icon name makes the browser fetch the favicon from a
 # font CDN, which an offline intranet does not reach.
@@ -24,6 +24,7 @@ except settings.SettingError as exc:  # a server misconfigured: say which variab
     st.error(f"{exc.msg.vi}\n\n{exc.msg.en}", icon=":material/settings:")
     st.stop()
 data.freeze_imports()
+upload.guard_uploads()  # files only for sessions shown the file chooser (dashboard/upload.py)
 lang = filters.language_switch()
 chrome.translate(lang)
 

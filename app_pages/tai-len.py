@@ -19,6 +19,7 @@ auth.require("editor")
 store = data.store()
 st.download_button(t("template", lang), build_template(), "mau_nhap_diem_cchc.xlsx",
                    icon=":material/download:", on_click="ignore")
+upload.allow_uploads()  # this session may now hold the one file it chooses
 chosen = st.file_uploader(t("upload_file", lang), help=t("upload_help", lang), key="upload",
                           type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
 if chosen is not None:

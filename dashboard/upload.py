@@ -91,3 +91,47 @@ def confirm_rollback(s, picked: int, row, me, lang: str) -> None:
         with writing(lang):
             st.session_state["_rollback_done"] = s.rollback(picked, user=me).message(lang)
             st.rerun()
+
+
+# ---- what an anonymous client may leave in the server's memory -----------------------------------
+# Streamlit keeps any file PUT to /_stcore/upload_file/<session id>/<any id> in memory for as
+# long as that session lives, for any session, signed in or not, shown an upload widget or not
+# (10 × 45 MB took a server from 78 MB to 641 MB). Streamlit has no setting for this, so the
+# upload manager is wrapped once per process: files are kept only for sessions the upload page
+# has shown its file chooser to (signed-in editors), one file per session.
+
+_UPLOADERS: set[str] = set()  # session ids shown the file chooser
+_UPLOADERS_MAX = 10_000  # a bound on the set itself
+
+
+def guard_uploads(manager=None) -> None:
+    """Wrap the server's uploaded-file manager (once): see the comment above."""
+    if manager is None:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return  # a script run without a server (AppTest): nothing to guard
+        manager = Runtime.instance().uploaded_file_mgr
+    if getattr(manager, "_cchc_guarded", False):
+        return
+    add = manager.add_file
+
+    def add_file(session_id, file):
+        if session_id not in _UPLOADERS:
+            return  # dropped: this session has no file chooser to fill
+        held = getattr(manager, "file_storage", {}).get(session_id, {})
+        for other in [i for i in list(held) if i != file.file_id]:
+            manager.remove_file(session_id, other)  # one file at a time per session
+        add(session_id, file)
+
+    manager.add_file = add_file
+    manager._cchc_guarded = True
+
+
+def allow_uploads() -> None:
+    """This session is shown the file chooser (the upload page, an editor signed in)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and len(_UPLOADERS) < _UPLOADERS_MAX:
+        _UPLOADERS.add(ctx.session_id)

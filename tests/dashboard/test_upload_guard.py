@@ -1,0 +1,30 @@
+"""What an anonymous client may leave in the server's memory through Streamlit's upload route."""
+
+from __future__ import annotations
+
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+from dashboard import upload
+
+
+def record(file_id: str, size: int) -> UploadedFileRec:
+    return UploadedFileRec(file_id=file_id, name=f"{file_id}.xlsx", type="application/octet-stream",
+                           data=b"x" * size)
+
+
+def test_files_are_kept_only_for_sessions_shown_the_file_chooser(monkeypatch):
+    monkeypatch.setattr(upload, "_UPLOADERS", {"editor-session"})
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    upload.guard_uploads(manager)
+    for i in range(10):  # an anonymous session PUTs ten files to its own URL
+        manager.add_file("anonymous-session", record(f"f{i}", 45_000))
+    assert manager.get_stats() == [] or sum(s.value for s in manager.get_stats()) == 0
+    manager.add_file("editor-session", record("a", 1000))
+    manager.add_file("editor-session", record("b", 2000))  # a second file replaces the first
+    assert list(manager.file_storage["editor-session"]) == ["b"]
+    assert "anonymous-session" not in manager.file_storage or \
+        not manager.file_storage["anonymous-session"]
+    upload.guard_uploads(manager)  # wrapping twice changes nothing
+    manager.add_file("editor-session", record("c", 10))
+    assert list(manager.file_storage["editor-session"]) == ["c"]
