@@ -25,7 +25,7 @@ from cchc_metrics.charts.style import (
     inert,
 )
 from cchc_metrics.contract import TOTAL
-from cchc_metrics.fields import field_label
+from cchc_metrics.fields import field_label, field_short
 from cchc_metrics.numbers import format_number, format_pct, round_half_up
 
 
@@ -63,7 +63,9 @@ def fields_heatmap(fields_rows: pd.DataFrame, lang: str = "vi",
         text.insert(half, [""] * len(order))
         hover = np.insert(hover, half, "", axis=0)
     fig = go.Figure(go.Heatmap(
-        z=z, x=[_wrap(field_label(c, lang), 16) for c in order], y=y,
+        # short names under the columns (the full one is in each cell's hover): a narrow
+        # screen keeps them apart
+        z=z, x=[_wrap(field_short(c, lang), 12) for c in order], y=y,
         colorscale=HEATMAP_SCALE, zmin=max(0.0, math.floor(low / 10) * 10), zmax=100,
         text=text, texttemplate="%{text}", textfont={"size": 11}, hovertext=hover.tolist(),
         hoverinfo="text", xgap=1, ygap=1,
