@@ -238,6 +238,14 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "rank_down": ("giảm {n} bậc", {"one": "down 1 place", "other": "down {n} places"}),
     "rank_same": ("giữ nguyên thứ hạng", "same rank"),
     # ---- views: profile, upload, administration
+    # official unit codes (places/resolve.py)
+    "col_code": ("Mã ĐVHC", "Official code"),
+    "col_code_source": ("Cách xác định mã", "How found"),
+    "col_candidates": ("Các đơn vị trùng tên", "Candidates"),
+    "code_file": ("ghi trong tệp", "printed in the file"),
+    "code_exact": ("tìm thấy đúng một", "one match"),
+    "code_ambiguous": ("nhiều đơn vị trùng tên: hãy ghi mã", "several matches: give the code"),
+    "code_unknown": ("không có trong danh mục", "not in the official list"),
     "units_of_block": ("đơn vị khối «{block}»", "units of «{block}»"),
     "level_moved": ("Năm {year} không có kết quả của {level}; đang hiển thị năm {shown}, năm gần "
                     "nhất có kết quả.",

@@ -9,7 +9,8 @@ import sys
 # Modules that add sub-commands; each has register(subparsers, add_format) and imports what its
 # commands need (the database, plotly) only when one of them runs: `summarize FILE` stays light.
 COMMAND_MODULES = ["cchc_metrics.cli.summarize", "cchc_metrics.cli.store", "cchc_metrics.cli.users",
-                   "cchc_metrics.cli.export", "cchc_metrics.cli.settings"]
+                   "cchc_metrics.cli.export", "cchc_metrics.cli.settings",
+                   "cchc_metrics.cli.resolve"]
 
 
 class CommandError(Exception):
