@@ -34,6 +34,9 @@ USER_COLUMNS = ["name", "display_name", "role", "enabled", "created_at", "last_l
                 "failed_count", "locked_until"]
 USERS_VI_EN = ("quản lý người dùng", "manage users")
 _USER_LOOKUP_COLUMNS = [c for c in users_table.c if c.name != "created_at"]
+# A sign-in lasts at most this long, however active (a browser closed without signing out
+# leaves its row behind; each new sign-in clears the ones past this age).
+SESSION_MAX = timedelta(hours=24)
 
 
 class Grant(NamedTuple):
@@ -246,10 +249,13 @@ class Accounts:
             with self._guard:
                 self._issued[token] = Grant(name, key, role, system)
         else:
+            now = self._now_utc()
             with self._store._write(lock=None) as conn:
+                conn.execute(sessions_table.delete().where(
+                    sessions_table.c.created_at < now - SESSION_MAX))
                 conn.execute(sessions_table.insert().values(
                     token_hash=token_hash(token), user_key=key, name=name, role=role,
-                    binding=binding, created_at=self._now_utc()))
+                    binding=binding, created_at=now))
         return Actor(name=name, role=role, token=token, display_name=display_name or name)
 
     def _grant_of(self, actor) -> Grant | None:
@@ -262,7 +268,8 @@ class Accounts:
             s = sessions_table.c
             with self._store._read() as conn:
                 row = conn.execute(sa.select(s.name, s.user_key, s.role, s.binding).where(
-                    s.token_hash == token_hash(actor.token))).first()
+                    s.token_hash == token_hash(actor.token),
+                    s.created_at >= self._now_utc() - SESSION_MAX)).first()
             grant = None if row is None else Grant(row.name, row.user_key, row.role, False,
                                                     row.binding)
         if grant is None or (grant.name, grant.role) != (actor.name, actor.role):

@@ -381,11 +381,11 @@ def test_a_password_reset_ends_the_old_sessions_but_the_resetters(store, admin, 
     assert store.accounts.current_actor(mine) is mine and store.accounts.current_actor(other) is None
 
 
-def test_sign_ins_live_in_the_database_not_in_one_store_object(store_url, store, editor):
+def test_sign_ins_live_in_the_database_not_in_one_store_object(store_url, store, editor, clock):
     """A cleared cache (a new Store object) or another replica still knows the sign-in."""
     from cchc_metrics.store import Store
 
-    with Store(store_url) as again:
+    with Store(store_url, clock=clock, hasher=FAST) as again:
         assert again.accounts.current_actor(editor) is not None
         again.remember("mapping:x", 3, user=editor)
         again.accounts.sign_out(editor)
@@ -718,3 +718,14 @@ def test_users_unlock_at_the_command_line_needs_no_password(store_url, capsys, m
     with Store(store_url, hasher=FAST) as s:
         assert s.accounts.authenticate("quantri", ADMIN_PW).role == "admin"
         assert s.audit()["action"].iloc[-2] == "user_unlock"
+
+
+def test_a_sign_in_lasts_a_day_at_most_and_old_rows_are_cleared(store, admin, editor, clock):
+    from cchc_metrics.store.accounts import SESSION_MAX
+
+    clock.advance(seconds=SESSION_MAX.total_seconds() + 60)
+    assert store.accounts.current_actor(editor) is None
+    fresh = store.accounts.authenticate("bientap", EDITOR_PW)  # clears the day-old rows
+    with store._read() as conn:
+        rows = conn.execute(sa.text("SELECT count(*) FROM sessions")).scalar_one()
+    assert rows == 1 and store.accounts.current_actor(fresh) is fresh
