@@ -228,12 +228,17 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "level_units_department": ("sở, ban, ngành", "departments"),
     "level_units_district": ("huyện, thị xã, thành phố", "districts"),
     "level_units_commune": ("xã, phường, thị trấn", "communes"),
-    "bands_tot-kha-kem": ("Tốt ≥ 80 %, Khá ≥ 60 %, Kém < 60 %",
-                          "Good ≥ 80 %, Fair ≥ 60 %, Poor < 60 %"),
-    "bands_xuat-sac-5": ("Xuất sắc / Tốt / Khá / Trung bình / Yếu (90/80/70/50)",
-                         "Excellent / Good / Fair / Average / Weak (90/80/70/50)"),
-    "bands_bo-noi-vu-abc": ("Bộ Nội vụ: A ≥ 90, B ≥ 80, C ≥ 70, D < 70",
-                            "Ministry of Home Affairs: A ≥ 90, B ≥ 80, C ≥ 70, D < 70"),
+    # short enough for the sidebar's box; bands_help says each in full
+    "bands_tot-kha-kem": ("Tốt / Khá / Kém (80, 60)", "Good / Fair / Poor (80, 60)"),
+    "bands_xuat-sac-5": ("Năm mức, Xuất sắc … Yếu", "Five bands, Excellent … Weak"),
+    "bands_bo-noi-vu-abc": ("Bộ Nội vụ: A, B, C, D", "Home Affairs: A, B, C, D"),
+    "bands_help": ("Tốt / Khá / Kém: Tốt ≥ 80 %, Khá ≥ 60 %, Kém < 60 %.\n\n"
+                   "Năm mức: Xuất sắc ≥ 90 %, Tốt ≥ 80 %, Khá ≥ 70 %, Trung bình ≥ 50 %, "
+                   "Yếu < 50 %.\n\nBộ Nội vụ: A ≥ 90 %, B ≥ 80 %, C ≥ 70 %, D < 70 %.",
+                   "Good / Fair / Poor: Good ≥ 80 %, Fair ≥ 60 %, Poor < 60 %.\n\n"
+                   "Five bands: Excellent ≥ 90 %, Good ≥ 80 %, Fair ≥ 70 %, Average ≥ 50 %, "
+                   "Weak < 50 %.\n\nMinistry of Home Affairs: A ≥ 90 %, B ≥ 80 %, C ≥ 70 %, "
+                   "D < 70 %."),
     "rank_up": ("tăng {n} bậc", {"one": "up 1 place", "other": "up {n} places"}),
     "rank_down": ("giảm {n} bậc", {"one": "down 1 place", "other": "down {n} places"}),
     "rank_same": ("giữ nguyên thứ hạng", "same rank"),

@@ -63,7 +63,7 @@ def controls(all_units: pd.DataFrame, *, block: bool = True, search: bool = True
     presets = list(BAND_PRESETS)
     bands = bound(side.selectbox, t("bands", lg), presets, "bands",
                   default=presets.index(DEFAULT_BAND_PRESET),
-                  format_func=lambda x: t(f"bands_{x}", lg))
+                  format_func=lambda x: t(f"bands_{x}", lg), help=t("bands_help", lg))
     view = view.but(bands=bands)
     if search:
         if "q" not in st.session_state:

@@ -87,3 +87,15 @@ def test_preset_band_names_are_said_in_english_and_a_provinces_own_kept():
     assert band_label("Tốt", "en") == "Good" and band_label("Tốt", "vi") == "Tốt"
     assert band_label("B", "en") == "B"  # a province's own band name is data
     assert band_labels(pd.Series(["Khá", None, "Kém"]), "en").tolist()[::2] == ["Fair", "Poor"]
+
+
+def test_the_band_schemes_fit_the_sidebar_and_the_help_names_every_bound():
+    from cchc_metrics.bands import BAND_PRESETS
+
+    for lang in ("vi", "en"):
+        help_text = t("bands_help", lang)
+        for preset, bands in BAND_PRESETS.items():
+            assert len(t(f"bands_{preset}", lang)) <= 28  # the box shows about 28 characters
+            for label, bound in bands:
+                if bound > 0:
+                    assert f"≥ {bound:g}\u00a0%" in help_text.replace(" %", "\u00a0%")
