@@ -96,6 +96,6 @@ def test_the_band_schemes_fit_the_sidebar_and_the_help_names_every_bound():
         help_text = t("bands_help", lang)
         for preset, bands in BAND_PRESETS.items():
             assert len(t(f"bands_{preset}", lang)) <= 28  # the box shows about 28 characters
-            for label, bound in bands:
+            for _label, bound in bands:
                 if bound > 0:
                     assert f"≥ {bound:g}\u00a0%" in help_text.replace(" %", "\u00a0%")
