@@ -35,6 +35,10 @@ names = store.accounts.list_users()["name"].tolist()
 if names:
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     who = c1.selectbox(t("login_name", lang), names, key="admin_user")
+    users = store.accounts.list_users().set_index("name")
+    if st.session_state.get("_admin_user_seen") != who:  # the chosen account's own role
+        st.session_state["admin_role"] = users.loc[who, "role"]
+        st.session_state["_admin_user_seen"] = who
     new_role = c2.selectbox(t("role", lang), roles, key="admin_role",
                             format_func=lambda r: t(f"role_{r}", lang))
     try:

@@ -153,3 +153,12 @@ def test_a_cache_clear_signs_nobody_out(db):
     st.cache_data.clear()
     at.run()
     assert can_upload(at) and not at.exception
+
+
+def test_the_role_box_shows_the_chosen_accounts_role(db):
+    at = sign_in(app(), "quantri")
+    at.switch_page("app_pages/quan-tri.py").run()
+    at.selectbox(key="admin_user").set_value("quantri").run()
+    assert at.selectbox(key="admin_role").value == "admin"
+    at.selectbox(key="admin_user").set_value("bientap").run()
+    assert at.selectbox(key="admin_role").value == "editor" and not at.exception
