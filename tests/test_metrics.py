@@ -217,8 +217,8 @@ def test_unit_table_has_the_contract_columns_and_empty_input_is_fine():
 
 
 def test_vietnamese_number_formatting():
-    assert format_pct(85.65) == "85,65 %"
-    assert format_pct(85.65, lang="en") == "85.65 %"
+    assert format_pct(85.65) == "85,65\u00a0%"  # a no-break space: never split across lines
+    assert format_pct(85.65, lang="en") == "85.65\u00a0%"
     assert format_number(1234.5) == "1.234,50"
     assert format_number(float("nan")) == "—"
 
