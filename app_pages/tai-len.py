@@ -36,7 +36,8 @@ if chosen is not None:
         columns = describe_columns(raw, name=chosen.name)
         mapping = upload.column_mapping(columns, lang)
     key = (sha, year, level, tuple(sorted(mapping.items())), block)
-    if st.session_state.get("upload_key") != key:
+    previewed = st.session_state.get("upload_key") == key  # what the person has seen
+    if not previewed:
         bar = st.progress(0.0, t("reading", lang))
         try:
             result = read_workbook(raw, year=year, level=level, name=chosen.name, block=block or None,
@@ -81,8 +82,12 @@ if chosen is not None:
             st.info(t("already_imported", lang, id=earlier[0],
                       status=t(f"status_{earlier[1]}", lang)), icon=":material/info:")
         note = st.text_input(t("note", lang), key="upload_note")
-        if st.button(t("confirm_import", lang), type="primary", disabled=not confirmed,
-                     key="upload_go"):
+        go = st.button(t("confirm_import", lang), type="primary", disabled=not confirmed,
+                       key="upload_go")
+        if go and not previewed:
+            # the file changed since the preview the person confirmed: show the new one first
+            st.warning(t("upload_changed", lang), icon=":material/sync_problem:")
+        elif go:
             bar = st.progress(0.0, t("storing", lang))
             with widgets.writing(lang):
                 upload.save_mapping(columns, mapping)

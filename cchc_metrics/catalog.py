@@ -144,6 +144,14 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                      "kept and can be made active again later."),
     "rollback_yes": ("Xác nhận dùng lại #{id}", "Yes, make #{id} active"),
     "cancel": ("Hủy", "Cancel"),
+    "xsrf_off": ("server.enableXsrfProtection đang tắt: phiên đăng nhập không gắn được với trình "
+                 "duyệt, ai đọc được mã phiên (trong URL tải tệp) có thể chiếm phiên. Hãy bật lại.",
+                 "server.enableXsrfProtection is off: sign-ins cannot be bound to the browser, and "
+                 "anyone who reads a session id (in upload URLs) can take a session over. Turn it "
+                 "back on."),
+    "upload_changed": ("Tệp đã thay đổi từ lần xem trước; chưa nhập gì. Hãy xem lại bản xem trước "
+                       "ở trên rồi xác nhận.", "The file changed since the preview; nothing was "
+                       "imported. Check the preview above, then confirm."),
     "uploader_button": ("Chọn tệp", "Browse files"),
     "uploader_limit": ("Tối đa {mb} MB mỗi tệp · hoặc kéo thả tệp vào đây",
                        "Up to {mb} MB per file · or drag and drop the file here"),

@@ -27,14 +27,22 @@ def binding() -> str | None:
     every upload URL and so in proxy logs, is not enough to take over a sign-in: a client that
     reconnects with a stolen session id brings its own cookie, and the store ends the session.
     """
-    import hashlib
-
     try:
         cookie = st.context.cookies.get("_streamlit_xsrf")
     except Exception:  # no browser (AppTest, a script run on its own)  # noqa: BLE001
         cookie = None
-    return hashlib.sha256(cookie.encode()).hexdigest() if isinstance(cookie, str) and cookie \
-        else None
+    return cookie_binding(cookie) if isinstance(cookie, str) and cookie else None
+
+
+def cookie_binding(cookie: str) -> str | None:
+    """The hash of the token inside an XSRF cookie. Streamlit sends the cookie anew, masked
+    afresh, with every health check (each reconnect): the token under the mask stays."""
+    import hashlib
+
+    from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+
+    token, _ = decode_xsrf_token_string(cookie)
+    return hashlib.sha256(token).hexdigest() if token else None
 
 
 def actor():
@@ -57,10 +65,11 @@ def actor():
 
 
 def client() -> str | None:
-    """The address a sign-in comes from (the proxy's X-Forwarded-For first, as deployed)."""
+    """The address a sign-in comes from: the right-most X-Forwarded-For entry, the one the
+    province's own proxy wrote (a browser can put anything before it), else the peer's."""
     try:
         forwarded = st.context.headers.get("X-Forwarded-For", "")
-        address = (forwarded.split(",")[0].strip() if isinstance(forwarded, str) else "") or \
+        address = (forwarded.split(",")[-1].strip() if isinstance(forwarded, str) else "") or \
             st.context.ip_address
         return address if isinstance(address, str) else None
     except Exception:  # no browser  # noqa: BLE001

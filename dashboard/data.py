@@ -54,11 +54,13 @@ def store():
             loader = s.accounts.system_actor(DEMO_USER)
             for path in files:
                 s.import_file(path, user=loader, note=SAMPLE_NOTE)
-    if not s.accounts.has_admin():  # said to the server's operator, not to every visitor
-        import logging
+    import logging
 
+    if not s.accounts.has_admin():  # said to the server's operator, not to every visitor
         logging.getLogger("cchc").warning("%s / %s", t("no_admin_howto", "vi"),
                                           t("no_admin_howto", "en"))
+    if not st.get_option("server.enableXsrfProtection"):
+        logging.getLogger("cchc").warning("%s / %s", t("xsrf_off", "vi"), t("xsrf_off", "en"))
     return s
 
 

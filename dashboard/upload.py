@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 import streamlit as st
 
@@ -115,14 +117,20 @@ def guard_uploads(manager=None) -> None:
     if getattr(manager, "_cchc_guarded", False):
         return
     add = manager.add_file
+    guard = threading.Lock()
 
     def add_file(session_id, file):
         if session_id not in _UPLOADERS:
             return  # dropped: this session has no file chooser to fill
-        held = getattr(manager, "file_storage", {}).get(session_id, {})
-        for other in [i for i in list(held) if i != file.file_id]:
-            manager.remove_file(session_id, other)  # one file at a time per session
-        add(session_id, file)
+        with guard:
+            held = getattr(manager, "file_storage", {}).get(session_id, {})
+            if file.file_id in held:
+                # Streamlit never sends a file id twice: a second PUT to the same URL (read
+                # from a proxy log) would swap the file an editor previewed
+                return
+            for other in list(held):
+                manager.remove_file(session_id, other)  # one file at a time per session
+            add(session_id, file)
 
     manager.add_file = add_file
     manager._cchc_guarded = True
@@ -133,5 +141,13 @@ def allow_uploads() -> None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    if ctx is not None and len(_UPLOADERS) < _UPLOADERS_MAX:
+    if ctx is None:
+        return
+    if len(_UPLOADERS) >= _UPLOADERS_MAX:  # forget sessions that have ended
+        from streamlit.runtime import Runtime
+
+        if Runtime.exists():
+            _UPLOADERS.intersection_update(
+                {s for s in _UPLOADERS if Runtime.instance().is_active_session(s)})
+    if len(_UPLOADERS) < _UPLOADERS_MAX:
         _UPLOADERS.add(ctx.session_id)

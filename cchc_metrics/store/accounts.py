@@ -21,6 +21,8 @@ from typing import NamedTuple, NoReturn
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from cchc_metrics import settings
 from cchc_metrics.store import auth
@@ -37,6 +39,7 @@ _USER_LOOKUP_COLUMNS = [c for c in users_table.c if c.name != "created_at"]
 # A sign-in lasts at most this long, however active (a browser closed without signing out
 # leaves its row behind; each new sign-in clears the ones past this age).
 SESSION_MAX = timedelta(hours=24)
+THROTTLE_MEMORY = timedelta(hours=24)  # failures older than this start the count afresh
 
 
 class Grant(NamedTuple):
@@ -47,6 +50,7 @@ class Grant(NamedTuple):
     role: str
     system: bool
     binding: str | None = None  # what the session is bound to (see current_actor)
+    session: str | None = None  # the sessions row's token hash (a person's sign-in)
 
 
 def token_hash(token: str) -> str:
@@ -158,11 +162,14 @@ class Accounts:
                           {"reason": "client_locked"}, self._max_failures())
             raise auth.locked(until)
         try:
-            return self._check(name, key, row, password, now, binding)
+            actor = self._check(name, key, row, password, now, binding)
         except auth.AuthError:
             if client:
                 self._count(client_key(client), now, settings.get("login_client_max_failures"))
             raise
+        if client:
+            self._forget(client_key(client))  # an office's typos do not add up over weeks
+        return actor
 
     def _check(self, name, key, row, password, now, binding) -> Actor:
         """authenticate's answer for one name (see there)."""
@@ -173,11 +180,11 @@ class Accounts:
             auth.verify_password(self.hasher, self._dummy_hash(), password)
             self._refused(row.name, {"reason": "locked", "known": True}, self._max_failures())
             raise auth.locked(until)
-        ok = row.password_hash is not None and auth.verify_password(
-            self.hasher, row.password_hash, password)
-        if not row.enabled:  # answered as a wrong password, right or not: it confirms nothing
-            self._refused(row.name, {"reason": "disabled", "known": True}, 1)
-            raise auth.wrong_password()
+        # an account without a password (single sign-on only) costs the same check
+        ok = auth.verify_password(self.hasher, row.password_hash or self._dummy_hash(),
+                                  password) and row.password_hash is not None
+        if not row.enabled:  # counted and answered as a wrong password: it confirms nothing
+            self._password_failed(row, now, reason="disabled")
         if not ok:
             self._password_failed(row, now)
         return self._signed_in(row, password, now, binding)
@@ -228,6 +235,9 @@ class Accounts:
         if row is None or not row.enabled:
             self._revoke(grant.key)
             return None
+        if row.role != grant.role:  # e.g. an admin who demoted themself: sign in again
+            self._end(actor, grant, "role_changed")
+            return None
         if row.display_name == actor.display_name:
             return actor
         return Actor(name=actor.name, role=actor.role, token=actor.token,
@@ -271,7 +281,7 @@ class Accounts:
                     s.token_hash == token_hash(actor.token),
                     s.created_at >= self._now_utc() - SESSION_MAX)).first()
             grant = None if row is None else Grant(row.name, row.user_key, row.role, False,
-                                                    row.binding)
+                                                    row.binding, token_hash(actor.token))
         if grant is None or (grant.name, grant.role) != (actor.name, actor.role):
             return None
         return grant
@@ -298,7 +308,7 @@ class Accounts:
             return None
         return now + timedelta(minutes=float(settings.get("login_lock_minutes")))
 
-    def _password_failed(self, row, now: datetime) -> NoReturn:
+    def _password_failed(self, row, now: datetime, reason: str = "wrong") -> NoReturn:
         """Count a wrong password for a known user (locking at the limit), audit, pause, refuse."""
         t = users_table.c
         with self._store._write(lock=None) as conn:
@@ -309,7 +319,7 @@ class Accounts:
             conn.execute(users_table.update().where(t.id == row.id)
                          .values(failed_count=failures + 1, locked_until=until))
             self._store._log(conn, row.name, "login_failed", None,
-                      {"reason": "locked" if until else "wrong", "known": True,
+                      {"reason": "locked" if until else reason, "known": True,
                        "failures": failures + 1})
         self.sleep(auth.login_delay(failures + 1, float(settings.get("login_delay_s"))))
         raise auth.locked(until) if until else auth.wrong_password()
@@ -338,20 +348,28 @@ class Accounts:
         """One more failure for a throttle key; (failures, lock end) after it."""
         t = throttle_table.c
         with self._store._write(lock=None) as conn:
-            row = conn.execute(sa.select(t.failures, t.locked_until).where(t.key == key)
-                               .with_for_update()).first()
-            failures, until = (0, None) if row is None else _lock_state(
-                row.failures, _aware(row.locked_until), now)
+            # the row exists first (two first failures at once must not collide on its key),
+            # then it is locked and counted
+            insert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(
+                throttle_table).values(key=key, failures=0, locked_until=None, updated_at=now)
+            conn.execute(insert.on_conflict_do_nothing(index_elements=["key"]))
+            row = conn.execute(sa.select(t.failures, t.locked_until, t.updated_at)
+                               .where(t.key == key).with_for_update()).one()
+            failures, until = _lock_state(row.failures, _aware(row.locked_until), now)
+            if _aware(row.updated_at) < now - THROTTLE_MEMORY:
+                failures = 0  # failures long ago are not «in a row» any more
             if until is None:
                 failures += 1
                 until = now + timedelta(minutes=float(settings.get("login_lock_minutes"))) \
                     if failures >= most else None
-            values = {"failures": failures, "locked_until": until, "updated_at": now}
-            if row is None:
-                conn.execute(throttle_table.insert().values(key=key, **values))
-            else:
-                conn.execute(throttle_table.update().where(t.key == key).values(**values))
+            conn.execute(throttle_table.update().where(t.key == key).values(
+                failures=failures, locked_until=until, updated_at=now))
         return failures, until
+
+    def _forget(self, key: str) -> None:
+        """A good sign-in: the throttle key's failures no longer count."""
+        with self._store._write(lock=None) as conn:
+            conn.execute(throttle_table.delete().where(throttle_table.c.key == key))
 
     def unlock(self, name: str | None, *, by: Actor, clients: bool = False) -> None:
         """Let a locked name sign in again now (and, with `clients`, every held-off address).
@@ -423,6 +441,9 @@ class Accounts:
         if grant.system:
             return
         t = users_table.c
+        if grant.session is not None and conn.execute(sa.select(sessions_table.c.user_key).where(
+                sessions_table.c.token_hash == grant.session)).first() is None:
+            raise auth.not_allowed(*what, need)  # the sign-in ended while this write began
         row = conn.execute(sa.select(t.role, t.enabled).where(t.name_key == grant.key)).first()
         if row is None or not row.enabled:
             self._revoke(grant.key)

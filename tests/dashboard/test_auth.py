@@ -162,3 +162,19 @@ def test_the_role_box_shows_the_chosen_accounts_role(db):
     assert at.selectbox(key="admin_role").value == "admin"
     at.selectbox(key="admin_user").set_value("bientap").run()
     assert at.selectbox(key="admin_role").value == "editor" and not at.exception
+
+
+def test_a_sign_in_is_bound_to_the_token_under_the_cookies_fresh_mask():
+    """Streamlit re-masks its XSRF cookie at every health check (each reconnect): the binding
+    must not change with the mask, only with the browser."""
+    import secrets
+
+    from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
+
+    from dashboard.auth import cookie_binding
+
+    mine, theirs = secrets.token_bytes(16), secrets.token_bytes(16)
+    first, again = (generate_xsrf_token_string(mine, 1700000000) for _ in range(2))
+    assert first != again  # a new mask each time
+    assert cookie_binding(first) == cookie_binding(again) is not None
+    assert cookie_binding(generate_xsrf_token_string(theirs, 1700000000)) != cookie_binding(first)

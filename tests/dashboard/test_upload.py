@@ -214,3 +214,14 @@ def test_a_busy_store_is_said_in_its_own_words_on_the_page(db, monkeypatch):
     assert not at.exception
     assert any("đang bận" in e.value for e in at.error)
     assert counts(db) == before
+
+
+def test_a_file_that_changed_since_its_preview_is_not_imported(db):
+    at = upload_page(("huyen_2026.xlsx", B.xlsx({"S": B.totals_table(2026)})))
+    before = counts(db)
+    at.session_state["upload_key"] = ("another file's preview",)  # what a swap leaves behind
+    at.button(key="upload_go").click().run()
+    assert any("Tệp đã thay đổi" in w.value for w in at.warning)
+    assert counts(db) == before
+    at.button(key="upload_go").click().run()  # the preview now shows this file: it imports
+    assert counts(db)[0] == before[0] + 1

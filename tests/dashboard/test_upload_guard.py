@@ -28,3 +28,14 @@ def test_files_are_kept_only_for_sessions_shown_the_file_chooser(monkeypatch):
     upload.guard_uploads(manager)  # wrapping twice changes nothing
     manager.add_file("editor-session", record("c", 10))
     assert list(manager.file_storage["editor-session"]) == ["c"]
+
+
+def test_a_second_put_to_the_same_url_cannot_swap_an_editors_file(monkeypatch):
+    monkeypatch.setattr(upload, "_UPLOADERS", {"editor-session"})
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    upload.guard_uploads(manager)
+    manager.add_file("editor-session", record("a", 1000))
+    manager.add_file("editor-session", UploadedFileRec(file_id="a", name="a.xlsx",
+                                                       type="application/octet-stream",
+                                                       data=b"evil"))
+    assert manager.file_storage["editor-session"]["a"].data == b"x" * 1000

@@ -729,3 +729,68 @@ def test_a_sign_in_lasts_a_day_at_most_and_old_rows_are_cleared(store, admin, ed
     with store._read() as conn:
         rows = conn.execute(sa.text("SELECT count(*) FROM sessions")).scalar_one()
     assert rows == 1 and store.accounts.current_actor(fresh) is fresh
+
+
+def test_a_disabled_account_locks_like_a_made_up_name(store, admin):
+    store.accounts.add_user("tatmay", EDITOR_PW, "editor", by=admin)
+    store.accounts.disable_user("tatmay", by=admin)
+    answers = []
+    for name in ("tatmay", "khong-ai-ca"):
+        for _ in range(6):
+            with pytest.raises(AuthError) as refused:
+                store.accounts.authenticate(name, EDITOR_PW)
+        answers.append(refused.value.reason)
+    assert answers == ["locked", "locked"]
+
+
+def test_an_account_without_a_password_costs_a_password_check(store, admin, monkeypatch):
+    checks = []
+    original = store.accounts.hasher.verify
+    monkeypatch.setattr(store.accounts.hasher, "verify",
+                        lambda h, p: checks.append(h) or original(h, p))
+    store.accounts.add_user("sso@tinh.gov.vn", None, "viewer", by=admin)
+    with pytest.raises(AuthError):
+        store.accounts.authenticate("sso@tinh.gov.vn", "anything")
+    assert len(checks) == 1  # the same argon2 work as a real password: timing tells nothing
+
+
+def test_a_good_sign_in_forgets_the_clients_failures(store, admin, monkeypatch):
+    monkeypatch.setenv("CCHC_LOGIN_CLIENT_MAX_FAILURES", "3")
+    for _ in range(2):
+        with pytest.raises(AuthError):
+            store.accounts.authenticate("nhamlan", "sai", client="10.0.0.7")
+    store.accounts.authenticate("quantri", ADMIN_PW, client="10.0.0.7")
+    for _ in range(2):  # two more typos: not the third in a row
+        with pytest.raises(AuthError):
+            store.accounts.authenticate("nhamlan", "sai", client="10.0.0.7")
+    assert store.accounts.authenticate("quantri", ADMIN_PW, client="10.0.0.7")
+
+
+def test_an_admin_who_demotes_themself_signs_in_again(store, admin):
+    other = store.accounts.authenticate("quantri", ADMIN_PW)
+    store.accounts.add_user("quantri2", ADMIN_PW, "admin", by=admin)
+    store.accounts.set_role("quantri", "viewer", by=admin)  # admin acts on their own account
+    assert store.accounts.current_actor(admin) is None and store.accounts.current_actor(other) is None
+
+
+def test_first_failures_at_once_do_not_collide(store_url, store, admin, clock):
+    """Two first failures of a new name or address at once: counted, never a database error."""
+    import threading
+
+    errors = []
+
+    def attempt(i):
+        with Store(store_url, clock=clock, sleep=lambda s: None, hasher=FAST) as mine:
+            try:
+                mine.accounts.authenticate(f"ten-moi-{i % 3}", "sai", client="10.9.9.9")
+            except AuthError:
+                pass
+            except Exception as exc:  # noqa: BLE001 — what must not happen
+                errors.append(exc)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(12)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
