@@ -278,6 +278,38 @@ def source_of(year: int, level: str) -> str:
     return FILES["commune_csv"]
 
 
+DEPARTMENT_MERGER = "2025-03-01"  # the departments' mergers took effect in March 2025
+COMMUNE_MERGER = "2025-07-01"  # the communes' and wards' on 1 July 2025
+
+
+def demo_lineage() -> pd.DataFrame:
+    """Who the demo's 2025 units were formed from (ingest.crosswalk's columns): the sample
+    province is fictional, so its crosswalk ships with the sample data."""
+    plan = units_by_year(np.random.default_rng(SEED))[MERGER_YEAR]
+    rows = [(u.level, u.name, old,
+             pd.Timestamp(DEPARTMENT_MERGER if u.level == "department" else COMMUNE_MERGER).date(),
+             "crosswalk:dữ liệu mẫu")
+            for u in plan if u.predecessors and u.predecessors != (u.name,)
+            for old in u.predecessors]
+    return pd.DataFrame(rows, columns=["level", "successor", "predecessor", "effective", "source"])
+
+
+def crosswalk_workbook() -> bytes:
+    """The demo's crosswalk as a province would send it: «Đơn vị mới | Đơn vị cũ | Từ ngày»."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Đối chiếu"
+    ws.append([f"BẢNG ĐỐI CHIẾU ĐƠN VỊ SAU SẮP XẾP — {PROVINCE} (DỮ LIỆU MẪU)"])
+    ws.append([])
+    ws.append(["Cấp", "Đơn vị mới", "Đơn vị cũ", "Từ ngày"])
+    for r in demo_lineage().itertuples(index=False):
+        ws.append(["Sở, ban, ngành" if r.level == "department" else "Cấp xã", r.successor,
+                   r.predecessor, r.effective.strftime("%d/%m/%Y")])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def build_demo_scores() -> pd.DataFrame:
     """The whole fictional province, 2021–2025, as canonical long scores."""
     rng = np.random.default_rng(SEED)

@@ -1,0 +1,90 @@
+"""Who was formed from whom: predecessors, successors through chained rounds, the area's series.
+
+A lineage frame has ingest.crosswalk's columns: level, successor, predecessor, effective (a
+date), source. A unit that keeps its name through a merger (Sở Nội vụ absorbing Sở Lao động -
+Thương binh và Xã hội) is its own predecessor. Rounds chain: a 2022 commune merged in January
+2025 and again in July 2025 leads to its July successor.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.places.registry import name_key
+
+METHODS = ("mean", "pooled")  # plain mean of the indices; Σ points ÷ Σ maxima (the units' weight)
+
+
+def _rows(lineage: pd.DataFrame, level: str) -> pd.DataFrame:
+    rows = lineage[lineage["level"] == level]
+    return rows.assign(_new=rows["successor"].map(name_key), _old=rows["predecessor"].map(name_key))
+
+
+def predecessors(lineage: pd.DataFrame, level: str, unit: str) -> pd.DataFrame:
+    """The units `unit` was formed from, with the date (empty when it was formed from none)."""
+    rows = _rows(lineage, level)
+    return rows[rows["_new"] == name_key(unit)][["predecessor", "effective", "source"]] \
+        .reset_index(drop=True)
+
+
+def successor(lineage: pd.DataFrame, level: str, unit: str):
+    """(the unit it finally became, the date of its last merger), following chained rounds;
+    None when it was merged into nothing (or only continues under its own name)."""
+    rows = _rows(lineage, level).sort_values("effective", kind="stable")
+    key, name, when, seen = name_key(unit), None, None, set()
+    while key not in seen:
+        seen.add(key)
+        nxt = rows[(rows["_old"] == key) & (rows["_new"] != key)]
+        if when is not None:
+            nxt = nxt[nxt["effective"] >= when]
+        if nxt.empty:
+            break
+        row = nxt.iloc[0]
+        name, when, key = row["successor"], row["effective"], row["_new"]
+    return None if name is None else (name, when)
+
+
+def origins(lineage: pd.DataFrame, level: str, unit: str) -> list[str]:
+    """Every unit, through all rounds, whose area is now `unit`'s (itself not included)."""
+    rows = _rows(lineage, level)
+    found, todo = [], [name_key(unit)]
+    names = dict(zip(rows["_old"], rows["predecessor"], strict=False))
+    while todo:
+        key = todo.pop()
+        for old in rows.loc[(rows["_new"] == key) & (rows["_old"] != key), "_old"]:
+            if old not in found:
+                found.append(old)
+                todo.append(old)
+    return [names[k] for k in found]
+
+
+def area_series(units: pd.DataFrame, lineage: pd.DataFrame, level: str, unit: str,
+                method: str = "mean") -> pd.DataFrame:
+    """The successor's area before it existed: per year, its predecessors' combined index.
+
+    `units` is metrics.unit_table. For each year before the unit's first merger took effect,
+    the predecessors' rows at the level (their own names, the successor's too when it kept its
+    name) are combined: «mean», the plain mean of their indices, or «pooled», Σ points ÷ Σ
+    maxima × 100 (each unit weighted by its maximum). Columns: year, index_pct, n_units,
+    units (their names), method.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    olds = predecessors(lineage, level, unit)
+    if olds.empty:
+        return pd.DataFrame(columns=["year", "index_pct", "n_units", "units", "method"])
+    first = min(olds["effective"]).year
+    keys = {name_key(n) for n in origins(lineage, level, unit)} | {name_key(unit)}
+    # a year's results are of the units of that year: before the merger, its predecessors'
+    rows = units[(units["level"] == level) & (units["year"] < first)]
+    rows = rows[rows["unit"].map(name_key).isin(keys) & rows["index_pct"].notna()]
+    out = []
+    for year, part in rows.groupby("year", sort=True):
+        if method == "mean":
+            value = float(np.round(part["index_pct"].mean() + 1e-9, 2))
+        else:
+            value = float(np.round(100 * part["points"].sum() / part["max_points"].sum() + 1e-9,
+                                   2))
+        out.append((int(year), value, len(part), "; ".join(sorted(part["unit"])), method))
+    return pd.DataFrame(out, columns=["year", "index_pct", "n_units", "units", "method"])

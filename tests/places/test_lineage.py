@@ -1,0 +1,69 @@
+"""Predecessors, successors through chained rounds, and the area's combined series."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cchc_metrics as cm
+from cchc_metrics.places import area_series, origins, predecessors, successor
+from cchc_metrics.sample.demo import build_demo_scores, demo_lineage
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return cm.unit_table(build_demo_scores()), demo_lineage()
+
+
+def test_a_merged_department_knows_its_predecessors_and_they_their_successor(demo):
+    _, lineage = demo
+    olds = predecessors(lineage, "department", "Sở Nông nghiệp và Môi trường")
+    assert set(olds["predecessor"]) == {"Sở Nông nghiệp và Phát triển nông thôn",
+                                        "Sở Tài nguyên và Môi trường"}
+    assert successor(lineage, "department", "Sở Tài nguyên và Môi trường") == (
+        "Sở Nông nghiệp và Môi trường", date(2025, 3, 1))
+    assert successor(lineage, "department", "Sở Nội vụ") is None  # it kept its name
+
+
+def test_rounds_chain_to_the_last_successor():
+    lineage = pd.DataFrame({
+        "level": ["commune"] * 3,
+        "successor": ["Xã Mới", "Phường Cuối", "Phường Cuối"],
+        "predecessor": ["Xã Cũ", "Xã Mới", "Xã Khác"],
+        "effective": [date(2025, 1, 1), date(2025, 7, 1), date(2025, 7, 1)],
+        "source": ["crosswalk:a"] * 3})
+    assert successor(lineage, "commune", "Xã Cũ") == ("Phường Cuối", date(2025, 7, 1))
+    assert set(origins(lineage, "commune", "Phường Cuối")) == {"Xã Mới", "Xã Khác", "Xã Cũ"}
+
+
+def test_the_area_series_combines_the_predecessors_years(demo):
+    units, lineage = demo
+    unit = "Sở Nông nghiệp và Môi trường"
+    mean = area_series(units, lineage, "department", unit)
+    olds = units[units["unit"].isin(["Sở Nông nghiệp và Phát triển nông thôn",
+                                     "Sở Tài nguyên và Môi trường"])]
+    want = olds.groupby("year")["index_pct"].mean().round(2)
+    assert mean["year"].tolist() == [2021, 2022, 2023, 2024] and (mean["n_units"] == 2).all()
+    assert mean["index_pct"].tolist() == pytest.approx(want.tolist(), abs=0.005)
+    pooled = area_series(units, lineage, "department", unit, method="pooled")
+    sums = olds.groupby("year")[["points", "max_points"]].sum()
+    assert pooled["index_pct"].tolist() == pytest.approx(
+        (100 * sums["points"] / sums["max_points"]).round(2).tolist(), abs=0.005)
+
+
+def test_a_unit_that_kept_its_name_counts_its_own_earlier_years(demo):
+    units, lineage = demo
+    series = area_series(units, lineage, "department", "Sở Nội vụ")
+    assert (series["n_units"] == 2).all() and "Sở Nội vụ" in series["units"].iloc[0]
+
+
+def test_a_new_ward_s_area_is_its_communes(demo):
+    units, lineage = demo
+    ward = lineage.loc[lineage["level"] == "commune", "successor"].iloc[0]
+    series = area_series(units, lineage, "commune", ward)
+    n_old = len(predecessors(lineage, "commune", ward))
+    assert not series.empty and (series["n_units"] == n_old).all()
+    assert np.all(series["year"] < 2025)
