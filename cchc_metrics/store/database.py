@@ -65,7 +65,8 @@ DATASET_COLUMNS = ["dataset_id", "created_at", "created_by", "file_name", "sha25
 SLICE_COLUMNS = ["dataset_id", "year", "level", "block", "n_rows", "active"]
 AUDIT_COLUMNS = ["id", "ts", "actor", "action", "dataset_id", "detail"]
 DEMO_USER = "demo"  # who loads the demo province: its datasets are sample data
-DATA_ACTIONS = ("import", "rollback")  # the audit actions that change score data (the revision)
+# the audit actions that change what pages show (the revision): scores and the lineage
+DATA_ACTIONS = ("import", "rollback", "lineage_import", "lineage_rollback")
 IMPORT_VI_EN = ("nhập dữ liệu điểm", "import score data")
 ROLLBACK_VI_EN = ("khôi phục phiên bản dữ liệu", "roll back a dataset")
 REMEMBER_VI_EN = ("lưu cách ghép cột", "save a column mapping")
@@ -163,6 +164,9 @@ class Store:
                  clock: Callable[[], datetime] | None = None,
                  sleep: Callable[[float], None] | None = None, hasher=None):
         self.accounts = Accounts(self, clock, sleep, hasher)
+        from cchc_metrics.store.lineage import Lineage
+
+        self.lineage = Lineage(self)
         self.url = database_url(url)
         self.busy_timeout = busy_timeout
         path = sqlite_path(self.url)

@@ -147,3 +147,29 @@ throttle = sa.Table(
     sa.Column("locked_until", sa.DateTime(timezone=True)),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Crosswalks of mergers (who was formed from whom, from when), kept like scores: each import
+# is a set with its file, who and when; a new set for a level supersedes the active one, and an
+# older set can be made active again. Only active sets' rows are the lineage.
+lineage_sets = sa.Table(
+    "lineage_sets", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("levels", sa.Text, nullable=False),  # JSON list
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+)
+
+lineage = sa.Table(
+    "lineage", metadata,
+    sa.Column("set_id", sa.Integer, sa.ForeignKey("lineage_sets.id"), nullable=False, index=True),
+    sa.Column("level", sa.String(20), nullable=False),
+    sa.Column("successor", sa.Text, nullable=False),
+    sa.Column("predecessor", sa.Text, nullable=False),
+    sa.Column("effective", sa.Date, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
