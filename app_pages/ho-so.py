@@ -29,18 +29,25 @@ def profile():
     table, fields = views.unit_field_table(scores, row, lang, fields=data.block_fields(*block))
     communes = views.district_communes(units, unit, int(row["year"])) \
         if row["level"] == "district" else None
+    merged = views.unit_lineage(units, data.lineage(rev), unit, row["level"], lang, method)
     return {"year": int(row["year"]), "history": charts.unit_history(history, lang),
             "paragraph": views.profile_paragraph(units, scores, row, lang),
             "table": views.screen_table(table, lang),
             "vs_block": charts.fields_vs_block(fields, lang),
-            "self": charts.self_vs_appraised(fields, lang), "communes": communes}
+            "self": charts.self_vs_appraised(fields, lang), "communes": communes,
+            "lineage": merged}
 
 
-shown = data.memo("profile", rev, (view, unit), profile)
+method = st.session_state.get("area_method") or "mean"  # how a merged unit's area is combined
+shown = data.memo("profile", rev, (view, unit, method), profile)
 if shown["year"] != view.year:  # e.g. a department merged away, or a district after 2024
     st.info(escape.markdown(t("profile_other_year", lang, unit=unit, year=view.year,
                               shown=shown["year"])),
             icon=":material/event_busy:")
+if (merged := shown["lineage"]) and "merged_into" in merged:  # where a merged unit went
+    st.info(escape.markdown(merged["sentence"]), icon=":material/merge:")
+    st.page_link("app_pages/ho-so.py", label=merged["merged_into"],
+                 icon=":material/arrow_forward:", query_params={"unit": merged["merged_into"]})
 st.markdown(escape.markdown(shown["paragraph"]))
 fields_tab, charts_tab = widgets.panes([t("tab_fields", lang), t("tab_charts", lang)],
                                  key="profile_tab")
@@ -58,6 +65,16 @@ elif charts_tab.open:
             widgets.chart(shown["vs_block"], key="vs_block")
         with right:
             widgets.chart(shown["self"], key="self")
+if (merged := shown["lineage"]) and "merged_into" not in merged:
+    st.subheader(t("lineage_title", lang))
+    st.markdown(escape.markdown(merged["sentence"]))
+    st.segmented_control(t("area_method", lang), ["mean", "pooled"], key="area_method",
+                         default="mean", required=True,
+                         format_func=lambda m: t(f"area_{m}", lang))
+    st.caption(merged["method"])
+    widgets.show_table(merged["area"], lang, key="area")
+    with st.expander(t("lineage_predecessors", lang)):
+        widgets.show_table(merged["predecessors"], lang, key="predecessors")
 if communes := shown["communes"]:
     st.subheader(escape.markdown(t("communes_of", lang, unit=unit, year=shown["year"])))
     c1, c2, c3 = st.columns(3)

@@ -251,6 +251,29 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "rank_down": ("giảm {n} bậc", {"one": "down 1 place", "other": "down {n} places"}),
     "rank_same": ("giữ nguyên thứ hạng", "same rank"),
     # ---- views: profile, upload, administration
+    # mergers on the profile (views/lineage.py)
+    "lineage_merged_into": ("{unit} đã sáp nhập vào {into} từ ngày {date}.",
+                            "{unit} was merged into {into} on {date}."),
+    "lineage_formed": ("{unit} được thành lập năm {year} trên cơ sở {names}",
+                       "{unit} was formed in {year} from {names}"),
+    "lineage_area_mean": ("; năm {year} các đơn vị này đạt bình quân {idx}",
+                          "; in {year} these units averaged {idx}"),
+    "lineage_area_pooled": ("; năm {year} các đơn vị này cộng lại đạt {idx} tổng điểm tối đa",
+                            "; in {year} these units together reached {idx} of their maxima"),
+    "col_area_mean": ("Bình quân các đơn vị cũ (%)", "Mean of the former units (%)"),
+    "col_area_pooled": ("Tổng điểm ÷ tổng tối đa (%)", "Σ points ÷ Σ maxima (%)"),
+    "col_n_units": ("Số đơn vị cũ", "Former units"),
+    "area_method_mean": ("Bình quân cộng chỉ số của các đơn vị cũ (mỗi đơn vị như nhau).",
+                         "The plain mean of the former units' indices (each counts the same)."),
+    "area_method_pooled": ("Tổng điểm đạt ÷ tổng điểm tối đa của các đơn vị cũ (đơn vị có điểm "
+                           "tối đa lớn hơn nặng hơn).", "Σ points ÷ Σ maxima of the former units "
+                           "(a unit with a larger maximum weighs more)."),
+    "area_method": ("Cách gộp", "Combined as"),
+    "area_mean": ("Bình quân", "Mean"),
+    "area_pooled": ("Gộp điểm", "Pooled points"),
+    "lineage_title": ("Trước khi sắp xếp", "Before the merger"),
+    "lineage_predecessors": ("Từng đơn vị cũ: chỉ số và thứ hạng trong khối cũ",
+                             "Each former unit: index and rank in its old block"),
     # official unit codes (places/resolve.py)
     "col_code": ("Mã ĐVHC", "Official code"),
     "col_code_source": ("Cách xác định mã", "How found"),

@@ -54,6 +54,13 @@ def store():
             loader = s.accounts.system_actor(DEMO_USER)
             for path in files:
                 s.import_file(path, user=loader, note=SAMPLE_NOTE)
+            from cchc_metrics.ingest.crosswalk import read_crosswalk
+            from cchc_metrics.sample.demo import CROSSWALK_FILE, crosswalk_workbook
+
+            crosswalk = crosswalk_workbook()  # the fictional province's 2025 mergers
+            s.lineage.import_crosswalk(read_crosswalk(crosswalk, name=CROSSWALK_FILE),
+                                       file_name=CROSSWALK_FILE, file_bytes=crosswalk,
+                                       user=loader, note=SAMPLE_NOTE)
     import logging
 
     if not s.accounts.has_admin():  # said to the server's operator, not to every visitor
@@ -81,6 +88,12 @@ def units(revision: int, bands: str) -> pd.DataFrame:
     """The unit table for a band scheme: the default one re-banded, not recomputed (read-only)."""
     base = base_units(revision)
     return base if bands == DEFAULT_BAND_PRESET else views.with_bands(base, bands)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def lineage(revision: int) -> pd.DataFrame:
+    """The active crosswalks' rows: who was formed from whom (read-only)."""
+    return store().lineage.rows()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

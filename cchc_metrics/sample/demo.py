@@ -278,6 +278,7 @@ def source_of(year: int, level: str) -> str:
     return FILES["commune_csv"]
 
 
+CROSSWALK_FILE = "doi_chieu_sap_xep_2025_mau.xlsx"
 DEPARTMENT_MERGER = "2025-03-01"  # the departments' mergers took effect in March 2025
 COMMUNE_MERGER = "2025-07-01"  # the communes' and wards' on 1 July 2025
 

@@ -373,3 +373,25 @@ def test_the_communes_section_says_its_year(app):
     at = run_page(app, "app_pages/ho-so.py", year=2023, level="district")
     assert any(h.value.startswith("Các xã, phường, thị trấn của") and h.value.endswith("năm 2023")
                for h in at.subheader)
+
+
+# ---- mergers on the profile (issue 22) ------------------------------------------------------------
+
+def test_a_merged_departments_profile_shows_its_predecessors_years(app):
+    at = run_page(app, "app_pages/ho-so.py", year=2025, level="department")
+    set_widget(at, "unit", "Sở Nông nghiệp và Môi trường")
+    said = texts(at)
+    assert "Sở Nông nghiệp và Môi trường được thành lập năm 2025 trên cơ sở" in said
+    assert "Sở Tài nguyên và Môi trường" in said and "các đơn vị này đạt bình quân" in said
+    area = shown(at.dataframe[-2])
+    assert area["Năm"].tolist() == [2021, 2022, 2023, 2024]
+    assert area["Bình quân các đơn vị cũ (%)"].str.fullmatch(r"\d{1,3},\d\d").all()
+    set_widget(at, "area_method", "pooled")
+    assert "cộng lại đạt" in texts(at) and not at.exception
+
+
+def test_a_merged_away_departments_profile_says_where_it_went(app):
+    at = run_page(app, "app_pages/ho-so.py", year=2024, level="department")
+    set_widget(at, "unit", "Sở Tài nguyên và Môi trường")
+    assert any("đã sáp nhập vào Sở Nông nghiệp và Môi trường từ ngày 01/03/2025" in i.value
+               for i in at.info)
