@@ -425,3 +425,18 @@ def test_the_block_box_follows_the_year_and_the_search_finds_any_commune(app, pa
     sizes = grid.locator(".dvn-scroller").first.evaluate("g => [g.scrollWidth, g.clientWidth]")
     assert sizes[0] <= sizes[1] + 1, sizes  # the ranking fits 1366 px: no sideways scrolling
     assert not app_exceptions(page)
+
+
+# ---- 7. units through the 2025 reorganisation (issue 22) ----------------------------------------
+
+def test_a_successors_profile_shows_its_predecessors_years(app, page, shot):
+    """A link to a merged department opens it, with the years of the departments it came from."""
+    first_load(page, app, "Hồ sơ đơn vị", "/ho-so", unit="Sở Nông nghiệp và Môi trường")
+    page.get_by_role("heading", name="Trước khi sắp xếp").wait_for()
+    page.get_by_text("được thành lập năm 2025 trên cơ sở", exact=False).wait_for()
+    settle(page)
+    shot(page, "don-vi-sap-nhap")
+    grids = page.locator('[data-testid="stDataFrame"]')
+    area = grid_frame(grids.nth(1))
+    assert area["Năm"].tolist() == ["2021", "2022", "2023", "2024"], area
+    assert not app_exceptions(page)
