@@ -237,3 +237,18 @@ def test_resolve_prints_each_units_code_and_how_it_was_found(tmp_path, capsys):
     assert rows["Huyện Mỹ Lộc"]["code"] is None and rows["Huyện Mỹ Lộc"]["code_source"] == "unknown"
     code, out, _ = run(["resolve", path], capsys)
     assert "Mã ĐVHC" in out and "tìm thấy đúng một" in out and "không có trong danh mục" in out
+
+
+def test_lineage_imports_a_crosswalk_and_prints_it(tmp_path, capsys):
+    from cchc_metrics.sample.demo import crosswalk_workbook
+
+    path, url = tmp_path / "doi_chieu.xlsx", f"sqlite:///{tmp_path / 's.sqlite'}"
+    path.write_bytes(crosswalk_workbook())
+    code, _, err = run(["lineage", "--import", path, "--db", url, "--note", "QĐ 01"], capsys)
+    assert code == 0 and "Đã nhập bảng đối chiếu #1: 161 dòng." in err
+    code, out, _ = run(["lineage", "--db", url, "--unit", "Sở Tài nguyên và Môi trường",
+                        "--format", "json"], capsys)
+    (row,) = json.loads(out)
+    assert row["successor"] == "Sở Nông nghiệp và Môi trường"
+    code, out, _ = run(["lineage", "--db", url, "--unit", "Sở Nội vụ"], capsys)
+    assert "Đơn vị mới" in out and "01/03/2025" in out and "Sở, ban, ngành" in out
