@@ -275,6 +275,12 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_predecessor": ("Đơn vị cũ", "Former unit"),
     "col_effective": ("Từ ngày", "From"),
     "col_source": ("Nguồn", "Source"),
+    "crosswalk_preview": ("Bảng đối chiếu đơn vị sau sắp xếp: {n} dòng",
+                          {"one": "Unit crosswalk: 1 row", "other": "Unit crosswalk: {n} rows"}),
+    "crosswalk_confirm": ("Xác nhận nhập bảng đối chiếu", "Import this crosswalk"),
+    "crosswalk_done": ("Đã nhập bảng đối chiếu #{id} ({n} dòng); hồ sơ các đơn vị mới hiện các "
+                       "năm của đơn vị cũ.", "Imported crosswalk #{id} ({n} rows); the new units' "
+                       "profiles now show their former units' years."),
     "lineage_title": ("Trước khi sắp xếp", "Before the merger"),
     "lineage_predecessors": ("Từng đơn vị cũ: chỉ số và thứ hạng trong khối cũ",
                              "Each former unit: index and rank in its old block"),

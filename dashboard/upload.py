@@ -42,6 +42,48 @@ def save_mapping(columns: pd.DataFrame, mapping: dict[str, str]) -> None:
                          user=actor())
 
 
+def crosswalk(s, name: str, raw: bytes, lang: str) -> bool:
+    """A merger crosswalk («Đơn vị mới | Đơn vị cũ | Từ ngày»): preview, problems, confirm.
+
+    False when the file is not one (it is then read as scores).
+    """
+    import hashlib
+
+    from cchc_metrics.ingest.crosswalk import read_crosswalk
+    from cchc_metrics.ingest.problems import ScoreFileError
+    from dashboard.widgets import problems
+
+    sha = hashlib.sha256(raw).hexdigest()
+    probe = st.session_state.get("_crosswalk_probe")
+    if probe is None or probe[0] != sha:  # once per file: a large score file is read once
+        try:
+            probe = (sha, read_crosswalk(raw, name=name))
+        except ScoreFileError as exc:
+            probe = (sha, exc)
+        st.session_state["_crosswalk_probe"] = probe
+    frame = probe[1]
+    if isinstance(frame, ScoreFileError):
+        if [p.code for p in frame.problems] == ["no_header"]:
+            return False
+        st.error(t("errors_found", lang, n=len(frame.problems)), icon=":material/error:")
+        problems(views.problem_table(frame.problems, lang))
+        return True
+    st.subheader(t("crosswalk_preview", lang, n=len(frame)))
+    st.dataframe(views.lineage_table(frame, lang), hide_index=True, placeholder="—")
+    note = st.text_input(t("note", lang), key="crosswalk_note")
+    if st.button(t("crosswalk_confirm", lang), type="primary", key="crosswalk_go"):
+        if st.session_state.get("_crosswalk_seen") != sha:  # not the file previewed
+            st.warning(t("upload_changed", lang), icon=":material/sync_problem:")
+        else:
+            with writing(lang):
+                set_id = s.lineage.import_crosswalk(frame, file_name=name, file_bytes=raw,
+                                                    user=actor(), note=note)
+                st.success(t("crosswalk_done", lang, id=set_id, n=len(frame)),
+                           icon=":material/check_circle:")
+    st.session_state["_crosswalk_seen"] = sha
+    return True
+
+
 def history(s, lang: str) -> None:
     """Every version with who, when, file and note; the original file; rollback, confirmed."""
     if done := st.session_state.pop("_rollback_done", None):  # said after the rerun

@@ -10,7 +10,7 @@ from cchc_metrics.views.compare import (
 )
 from cchc_metrics.views.export import export_sheets, field_detail_table
 from cchc_metrics.views.fields import by_field, field_table, fields_of_block
-from cchc_metrics.views.lineage import unit_lineage
+from cchc_metrics.views.lineage import lineage_table, unit_lineage
 from cchc_metrics.views.profile import (
     PICKER_LIMIT,
     district_communes,
@@ -78,6 +78,7 @@ from cchc_metrics.views.upload import (
 )
 
 __all__ = [
+    "lineage_table",
     "unit_lineage",
     "by_field",
     "SORTABLE_ROWS",

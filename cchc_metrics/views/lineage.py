@@ -13,6 +13,18 @@ def _date(value, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "vi" else value.strftime("%d %b %Y")
 
 
+def lineage_table(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """A crosswalk as people read it: level in words, new and former unit, from when."""
+    from cchc_metrics.i18n import level_label
+
+    return pd.DataFrame({
+        t("level", lang): [level_label(v, lang) for v in frame["level"]],
+        t("col_successor", lang): frame["successor"].to_numpy(),
+        t("col_predecessor", lang): frame["predecessor"].to_numpy(),
+        t("col_effective", lang): [_date(d, lang) for d in frame["effective"]],
+    })
+
+
 def unit_lineage(units: pd.DataFrame, lineage: pd.DataFrame, unit: str, level: str,
                  lang: str = "vi", method: str = "mean") -> dict | None:
     """The profile's lineage part, or None when the unit has none.

@@ -225,3 +225,16 @@ def test_a_file_that_changed_since_its_preview_is_not_imported(db):
     assert counts(db) == before
     at.button(key="upload_go").click().run()  # the preview now shows this file: it imports
     assert counts(db)[0] == before[0] + 1
+
+
+def test_a_crosswalk_uploaded_on_the_page_is_previewed_then_stored(db):
+    from cchc_metrics.sample.demo import crosswalk_workbook
+
+    at = upload_page(("doi_chieu.xlsx", crosswalk_workbook()))
+    assert any("Bảng đối chiếu đơn vị sau sắp xếp: 161 dòng" in h.value for h in at.subheader)
+    with open_store(db) as s:
+        before = len(s.lineage.sets())
+    at.button(key="crosswalk_go").click().run()
+    assert not at.exception and any("Đã nhập bảng đối chiếu" in m.value for m in at.success)
+    with open_store(db) as s:
+        assert len(s.lineage.sets()) == before + 1
