@@ -260,6 +260,9 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                           "; in {year} these units averaged {idx}"),
     "lineage_area_pooled": ("; năm {year} các đơn vị này cộng lại đạt {idx} tổng điểm tối đa",
                             "; in {year} these units together reached {idx} of their maxima"),
+    "lineage_first_year": (". Năm {year} đạt {idx}, {change} so với các đơn vị cũ năm {prev}",
+                           ". In {year} it reached {idx}, {change} against the former units in "
+                           "{prev}"),
     "col_area_mean": ("Bình quân các đơn vị cũ (%)", "Mean of the former units (%)"),
     "col_area_pooled": ("Tổng điểm ÷ tổng tối đa (%)", "Σ points ÷ Σ maxima (%)"),
     "col_n_units": ("Số đơn vị cũ", "Former units"),

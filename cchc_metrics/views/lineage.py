@@ -53,6 +53,15 @@ def unit_lineage(units: pd.DataFrame, lineage: pd.DataFrame, unit: str, level: s
         last = series.iloc[-1]
         text += t(f"lineage_area_{method}", lang, year=int(last["year"]),
                   idx=pct(last["index_pct"], 2, lang))
+        own = units[(units["level"] == level) & (units["unit"] == unit) &
+                    (units["year"] == first.year)]
+        if not own.empty:  # its first year, against the area's last: not a silent «mới»
+            delta = float(own["index_pct"].iloc[0]) - float(last["index_pct"])
+            text += t("lineage_first_year", lang, year=first.year,
+                      idx=pct(own["index_pct"].iloc[0], 2, lang),
+                      change=t("index_up" if delta >= 0 else "index_down", lang,
+                               d=number(abs(delta), 2, lang)),
+                      prev=int(last["year"]))
     rows = units[(units["level"] == level) & units["unit"].isin(olds["predecessor"]) &
                  (units["year"] < first.year)].sort_values(["year", "unit"])
     table = pd.DataFrame({

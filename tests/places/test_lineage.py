@@ -67,3 +67,18 @@ def test_a_new_ward_s_area_is_its_communes(demo):
     n_old = len(predecessors(lineage, "commune", ward))
     assert not series.empty and (series["n_units"] == n_old).all()
     assert np.all(series["year"] < 2025)
+
+
+def test_the_successors_first_year_is_compared_with_its_area_not_called_new(demo):
+    from cchc_metrics import views
+
+    units, lineage = demo
+    said = views.unit_lineage(units, lineage, "Sở Nông nghiệp và Môi trường", "department")
+    area = area_series(units, lineage, "department", "Sở Nông nghiệp và Môi trường")
+    own = units[(units["unit"] == "Sở Nông nghiệp và Môi trường") & (units["year"] == 2025)]
+    delta = float(own["index_pct"].iloc[0]) - float(area["index_pct"].iloc[-1])
+    word = "tăng" if delta >= 0 else "giảm"
+    assert f"chỉ số {word} {abs(delta):.2f}".replace(".", ",") in said["sentence"]
+    assert "so với các đơn vị cũ năm 2024" in said["sentence"]
+    gone = views.unit_lineage(units, lineage, "Ban Dân tộc", "department")
+    assert gone["merged_into"] == "Sở Dân tộc và Tôn giáo"
