@@ -49,7 +49,8 @@ def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
 
 
 def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
-                  numeric_changes: bool = False) -> pd.DataFrame:
+                  numeric_changes: bool = False, lineage: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
     """The ranking table on screen and in exports: localized headers, rank order.
 
     Rank, unit, index and band come first (what a phone shows without scrolling sideways); the
@@ -60,6 +61,11 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
     lang = view.lang
     rows = select(units, view).sort_values(["year", "block", "rank", "unit"], kind="stable")
     texts = rank_change_texts(rows["rank_change"], rows["prev_rank"], lang).tolist()
+    if lineage is not None and not lineage.empty:  # formed by a merger: not simply «mới»
+        formed = set(zip(lineage["level"], lineage["successor"], strict=True)) - set(
+            zip(lineage["level"], lineage["predecessor"], strict=True))
+        texts = [t("rank_merged", lang) if pd.isna(c) and (lv, u) in formed else x for x, c, lv, u
+                 in zip(texts, rows["rank_change"], rows["level"], rows["unit"], strict=True)]
     changes = rows["rank_change"].astype("Int64") if numeric_changes else texts
     table = pd.DataFrame({
         t("col_year", lang): rows["year"].astype(int),

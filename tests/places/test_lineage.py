@@ -82,3 +82,14 @@ def test_the_successors_first_year_is_compared_with_its_area_not_called_new(demo
     assert "so với các đơn vị cũ năm 2024" in said["sentence"]
     gone = views.unit_lineage(units, lineage, "Ban Dân tộc", "department")
     assert gone["merged_into"] == "Sở Dân tộc và Tôn giáo"
+
+
+def test_the_ranking_says_a_merged_unit_is_merged_not_new(demo):
+    from cchc_metrics import views
+
+    units, lineage = demo
+    view = views.View(year=2025, level="department")
+    table = views.ranking_table(units, view, lineage=lineage, history=False).set_index("Đơn vị")
+    assert table.loc["Sở Nông nghiệp và Môi trường", "Thay đổi hạng"] == "sáp nhập"
+    plain = views.ranking_table(units, view, history=False).set_index("Đơn vị")
+    assert plain.loc["Sở Nông nghiệp và Môi trường", "Thay đổi hạng"] == "mới"
