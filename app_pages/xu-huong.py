@@ -59,7 +59,8 @@ url.to_url("follow", "|".join(chosen), "|".join(default))
 def followed():
     """Index lines and rank bumps of the units followed."""
     rows = views.trend_rows(units, view, chosen)
-    return charts.trend_lines(rows, lang), charts.rank_bump(rows, lang)
+    areas = views.area_rows(units, data.lineage(rev), view.level, chosen)  # mergers, dotted
+    return charts.trend_lines(rows, lang, areas), charts.rank_bump(rows, lang)
 
 
 lines, bump = data.memo("trend_lines", rev, (over_years, tuple(chosen)), followed)

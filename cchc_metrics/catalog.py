@@ -527,6 +527,7 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_gap": ("Chênh lệch cao nhất − thấp nhất", "Highest − lowest"),
     "diff_index_row": ("Chỉ số CCHC (%)", "PAR INDEX (%)"),
     "diff_rank_row": ("Xếp hạng", "Rank"),
+    "chart.area_of": ("{unit}: các đơn vị cũ (bình quân)", "{unit}: former units (mean)"),
     "chart.compare_radar": ("Hồ sơ lĩnh vực", "Field profile"),
     "chart.compare_radar_sub": ("Điểm mạnh, điểm yếu của từng đơn vị (% điểm tối đa)",
                                 "Each unit's strong and weak fields (% of maximum points)"),

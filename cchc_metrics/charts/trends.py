@@ -74,11 +74,24 @@ def _lines(units_rows: pd.DataFrame, lang: str, value: str, size: int) -> tuple[
 
 
 @inert
-def trend_lines(units_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
-    """Who is rising and who is slipping: index over the years, a line per unit."""
+def trend_lines(units_rows: pd.DataFrame, lang: str = "vi",
+                areas: pd.DataFrame | None = None) -> go.Figure:
+    """Who is rising and who is slipping: index over the years, a line per unit.
+
+    `areas` (views.area_rows): a merged unit's former units before it, dotted and named so.
+    """
     if _is_empty(units_rows, "index_pct"):
         return _empty(lang, _t("trend", lang))
     fig, _ = _lines(units_rows, lang, "index", 8)
+    for unit, part in ([] if areas is None else areas.groupby("unit", sort=False)):
+        label = _t("area_of", lang, unit=unit)
+        fig.add_scatter(x=part["year"].tolist(), y=part["index_pct"].tolist(), name=label,
+                        mode="lines+markers", line={"dash": "dot", "color": "#777777"},
+                        marker={"symbol": "circle-open"}, hoverinfo="text",
+                        hovertext=[f"<b>{label}</b><br>{y}: {format_pct(v, 2, lang)} "
+                                   f"({_t('units', lang)}: {n})" for y, v, n in
+                                   zip(part["year"], part["index_pct"], part["n_units"],
+                                       strict=True)])
     fig.update_yaxes(title_text=_t("index_axis", lang))
     return _layout(fig, lang, _t("trend", lang), height=440)
 

@@ -58,6 +58,7 @@ from cchc_metrics.views.selection import (
 from cchc_metrics.views.trends import (
     FOLLOWED,
     MOST_FOLLOWED,
+    area_rows,
     block_band_counts,
     follow_options,
     top_units,
@@ -80,6 +81,7 @@ from cchc_metrics.views.upload import (
 __all__ = [
     "lineage_table",
     "unit_lineage",
+    "area_rows",
     "by_field",
     "SORTABLE_ROWS",
     "CATALOG_COLUMNS",

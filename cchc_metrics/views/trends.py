@@ -21,6 +21,21 @@ def trend_rows(units: pd.DataFrame, view: View, names: list[str] | None = None) 
     return sel.sort_values(["year", "rank"])
 
 
+def area_rows(units: pd.DataFrame, lineage: pd.DataFrame | None, level: str,
+              names: list[str]) -> pd.DataFrame:
+    """For each unit formed by a merger, its former units' combined index before it (plain
+    mean): unit, year, index_pct, n_units — the dotted part of its trend line."""
+    from cchc_metrics.places import area_series
+
+    if lineage is None or lineage.empty or not level:
+        return pd.DataFrame(columns=["unit", "year", "index_pct", "n_units"])
+    parts = [area_series(units, lineage, level, name).assign(unit=name) for name in names]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=["unit", "year", "index_pct", "n_units"])
+    return pd.concat(parts, ignore_index=True)[["unit", "year", "index_pct", "n_units"]]
+
+
 def trend_names(rows: pd.DataFrame) -> list[str]:
     """Every unit of the block over the years (trend_rows), as the pickers sort them."""
     return sorted(rows["unit"].dropna().unique().tolist(), key=folded)

@@ -65,7 +65,13 @@ def test_overview_compares_bands_by_share_after_mergers_and_says_why(app):
 
 def lines_followed(at) -> tuple[list[str], list[str]]:
     lines, bump = figures(at)[:2]
-    return [t["name"] for t in lines["data"]], [t["name"] for t in bump["data"]]
+    # the units' own lines (a merged unit's former units are dotted beside them)
+    return ([t["name"] for t in lines["data"] if t.get("line", {}).get("dash") != "dot"],
+            [t["name"] for t in bump["data"]])
+
+
+def dotted_lines(at) -> list[str]:
+    return [t["name"] for t in figures(at)[0]["data"] if t.get("line", {}).get("dash") == "dot"]
 
 
 def test_trends_follow_the_top_five_then_the_units_a_person_picks(app):
@@ -73,6 +79,7 @@ def test_trends_follow_the_top_five_then_the_units_a_person_picks(app):
     top = [*TOP_2025, "Sở Nông nghiệp và Môi trường", "Sở Tài chính"]  # 2025's ranks 1–5
     assert at.multiselect(key="trend_units").value == top
     assert lines_followed(at) == (top, top) and "follow" not in at.query_params
+    assert "Sở Nông nghiệp và Môi trường: các đơn vị cũ (bình quân)" in dotted_lines(at)
     set_widget(at, "trend_units", ["Sở Tư pháp", "Ban Dân tộc"])  # Ban Dân tộc ended in 2024
     assert sorted(lines_followed(at)[0]) == ["Ban Dân tộc", "Sở Tư pháp"]
     assert sorted(lines_followed(at)[1]) == ["Ban Dân tộc", "Sở Tư pháp"]

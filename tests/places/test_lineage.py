@@ -93,3 +93,17 @@ def test_the_ranking_says_a_merged_unit_is_merged_not_new(demo):
     assert table.loc["Sở Nông nghiệp và Môi trường", "Thay đổi hạng"] == "sáp nhập"
     plain = views.ranking_table(units, view, history=False).set_index("Đơn vị")
     assert plain.loc["Sở Nông nghiệp và Môi trường", "Thay đổi hạng"] == "mới"
+
+
+def test_a_merged_units_trend_line_starts_with_its_former_units_dotted(demo):
+    from cchc_metrics import charts, views
+
+    units, lineage = demo
+    view = views.View(level="department")
+    names = ["Sở Nông nghiệp và Môi trường", "Sở Y tế"]
+    areas = views.area_rows(units, lineage, "department", names)
+    assert set(areas["unit"]) == {"Sở Nông nghiệp và Môi trường"}  # Sở Y tế was not merged
+    fig = charts.trend_lines(views.trend_rows(units, view, names), "vi", areas)
+    dotted = [tr for tr in fig.data if tr.line.dash == "dot"]
+    assert len(dotted) == 1 and dotted[0].name.endswith("các đơn vị cũ (bình quân)")
+    assert list(dotted[0].x) == [2021, 2022, 2023, 2024]
