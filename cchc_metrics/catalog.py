@@ -527,6 +527,18 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_gap": ("Chênh lệch cao nhất − thấp nhất", "Highest − lowest"),
     "diff_index_row": ("Chỉ số CCHC (%)", "PAR INDEX (%)"),
     "diff_rank_row": ("Xếp hạng", "Rank"),
+    "page_map": ("Bản đồ", "Map"),
+    "map_some": ("{placed}/{total} đơn vị có vị trí trên bản đồ; tên các đơn vị còn lại không khớp "
+                 "đúng một đơn vị trong danh mục chính thức (xem «cchc resolve»).",
+                 "{placed} of {total} units are placed; the others' names match no single unit "
+                 "of the official list (see «cchc resolve»)."),
+    "map_none": ("Chưa có vị trí cho đơn vị nào ở đây: bản đồ có cho cấp xã và cấp huyện khi tên "
+                 "khớp danh mục chính thức.", "No unit here has a place: the map shows communes "
+                 "and districts whose names match the official list."),
+    "chart.map": ("Chỉ số CCHC theo địa bàn", "PAR INDEX by place"),
+    "chart.map_sub": ("Màu và hình: xếp loại · cỡ: thứ hạng (lớn hơn là cao hơn) · bấm một đơn vị "
+                      "để mở hồ sơ", "Colour and shape: band · size: rank (larger is higher) · "
+                      "click a unit to open its profile"),
     "chart.area_of": ("{unit}: các đơn vị cũ (bình quân)", "{unit}: former units (mean)"),
     "chart.compare_radar": ("Hồ sơ lĩnh vực", "Field profile"),
     "chart.compare_radar_sub": ("Điểm mạnh, điểm yếu của từng đơn vị (% điểm tối đa)",

@@ -91,6 +91,21 @@ def units(revision: int, bands: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
+def places(revision: int) -> pd.DataFrame:
+    """Where each commune and district is: the official list's coordinates for names that match
+    exactly one unit, and the sample province's own (fictional) places while it is shown."""
+    from cchc_metrics.places import coordinates
+
+    found = coordinates(base_units(revision))
+    if is_sample(revision):
+        from cchc_metrics.sample.demo import demo_coordinates
+
+        found = pd.concat([demo_coordinates(), found], ignore_index=True).drop_duplicates(
+            ["level", "unit"])
+    return found
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
 def lineage(revision: int) -> pd.DataFrame:
     """The active crosswalks' rows: who was formed from whom (read-only)."""
     return store().lineage.rows()

@@ -162,6 +162,16 @@ def chart(fig, *, key: str | None = None) -> None:
                        on_click="ignore")
 
 
+def clickable_chart(fig, *, key: str):
+    """A chart whose points can be clicked: the clicked point's customdata, else None."""
+    event = st.plotly_chart(fig, width="stretch", key=f"chart_{key}", on_select="rerun",
+                            selection_mode="points",
+                            config={"displaylogo": False,
+                                    "toImageButtonOptions": {"format": "png", "scale": 2}})
+    points = event.selection.points if event and event.selection else []
+    return points[0].get("customdata") if points else None
+
+
 def downloads(units: pd.DataFrame, view: views.View, *, key: str, table=None,
               title=None) -> None:
     """Downloads of exactly the table on screen, as XLSX and CSV.

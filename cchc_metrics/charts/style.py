@@ -182,7 +182,7 @@ def _unit_hovers(rows: pd.DataFrame, lang: str) -> list[str]:
         out.append("<br>".join([
             f"<b>{unit}</b>{where}", f"{words[0]} {int(year)} · {block}",
             f"{words[1]}: {format_pct(index, 2, lang)} "
-            f"({band if isinstance(band, str) else words[5]})",
+            f"({band_label(band, lang) if isinstance(band, str) else words[5]})",
             f"{words[2]}: {format_number(points, 2, lang)} / {format_number(max_points, 2, lang)}",
             f"{words[3]}: {_rank(rank, n, lang)} ({move})",
             f"{words[4]}: {_delta(delta, lang)}"]))

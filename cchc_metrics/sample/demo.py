@@ -295,6 +295,37 @@ def demo_lineage() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "successor", "predecessor", "effective", "source"])
 
 
+CENTRE = (14.9, 108.4)  # where the fictional province is drawn (degrees north, east)
+
+
+def demo_coordinates() -> pd.DataFrame:
+    """Fictional places for the fictional province's districts and communes (level, unit,
+    latitude, longitude): its districts on a ring, each commune near its district, a 2025 unit
+    at the middle of the communes it was formed from. Sample data, like the names."""
+    rng = np.random.default_rng(SEED + 1)
+    plan = units_by_year(np.random.default_rng(SEED))
+    rows, where = [], {}
+    for i, (district, _, _) in enumerate(DISTRICTS):
+        angle = 2 * np.pi * i / len(DISTRICTS)
+        lat, lon = CENTRE[0] + 0.28 * np.sin(angle), CENTRE[1] + 0.32 * np.cos(angle)
+        rows.append(("district", district, lat, lon))
+        where[district] = (lat, lon)
+    for unit in plan[LAST_DISTRICT_YEAR]:
+        if unit.level == "commune":
+            lat, lon = where[unit.parent]
+            place = (lat + rng.normal(0, 0.045), lon + rng.normal(0, 0.05))
+            rows.append(("commune", unit.name, *place))
+            where[unit.name] = place
+    for unit in plan[MERGER_YEAR]:
+        if unit.level == "commune":
+            olds = [where[p] for p in unit.predecessors if p in where]
+            if olds:
+                rows.append(("commune", unit.name, float(np.mean([o[0] for o in olds])),
+                             float(np.mean([o[1] for o in olds]))))
+    return pd.DataFrame(rows, columns=["level", "unit", "latitude", "longitude"]) \
+        .drop_duplicates(["level", "unit"], ignore_index=True)
+
+
 def crosswalk_workbook() -> bytes:
     """The demo's crosswalk as a province would send it: «Đơn vị mới | Đơn vị cũ | Từ ngày»."""
     wb = Workbook()

@@ -239,3 +239,10 @@ def locate(units: pd.DataFrame, view: View, unit: str | None = None) -> View | N
                     province=None if pd.isna(row["province"]) or not row["province"]
                     else row["province"],
                     parent=None if pd.isna(row["parent"]) or not row["parent"] else row["parent"])
+
+
+def map_rows(units: pd.DataFrame, view: View, places: pd.DataFrame) -> pd.DataFrame:
+    """The view's rows with where each unit is (places: level, unit, latitude, longitude);
+    units without a known place are left out."""
+    rows = select(units, view)
+    return rows.merge(places, on=["level", "unit"], how="inner")

@@ -440,3 +440,20 @@ def test_a_successors_profile_shows_its_predecessors_years(app, page, shot):
     area = grid_frame(grids.nth(1))
     assert area["Năm"].tolist() == ["2021", "2022", "2023", "2024"], area
     assert not app_exceptions(page)
+
+
+def test_the_map_draws_without_internet_and_a_click_opens_the_profile(app, page, shot):
+    elsewhere = []
+    page.on("request", lambda r: elsewhere.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    first_load(page, app, "Bản đồ", "/ban-do", year=2024, level="commune")
+    point = page.locator(".scatterlayer .point").first
+    point.wait_for()
+    shot(page, "ban-do")
+    box = point.bounding_box()  # plotly's drag layer lies over the points: click where it is
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    heading(page, "Hồ sơ đơn vị")
+    url_has(page, "unit=")
+    assert chosen(page, "Chọn đơn vị").startswith(("Xã", "Phường", "Thị trấn"))
+    assert not elsewhere, elsewhere  # no map tiles, no geometry from a CDN
+    assert not app_exceptions(page)

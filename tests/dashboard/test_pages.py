@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from cchc_metrics import views
+from cchc_metrics.metrics import unit_table as cm_unit_table
 from tests.dashboard.shown import shown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +20,7 @@ PAGES = [
     ("app_pages/so-sanh.py", "So sánh", "Compare"),
     ("app_pages/xu-huong.py", "Xu hướng", "Trends"),
     ("app_pages/linh-vuc.py", "Lĩnh vực", "Fields"),
+    ("app_pages/ban-do.py", "Bản đồ", "Map"),
     ("app_pages/du-lieu.py", "Dữ liệu & xuất", "Data & export"),
     ("app_pages/dang-nhap.py", "Đăng nhập", "Sign in"),
 ]
@@ -395,3 +397,22 @@ def test_a_merged_away_departments_profile_says_where_it_went(app):
     set_widget(at, "unit", "Sở Tài nguyên và Môi trường")
     assert any("đã sáp nhập vào Sở Nông nghiệp và Môi trường từ ngày 01/03/2025" in i.value
                for i in at.info)
+
+
+def test_the_map_places_the_communes_of_a_block(app):
+    at = run_page(app, "app_pages/ban-do.py", year=2024, level="commune")
+    (fig,) = [c for c in at.get("plotly_chart")]
+    import json
+
+    data = json.loads(fig.proto.spec)["data"]
+    placed = sum(len(trace["x"]) for trace in data)
+    from cchc_metrics.sample.demo import build_demo_scores
+
+    units = cm_unit_table(build_demo_scores())
+    block = at.selectbox(key="block").value
+    want = len(units[(units["year"] == 2024) & (units["level"] == "commune") &
+                     (units["block"] == block)])
+    assert placed == want and {t["marker"]["symbol"] for t in data} <= {"circle", "square", "diamond"}
+    assert not at.info  # every demo commune has its (fictional) place
+    at = run_page(app, "app_pages/ban-do.py", year=2024, level="department")
+    assert any("Chưa có vị trí" in i.value for i in at.info)
