@@ -17,6 +17,10 @@ def register(sub, add_format) -> None:
     p.add_argument("--unit", help="chỉ đơn vị này (mới hoặc cũ) / only this unit (new or old)")
     p.add_argument("--import", dest="file", metavar="FILE",
                    help="nhập bảng đối chiếu này / import this crosswalk")
+    p.add_argument("--from-package", action="store_true",
+                   help="lập bảng đối chiếu xã, phường từ danh mục chuyển đổi 01/7/2025 của gói "
+                        "vietnamadminunits cho các xã đã có trong CSDL / build the communes' "
+                        "lineage from the package's 1 July 2025 conversion")
     p.add_argument("--note", default="", help="ghi chú khi nhập / note for the import")
     p.add_argument("--user", help="người nhập ghi vào nhật ký / who is audited")
     add_db_option(p)
@@ -43,6 +47,25 @@ def run(args: argparse.Namespace) -> int:
     from cchc_metrics.cli.output import print_table
     from cchc_metrics.places.registry import name_key
 
+    if args.from_package:
+        from cchc_metrics.metrics import unit_table
+        from cchc_metrics.places import package_lineage
+
+        with open_from_args(args) as store:
+            frame = package_lineage(unit_table(store.scores()))
+            if frame.empty:
+                sys.stderr.write("Không xã nào của CSDL có trong danh mục chuyển đổi; không nhập gì."
+                                 "\nNo commune of the store is in the package's conversion; "
+                                 "nothing imported.\n")
+                return 0
+            data = frame.to_csv(index=False).encode("utf-8")
+            set_id = store.lineage.import_crosswalk(
+                frame, file_name="vietnamadminunits-2025-07-01.csv", file_bytes=data,
+                user=cli_actor(store, args), note=args.note or "vietnamadminunits")
+        sys.stderr.write(f"Đã nhập bảng đối chiếu #{set_id} từ danh mục chuyển đổi: "
+                         f"{len(frame)} xã.\nImported crosswalk #{set_id} from the package's "
+                         f"conversion: {len(frame)} communes.\n")
+        return 0
     if args.file:
         from pathlib import Path
 

@@ -1,7 +1,14 @@
 """Official administrative units: codes resolved from names, with the package's coordinates."""
 
-from cchc_metrics.places.lineage import METHODS, area_series, origins, predecessors, successor
+from cchc_metrics.places.lineage import (
+    METHODS,
+    area_series,
+    origins,
+    package_lineage,
+    predecessors,
+    successor,
+)
 from cchc_metrics.places.resolve import HOW, Resolution, coordinates, resolve, resolve_units
 
-__all__ = ["HOW", "METHODS", "Resolution", "area_series", "coordinates", "origins", "predecessors", "resolve",
-           "resolve_units", "successor"]
+__all__ = ["HOW", "METHODS", "Resolution", "area_series", "coordinates", "origins",
+           "package_lineage", "predecessors", "resolve", "resolve_units", "successor"]

@@ -88,3 +88,31 @@ def area_series(units: pd.DataFrame, lineage: pd.DataFrame, level: str, unit: st
                                    2))
         out.append((int(year), value, len(part), "; ".join(sorted(part["unit"])), method))
     return pd.DataFrame(out, columns=["year", "index_pct", "n_units", "units", "method"])
+
+
+REFORM_DATE = "2025-07-01"  # communes and wards of the 34 provinces from this day
+
+
+def package_lineage(units: pd.DataFrame) -> pd.DataFrame:
+    """Each commune of the unit table before 2025 → the commune or ward of 1 July 2025 the
+    package converts it into (lineage rows, source «package»). Communes the package cannot
+    place (fictional names, or merged in an earlier round: those come from a crosswalk) are
+    left out."""
+    from datetime import date
+
+    from vietnamadminunits import convert_address
+
+    rows = units[(units["level"] == "commune") & (units["year"] < int(REFORM_DATE[:4]))]
+    rows = rows[["unit", "parent", "province"]].drop_duplicates()
+    found = []
+    when = date.fromisoformat(REFORM_DATE)
+    for unit, parent, province in rows.itertuples(index=False):
+        address = ", ".join(str(x) for x in (unit, parent, province) if isinstance(x, str) and x)
+        try:
+            new = convert_address(address)
+        except Exception:  # noqa: BLE001 — an address the package cannot read: not placed
+            continue
+        if getattr(new, "ward", None):
+            found.append(("commune", new.ward, unit, when, "package"))
+    return pd.DataFrame(found, columns=["level", "successor", "predecessor", "effective",
+                                        "source"])

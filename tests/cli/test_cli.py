@@ -252,3 +252,20 @@ def test_lineage_imports_a_crosswalk_and_prints_it(tmp_path, capsys):
     assert row["successor"] == "Sở Nông nghiệp và Môi trường"
     code, out, _ = run(["lineage", "--db", url, "--unit", "Sở Nội vụ"], capsys)
     assert "Đơn vị mới" in out and "01/03/2025" in out and "Sở, ban, ngành" in out
+
+
+def test_lineage_from_the_package_for_a_stores_real_communes(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    rows = [["STT", "Tên đơn vị", "Đơn vị cấp huyện", "Điểm tối đa", "Điểm đạt"],
+            [1, "Xã An Bình", "Huyện Nam Sách", 100, 90], [2, "Xã An Lâm", "Huyện Nam Sách", 100, 80]]
+    path = tmp_path / "xa_2024.xlsx"
+    path.write_bytes(B.xlsx({"Năm 2024": [["KẾT QUẢ CHỈ SỐ CCHC CẤP XÃ NĂM 2024 TỈNH HẢI DƯƠNG"],
+                                          *rows]}))
+    code, _, err = run(["import", path, "--db", url, "--level", "commune", "--year", "2024"],
+                       capsys)
+    assert code == 0, err
+    code, _, err = run(["lineage", "--from-package", "--db", url], capsys)
+    assert code == 0 and "từ danh mục chuyển đổi" in err, err
+    code, out, _ = run(["lineage", "--db", url, "--format", "json"], capsys)
+    found = {r["predecessor"]: r["successor"] for r in json.loads(out)}
+    assert found.get("Xã An Bình") == "Xã An Phú"

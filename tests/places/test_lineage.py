@@ -107,3 +107,18 @@ def test_a_merged_units_trend_line_starts_with_its_former_units_dotted(demo):
     dotted = [tr for tr in fig.data if tr.line.dash == "dot"]
     assert len(dotted) == 1 and dotted[0].name.endswith("các đơn vị cũ (bình quân)")
     assert list(dotted[0].x) == [2021, 2022, 2023, 2024]
+
+
+def test_the_package_converts_real_communes_and_leaves_fictional_ones_out():
+    from cchc_metrics.places import package_lineage
+
+    units = pd.DataFrame({
+        "year": [2024, 2024, 2024, 2025], "level": ["commune"] * 4,
+        "unit": ["Xã An Bình", "Phường Phúc Xá", "Xã Đông Hương", "Phường Mỹ Lộc"],
+        "parent": ["Huyện Nam Sách", "Quận Ba Đình", "Huyện Mỹ Lâm", ""],
+        "province": ["Tỉnh Hải Dương", "Thành phố Hà Nội", "Tỉnh An Hòa", "Tỉnh Ninh Bình"]})
+    found = package_lineage(units).set_index("predecessor")
+    assert found.loc["Xã An Bình", "successor"] == "Xã An Phú"  # Hải Phòng since July 2025
+    assert found.loc["Phường Phúc Xá", "successor"] == "Phường Hồng Hà"
+    assert "Xã Đông Hương" not in found.index and "Phường Mỹ Lộc" not in found.index
+    assert set(found["source"]) == {"package"} and set(found["effective"]) == {date(2025, 7, 1)}
