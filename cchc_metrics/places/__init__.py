@@ -8,7 +8,14 @@ from cchc_metrics.places.lineage import (
     predecessors,
     successor,
 )
-from cchc_metrics.places.resolve import HOW, Resolution, coordinates, resolve, resolve_units
+from cchc_metrics.places.resolve import (
+    HOW,
+    Resolution,
+    code_sources,
+    coordinates,
+    resolve,
+    resolve_units,
+)
 
-__all__ = ["HOW", "METHODS", "Resolution", "area_series", "coordinates", "origins",
+__all__ = ["HOW", "METHODS", "Resolution", "area_series", "code_sources", "coordinates", "origins",
            "package_lineage", "predecessors", "resolve", "resolve_units", "successor"]

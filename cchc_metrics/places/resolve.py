@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cchc_metrics.places import registry
@@ -133,3 +134,52 @@ def coordinates(units: pd.DataFrame) -> pd.DataFrame:
     if not out:
         return pd.DataFrame(columns=["level", "unit", "latitude", "longitude"])
     return pd.concat(out, ignore_index=True).drop_duplicates(["level", "unit"], keep=False)
+
+
+def code_sources(units: pd.DataFrame) -> pd.DataFrame:
+    """resolve() for a whole unit table at once (communes and districts by one join each):
+    columns level, unit, province, parent, year, code, code_source. A printed code wins;
+    several matches leave no code («ambiguous»); departments get neither."""
+    keys = ["year", "level", "province", "parent", "unit", "unit_code"]
+    rows = units[keys].drop_duplicates().reset_index(drop=True)
+    code = rows["unit_code"].where(rows["unit_code"].fillna("").astype(str).str.strip() != "")
+    how = pd.Series(np.where(code.notna(), "file", None), index=rows.index, dtype=object)
+    for level, before in (("commune", True), ("commune", False), ("district", True)):
+        table = registry.legacy() if before else registry.current()
+        mask = (rows["level"] == level) & code.isna() & (
+            (rows["year"] < REFORM_YEAR) if before else (rows["year"] >= REFORM_YEAR))
+        if level == "district":
+            mask = (rows["level"] == level) & code.isna()
+        if not mask.any():
+            continue
+        name_col, code_col = ("district", "districtCode") if level == "district" else \
+            ("ward", "wardCode")
+        with_district = level == "commune" and before
+        listed = table[[f"{name_col}_key", "province_key", code_col] +
+                       (["district_key"] if with_district else [])].drop_duplicates()
+        # «Tỉnh Ninh Bình» or «Ninh Bình»; no province: sought in the whole country
+        provinces = {k: k for k in listed["province_key"].unique()}
+        provinces |= {k.split(" ", 1)[-1]: k for k in listed["province_key"].unique()}
+        part = rows[mask].assign(_name=rows.loc[mask, "unit"].map(name_key),
+                                 _province=rows.loc[mask, "province"].map(name_key))
+        given = part["_province"] != ""
+        part["_province"] = part["_province"].map(provinces).fillna("?")
+        hits = pd.concat([
+            part[given].reset_index().merge(listed, left_on=["_name", "_province"],
+                                            right_on=[f"{name_col}_key", "province_key"]),
+            part[~given].reset_index().merge(listed, left_on="_name",
+                                             right_on=f"{name_col}_key")])
+        if with_district and not hits.empty:  # its district, when given, narrows the hits
+            parent = hits["parent"].map(name_key)
+            short = hits["district_key"].str.split(" ", n=1).str[-1]
+            hits["_in"] = (parent != "") & ((hits["district_key"] == parent) | (short == parent) |
+                                            (short == parent.str.split(" ", n=1).str[-1]))
+            narrowed = hits.groupby("index")["_in"].transform("any")
+            hits = hits[~narrowed | hits["_in"]]
+        counts = hits.groupby("index")[code_col].agg(["count", "first"])
+        one = counts[counts["count"] == 1]
+        code.loc[one.index] = one["first"].astype(str)
+        how.loc[mask] = "unknown"
+        how.loc[one.index] = "exact"
+        how.loc[counts[counts["count"] > 1].index] = "ambiguous"
+    return rows.assign(code=code, code_source=how)

@@ -63,3 +63,23 @@ def test_resolve_units_lists_each_unit_once():
     assert table["unit"].tolist() == ["Phường Mỹ Lộc", "Xã An Bình"]
     assert table["code_source"].tolist() == ["exact", "ambiguous"]
     assert table["candidates"].iloc[1].count(";") >= 2
+
+
+def test_a_whole_table_resolves_at_once_as_each_unit_does():
+    from cchc_metrics.places import code_sources
+
+    units = pd.DataFrame({
+        "year": [2022, 2025, 2022, 2022, 2022, 2024, 2025, 2022, 2022],
+        "level": ["commune", "commune", "district", "commune", "commune", "department",
+                  "commune", "commune", "commune"],
+        "unit": ["Xã An Bình", "Phường Mỹ Lộc", "Huyện Giao Thủy", "Xã Không Có", "Xã Mỹ Lộc",
+                 "Sở Nội vụ", "Xã Mỹ Lộc", "Xã An Bình", "Xã An Bình"],
+        "province": ["Tỉnh Hải Dương", "Ninh Bình", "Tỉnh Nam Định", "Tỉnh Hải Dương", "", "X",
+                     "", "Tỉnh An Hòa", "Tỉnh Tây Ninh"],
+        "parent": ["", "", "", "", "", "", "", "", "Huyện Châu Thành"],
+        "unit_code": ["", "", "", "", "", "", "", "99", ""]})
+    table = code_sources(units)
+    for r in table.itertuples(index=False):
+        one = resolve(r.unit, level=r.level, year=r.year, province=r.province, parent=r.parent,
+                      code=r.unit_code)
+        assert (None if pd.isna(r.code) else r.code, r.code_source) == (one.code, one.how), r
