@@ -107,6 +107,7 @@ elif chosen is not None:
                              query_params={"year": str(year_shown),
                                            "level": str(scores["level"].iloc[0])})
             bar.empty()
+upload.department_preset(store, data.base_units(rev), lang)
 st.divider()
 st.subheader(t("history", lang))
 upload.history(store, lang)

@@ -285,6 +285,18 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "crosswalk_done": ("Đã nhập bảng đối chiếu #{id} ({n} dòng); hồ sơ các đơn vị mới hiện các "
                        "năm của đơn vị cũ.", "Imported crosswalk #{id} ({n} rows); the new units' "
                        "profiles now show their former units' years."),
+    "preset_title": ("Sáp nhập sở, ban, ngành phổ biến năm 2025 ({n} dòng khớp dữ liệu)",
+                     {"one": "Common 2025 department mergers (1 row fits the data)",
+                      "other": "Common 2025 department mergers ({n} rows fit the data)"}),
+    "preset_help": ("Các sáp nhập theo phương án chung từ 01/3/2025, chỉ những sở có kết quả cả "
+                    "trước và sau. Kiểm tra với quyết định của tỉnh trước khi xác nhận; bảng đối "
+                    "chiếu của tỉnh tải lên sau sẽ thay thế.", "The mergers of the national plan "
+                    "from 1 March 2025, only those whose departments have results before and "
+                    "after. Check them against the province's decision before confirming; a "
+                    "crosswalk the province uploads later replaces them."),
+    "preset_none": ("Dữ liệu chưa có sở nào khớp các sáp nhập phổ biến năm 2025.",
+                    "No department of the data fits the common 2025 mergers."),
+    "preset_confirm": ("Xác nhận dùng các sáp nhập này", "Use these mergers"),
     "lineage_title": ("Trước khi sắp xếp", "Before the merger"),
     "lineage_predecessors": ("Từng đơn vị cũ: chỉ số và thứ hạng trong khối cũ",
                              "Each former unit: index and rank in its old block"),

@@ -84,6 +84,28 @@ def crosswalk(s, name: str, raw: bytes, lang: str) -> bool:
     return True
 
 
+def department_preset(s, units: pd.DataFrame, lang: str) -> None:
+    """The common 2025 department mergers that fit the data, offered for an official to
+    confirm (places.department_preset); a province's own crosswalk takes precedence."""
+    from cchc_metrics.places import department_preset as preset
+
+    frame = preset(units)
+    with st.expander(t("preset_title", lang, n=len(frame))):
+        if frame.empty:
+            st.info(t("preset_none", lang), icon=":material/info:")
+            return
+        st.caption(t("preset_help", lang))
+        st.dataframe(views.lineage_table(frame, lang), hide_index=True)
+        if st.button(t("preset_confirm", lang), key="preset_go"):
+            with writing(lang):
+                set_id = s.lineage.import_crosswalk(
+                    frame, file_name="sap-nhap-so-2025.csv",
+                    file_bytes=frame.to_csv(index=False).encode("utf-8"), user=actor(),
+                    note=t("preset_title", "vi", n=len(frame)))
+                st.success(t("crosswalk_done", lang, id=set_id, n=len(frame)),
+                           icon=":material/check_circle:")
+
+
 def history(s, lang: str) -> None:
     """Every version with who, when, file and note; the original file; rollback, confirmed."""
     if done := st.session_state.pop("_rollback_done", None):  # said after the rerun

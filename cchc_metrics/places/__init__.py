@@ -3,6 +3,7 @@
 from cchc_metrics.places.lineage import (
     METHODS,
     area_series,
+    department_preset,
     origins,
     package_lineage,
     predecessors,
@@ -17,5 +18,5 @@ from cchc_metrics.places.resolve import (
     resolve_units,
 )
 
-__all__ = ["HOW", "METHODS", "Resolution", "area_series", "code_sources", "coordinates", "origins",
+__all__ = ["HOW", "METHODS", "Resolution", "area_series", "code_sources", "department_preset", "coordinates", "origins",
            "package_lineage", "predecessors", "resolve", "resolve_units", "successor"]

@@ -116,3 +116,34 @@ def package_lineage(units: pd.DataFrame) -> pd.DataFrame:
             found.append(("commune", new.ward, unit, when, "package"))
     return pd.DataFrame(found, columns=["level", "successor", "predecessor", "effective",
                                         "source"])
+
+
+# The department mergers most provinces made in March 2025 (Nghị quyết 176/2025/QH15 and the
+# Government's plan): new department ← the departments it was formed from. Offered as a preset
+# that an official confirms; a province's own crosswalk always takes precedence.
+COMMON_2025_DEPARTMENT_MERGERS: dict[str, tuple[str, ...]] = {
+    "Sở Nội vụ": ("Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội"),
+    "Sở Tài chính": ("Sở Tài chính", "Sở Kế hoạch và Đầu tư"),
+    "Sở Xây dựng": ("Sở Xây dựng", "Sở Giao thông vận tải"),
+    "Sở Nông nghiệp và Môi trường": ("Sở Nông nghiệp và Phát triển nông thôn",
+                                     "Sở Tài nguyên và Môi trường"),
+    "Sở Khoa học và Công nghệ": ("Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông"),
+    "Sở Dân tộc và Tôn giáo": ("Ban Dân tộc",),
+}
+DEPARTMENT_MERGER_DATE = "2025-03-01"
+
+
+def department_preset(units: pd.DataFrame) -> pd.DataFrame:
+    """The common 2025 department mergers that fit the data: the new department has results
+    from 2025 and each former one before it (lineage rows, source «preset»)."""
+    from datetime import date
+
+    when = date.fromisoformat(DEPARTMENT_MERGER_DATE)
+    rows = units[units["level"] == "department"]
+    after = set(rows.loc[rows["year"] >= when.year, "unit"].map(name_key))
+    before = set(rows.loc[rows["year"] < when.year, "unit"].map(name_key))
+    found = [("department", new, old, when, "preset")
+             for new, olds in COMMON_2025_DEPARTMENT_MERGERS.items() if name_key(new) in after
+             for old in olds if name_key(old) in before]
+    return pd.DataFrame(found, columns=["level", "successor", "predecessor", "effective",
+                                        "source"])

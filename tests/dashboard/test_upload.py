@@ -238,3 +238,17 @@ def test_a_crosswalk_uploaded_on_the_page_is_previewed_then_stored(db):
     assert not at.exception and any("Đã nhập bảng đối chiếu" in m.value for m in at.success)
     with open_store(db) as s:
         assert len(s.lineage.sets()) == before + 1
+
+
+def test_the_common_department_mergers_are_offered_and_stored_when_confirmed(db):
+    at = signed_in_app()
+    at.switch_page("app_pages/tai-len.py").run()
+    assert not at.exception
+    assert any("Sáp nhập sở, ban, ngành phổ biến năm 2025 (11 dòng" in e.label
+               for e in at.expander)
+    with open_store(db) as s:
+        before = len(s.lineage.sets())
+    at.button(key="preset_go").click().run()
+    with open_store(db) as s:
+        sets = s.lineage.sets()
+        assert len(sets) == before + 1 and sets["file_name"].iloc[-1] == "sap-nhap-so-2025.csv"

@@ -122,3 +122,13 @@ def test_the_package_converts_real_communes_and_leaves_fictional_ones_out():
     assert found.loc["Phường Phúc Xá", "successor"] == "Phường Hồng Hà"
     assert "Xã Đông Hương" not in found.index and "Phường Mỹ Lộc" not in found.index
     assert set(found["source"]) == {"package"} and set(found["effective"]) == {date(2025, 7, 1)}
+
+
+def test_the_department_preset_keeps_only_mergers_that_fit_the_data(demo):
+    from cchc_metrics.places import department_preset
+
+    units, _ = demo
+    found = department_preset(units)
+    assert set(found["source"]) == {"preset"} and len(found) == 11
+    early = department_preset(units[units["year"] < 2025])  # nobody formed yet: nothing offered
+    assert early.empty
