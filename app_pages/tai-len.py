@@ -64,6 +64,12 @@ elif chosen is not None:
                                          blocks="; ".join(part["block"].unique()))))
         widgets.show_table(views.ranking_table(new_units, views.View(lang=lang), history=False),
                            lang, key="preview")
+        codes, look = views.code_check(scores, lang)
+        if not codes.empty:  # communes and districts: their official codes, for a person to check
+            with st.expander(t("codes_title", lang, n=look), expanded=bool(look)):
+                if look:
+                    st.warning(t("codes_look", lang, n=look), icon=":material/help:")
+                st.dataframe(codes, hide_index=True)
         confirmed = True
         notes, warnings = result.notes, result.to_confirm
         if notes:

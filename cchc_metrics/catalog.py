@@ -304,6 +304,17 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_code": ("Mã ĐVHC", "Official code"),
     "col_code_source": ("Cách xác định mã", "How found"),
     "col_candidates": ("Các đơn vị trùng tên", "Candidates"),
+    "codes_title": ("Mã đơn vị hành chính ({n} tên cần xem lại)",
+                    {"one": "Official unit codes (1 name to check)",
+                     "other": "Official unit codes ({n} names to check)"}),
+    "codes_look": ("{n} tên không khớp đúng một đơn vị trong danh mục chính thức (trùng tên, hoặc "
+                   "không có). Không có mã nào được đoán: nếu cần, ghi cột «Mã ĐVHC» trong tệp.",
+                   {"one": "1 name matches no single unit of the official list (several, or "
+                           "none). No code is guessed: write a «Mã ĐVHC» column in the file if "
+                           "needed.",
+                    "other": "{n} names match no single unit of the official list (several, or "
+                             "none). No code is guessed: write a «Mã ĐVHC» column in the file if "
+                             "needed."}),
     "code_file": ("ghi trong tệp", "printed in the file"),
     "code_exact": ("tìm thấy đúng một", "one match"),
     "code_ambiguous": ("nhiều đơn vị trùng tên: hãy ghi mã", "several matches: give the code"),

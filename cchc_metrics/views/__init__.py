@@ -69,6 +69,7 @@ from cchc_metrics.views.trends import (
 )
 from cchc_metrics.views.upload import (
     cell_text,
+    code_check,
     compare_with_active,
     detected_table,
     earlier_import,
@@ -102,6 +103,7 @@ __all__ = [
     "compact_arrow",
     "compare_fields",
     "cell_text",
+    "code_check",
     "compare_with_active",
     "preview_units",
     "detected_table",

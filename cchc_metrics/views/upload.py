@@ -72,6 +72,25 @@ def preview_units(new_scores: pd.DataFrame, active_scores: pd.DataFrame,
     return units.merge(scope, on=["year", "level"]).reset_index(drop=True)
 
 
+def code_check(scores: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, int]:
+    """Each commune and district of a file with the official code its name resolves to, and
+    how (places.code_sources); and how many need a person's look (several matches, or none)."""
+    from cchc_metrics.places import code_sources
+
+    found = code_sources(scores)
+    found = found[found["code_source"].notna()]  # departments have no official code here
+    look = int(found["code_source"].isin(["ambiguous", "unknown"]).sum())
+    order = {"ambiguous": 0, "unknown": 1, "exact": 2, "file": 3}
+    found = found.sort_values("code_source", key=lambda s: s.map(order), kind="stable")
+    return pd.DataFrame({
+        t("year", lang): found["year"].astype(int).to_numpy(),
+        t("col_unit", lang): found["unit"].to_numpy(),
+        t("parent", lang): found["parent"].fillna("").to_numpy(),
+        t("col_code", lang): found["code"].fillna("—").to_numpy(),
+        t("col_code_source", lang): [t(f"code_{v}", lang) for v in found["code_source"]],
+    }), look
+
+
 def cell_text(value, lang: str) -> str:
     """A value read from a file as the language writes it: 82,95 in Vietnamese, text as is."""
     from cchc_metrics.numbers import format_number

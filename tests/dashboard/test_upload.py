@@ -67,6 +67,9 @@ def test_valid_upload_previews_then_confirm_stores_it_and_the_overview_shows_it(
     assert detected["Thang xếp loại"].tolist() == ["Tốt:80, Khá:60, Kém:0"]
     preview = shown(at.dataframe[0])
     assert preview["Đơn vị"].tolist() == ["Thành phố Nam Định", "Huyện Mỹ Lộc", "Huyện Vụ Bản"]
+    # official codes for a person to check: Huyện Mỹ Lộc merged in January 2025, not listed
+    assert any(e.label == "Mã đơn vị hành chính (1 tên cần xem lại)" for e in at.expander)
+    assert any("1 tên không khớp đúng một đơn vị" in w.value for w in at.warning)
     before = counts(db)
     at.text_input(key="upload_note").set_value("QĐ 123/QĐ-UBND ngày 15/3/2027").run()
     at.button(key="upload_go").click().run()

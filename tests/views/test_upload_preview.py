@@ -58,3 +58,15 @@ def test_the_history_keeps_block_names_with_commas_whole():
         "blocks": ["Sở, ban, ngành tỉnh; Khối phường; Khối xã, đặc khu; Khối huyện; Khối khác"]})
     (cell,) = views.history_table(ds, "vi")["Khối xếp hạng"]
     assert cell == "Sở, ban, ngành tỉnh; Khối phường; Khối xã, đặc khu và 2 đơn vị khác"
+
+
+def test_the_upload_lists_each_communes_code_and_those_to_check_first():
+    scores = pd.DataFrame({
+        "year": [2022] * 3, "level": ["commune"] * 3,
+        "province": ["Tỉnh Hải Dương", "", "Tỉnh Hải Dương"], "parent": ["", "", ""],
+        "unit": ["Xã An Bình", "Xã An Bình", "Xã Không Có Thật"], "unit_code": ["", "", ""]})
+    table, look = views.code_check(scores, "vi")
+    assert look == 2  # one name found many times, one not at all
+    assert table["Cách xác định mã"].tolist() == [
+        "nhiều đơn vị trùng tên: hãy ghi mã", "không có trong danh mục", "tìm thấy đúng một"]
+    assert table["Mã ĐVHC"].tolist() == ["—", "—", "10630"]
