@@ -436,8 +436,9 @@ def test_a_successors_profile_shows_its_predecessors_years(app, page, shot):
     page.get_by_text("được thành lập năm 2025 trên cơ sở", exact=False).wait_for()
     settle(page)
     shot(page, "don-vi-sap-nhap")
-    grids = page.locator('[data-testid="stDataFrame"]')
-    area = grid_frame(grids.nth(1))
+    grid = page.locator('[data-testid="stDataFrame"]').nth(1)  # after the fields' table
+    grid.locator("td[role=gridcell]").first.wait_for(state="attached")
+    area = grid_frame(grid)
     assert area["Năm"].tolist() == ["2021", "2022", "2023", "2024"], area
     assert not app_exceptions(page)
 
