@@ -65,6 +65,11 @@ def show_cards(cards: list[views.Card]) -> None:
 ROW_PX, ALL_ROWS_UP_TO = 35, 40  # st.dataframe's row height; a block this long shows whole
 
 
+def table_height(rows: int) -> int:
+    """Pixels that show a header and up to ALL_ROWS_UP_TO rows whole (no inner scroll box)."""
+    return (min(rows, ALL_ROWS_UP_TO) + 1) * ROW_PX + 3
+
+
 def show_table(table: pd.DataFrame | views.Screen, lang: str, *, key: str | None = None) -> None:
     """A table with numbers in the language's format, a bar beside the index, sparklines.
 
@@ -91,8 +96,7 @@ def show_table(table: pd.DataFrame | views.Screen, lang: str, *, key: str | None
         data = screen.styled()
     else:
         data = screen.arrow if screen.arrow is not None else screen.frame
-    rows = min(len(screen.frame), ALL_ROWS_UP_TO)
-    st.dataframe(data, hide_index=True, column_config=config, height=(rows + 1) * ROW_PX + 3,
+    st.dataframe(data, hide_index=True, column_config=config, height=table_height(len(screen.frame)),
                  key=f"table_{key}" if key else None, width="stretch",
                  placeholder="—")  # a missing number (a unit's first year), not «None»
 

@@ -24,7 +24,8 @@ def db(tmp_path, monkeypatch):
     with open_store(url) as s:
         s.accounts.add_user("quantri", PASSWORD, "admin", by=None)
         admin = s.accounts.authenticate("quantri", PASSWORD)
-        s.accounts.add_user("bientap", PASSWORD, "editor", by=admin)
+        s.accounts.add_user("bientap", PASSWORD, "editor", by=admin,
+                            display_name="Nguyễn Văn An")
         s.accounts.add_user("nguoixem", PASSWORD, "viewer", by=admin)
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -178,3 +179,9 @@ def test_a_sign_in_is_bound_to_the_token_under_the_cookies_fresh_mask():
     assert first != again  # a new mask each time
     assert cookie_binding(first) == cookie_binding(again) is not None
     assert cookie_binding(generate_xsrf_token_string(theirs, 1700000000)) != cookie_binding(first)
+
+
+def test_the_sidebar_names_the_person_by_display_name(db):
+    at = sign_in(app(), "bientap")
+    assert any(c.value == "Đang đăng nhập: Nguyễn Văn An (biên tập viên)" or
+               c.value.startswith("Đang đăng nhập: Nguyễn Văn An (") for c in at.sidebar.caption)

@@ -416,3 +416,13 @@ def test_the_map_places_the_communes_of_a_block(app):
     assert not at.info  # every demo commune has its (fictional) place
     at = run_page(app, "app_pages/ban-do.py", year=2024, level="department")
     assert any("Chưa có vị trí" in i.value for i in at.info)
+
+
+def test_a_block_of_up_to_40_units_shows_whole_and_a_report_says_phuong(app):
+    from dashboard.widgets import table_height
+
+    assert table_height(14) == 15 * 35 + 3  # the header and 14 rows: no inner scroll box
+    assert table_height(40) == 41 * 35 + 3 and table_height(10_035) == table_height(40)
+    at = run_page(app, "app_pages/ho-so.py", year=2025, level="commune")
+    assert any("phường về Chỉ số CCHC" in str(m.value) or "xã, đặc khu về Chỉ số CCHC" in
+               str(m.value) for m in at.markdown)
