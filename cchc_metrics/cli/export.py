@@ -23,6 +23,8 @@ def register(sub, add_format) -> None:
     p.add_argument("--province", help="tỉnh / province")
     p.add_argument("--parent", help="đơn vị cấp huyện / district")
     p.add_argument("--bands", help='thang xếp loại, vd. "Tốt:80,Khá:60,Kém:0"')
+    p.add_argument("--codes", action="store_true",
+                   help="thêm mã ĐVHC chính thức và cách xác định / add official codes")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     p.add_argument("-o", "--output", required=True, help="tệp kết quả / output file")
@@ -54,8 +56,13 @@ def run(args: argparse.Namespace) -> int:
     n_units = len(select(units, view))
     if not n_units:
         raise CommandError("Không có dữ liệu cho bộ lọc này. / No data for these filters.")
-    data = view_xlsx(units, scores, view, version, sample=sample) if args.format == "xlsx" \
-        else view_csv(units, view)
+    codes = None
+    if args.codes:
+        from cchc_metrics.places import code_sources
+
+        codes = code_sources(units)
+    data = view_xlsx(units, scores, view, version, sample=sample, codes=codes) \
+        if args.format == "xlsx" else view_csv(units, view, codes)
     Path(args.output).write_bytes(data)
     sys.stderr.write(wrote(data, args, n_units))
     return 0

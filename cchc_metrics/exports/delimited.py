@@ -51,9 +51,10 @@ def _missing(value) -> bool:
         return False
 
 
-def view_csv(units: pd.DataFrame, view) -> bytes:
-    """The filtered ranking (every block of the view) as CSV; a rank change is a signed number."""
+def view_csv(units: pd.DataFrame, view, codes: pd.DataFrame | None = None) -> bytes:
+    """The filtered ranking (every block of the view) as CSV; a rank change is a signed number;
+    with `codes` (places.code_sources) each unit's official code and how it was found."""
     from cchc_metrics.views import ranking_table
 
-    return to_csv_bytes(ranking_table(units, view, history=False, numeric_changes=True),
-                        view.lang)
+    return to_csv_bytes(ranking_table(units, view, history=False, numeric_changes=True,
+                                      codes=codes), view.lang)

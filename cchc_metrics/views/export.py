@@ -32,9 +32,10 @@ def field_detail_table(scores: pd.DataFrame, units_rows: pd.DataFrame, lang: str
     })
 
 
-def export_sheets(units: pd.DataFrame, scores: pd.DataFrame, view: View) -> dict[str, pd.DataFrame]:
+def export_sheets(units: pd.DataFrame, scores: pd.DataFrame, view: View,
+                  codes: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The workbook of an export: the ranking table once per block, then the per-field detail."""
-    table = ranking_table(units, view, history=False, numeric_changes=True)
+    table = ranking_table(units, view, history=False, numeric_changes=True, codes=codes)
     block_col = t("col_block", view.lang)
     rows = select(units, view)
     if block_col in table:

@@ -49,8 +49,8 @@ def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
 
 
 def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
-                  numeric_changes: bool = False, lineage: pd.DataFrame | None = None
-                  ) -> pd.DataFrame:
+                  numeric_changes: bool = False, lineage: pd.DataFrame | None = None,
+                  codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ranking table on screen and in exports: localized headers, rank order.
 
     Rank, unit, index and band come first (what a phone shows without scrolling sideways); the
@@ -83,6 +83,13 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
     for key in ("col_year", "col_block", "col_parent"):  # one value on every row says nothing
         if table[t(key, lang)].nunique() <= 1:
             table = table.drop(columns=[t(key, lang)])
+    if codes is not None:  # places.code_sources: each unit's official code and how found
+        keys = ["year", "level", "province", "parent", "unit"]
+        found = rows[keys].merge(codes.drop_duplicates(keys), on=keys, how="left")
+        at = table.columns.get_loc(t("col_unit", lang)) + 1
+        table.insert(at, t("col_code", lang), found["code"].fillna("").to_numpy())
+        table.insert(at + 1, t("col_code_source", lang), [
+            t(f"code_{h}", lang) if isinstance(h, str) else "" for h in found["code_source"]])
     if history:
         table[t("col_history", lang)] = history_column(units, rows)
     table = table.reset_index(drop=True)

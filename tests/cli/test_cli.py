@@ -276,3 +276,22 @@ def test_lineage_from_the_package_for_a_stores_real_communes(tmp_path, capsys):
     code, out, _ = run(["lineage", "--db", url, "--format", "json"], capsys)
     found = {r["predecessor"]: r["successor"] for r in json.loads(out)}
     assert found.get("Xã An Bình") == "Xã An Phú"
+
+
+def test_export_codes_adds_each_units_official_code(two_years, tmp_path, capsys):
+    from cchc_metrics.store import Store
+
+    url = f"sqlite:///{tmp_path / 'codes.sqlite'}"
+    with Store(url) as store:
+        store.import_file(two_years, user=store.accounts.system_actor("bientap"))
+    out = tmp_path / "huyen.csv"
+    code, _, err = run(["export", "--db", url, "--year", "2022", "--format", "csv", "--codes",
+                        "-o", out], capsys)
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    by_unit = {r["Đơn vị"]: r for r in rows}
+    assert by_unit["Thành phố Nam Định"]["Mã ĐVHC"] == "356"
+    assert by_unit["Huyện Mỹ Lộc"]["Cách xác định mã"] == "không có trong danh mục"
+    code, _, _ = run(["export", "--db", url, "--year", "2022", "--format", "csv", "-o", out],
+                     capsys)
+    assert "Mã ĐVHC" not in out.read_bytes().decode("utf-8-sig").splitlines()[0]
