@@ -315,6 +315,8 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                     "other": "{n} names match no single unit of the official list (several, or "
                              "none). No code is guessed: write a «Mã ĐVHC» column in the file if "
                              "needed."}),
+    "code_line": ("Mã ĐVHC: {code} ({how})", "Official code: {code} ({how})"),
+    "code_candidates": (" — các đơn vị trùng tên: {names}", " — candidates: {names}"),
     "code_file": ("ghi trong tệp", "printed in the file"),
     "code_exact": ("tìm thấy đúng một", "one match"),
     "code_ambiguous": ("nhiều đơn vị trùng tên: hãy ghi mã", "several matches: give the code"),

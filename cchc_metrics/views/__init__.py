@@ -10,7 +10,7 @@ from cchc_metrics.views.compare import (
 )
 from cchc_metrics.views.export import export_sheets, field_detail_table
 from cchc_metrics.views.fields import by_field, field_table, fields_of_block
-from cchc_metrics.views.lineage import lineage_table, unit_lineage
+from cchc_metrics.views.lineage import code_line, lineage_table, unit_lineage
 from cchc_metrics.views.profile import (
     PICKER_LIMIT,
     district_communes,
@@ -81,6 +81,7 @@ from cchc_metrics.views.upload import (
 )
 
 __all__ = [
+    "code_line",
     "lineage_table",
     "unit_lineage",
     "area_rows",

@@ -13,6 +13,22 @@ def _date(value, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "vi" else value.strftime("%d %b %Y")
 
 
+def code_line(row: pd.Series, lang: str = "vi") -> str:
+    """«Mã ĐVHC: 13708 (tìm thấy đúng một)» for a commune or district profile, so a person
+    can check the unit's official identity; "" for a level without official codes."""
+    from cchc_metrics.places import resolve
+
+    found = resolve(row["unit"], level=row["level"], year=int(row["year"]),
+                    province=row.get("province"), parent=row.get("parent"),
+                    code=row.get("unit_code"))
+    if found.how is None:
+        return ""
+    text = t("code_line", lang, code=found.code or "—", how=t(f"code_{found.how}", lang))
+    if found.candidates:
+        text += t("code_candidates", lang, names="; ".join(found.candidates))
+    return text
+
+
 def lineage_table(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """A crosswalk as people read it: level in words, new and former unit, from when."""
     from cchc_metrics.i18n import level_label

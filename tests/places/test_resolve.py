@@ -83,3 +83,14 @@ def test_a_whole_table_resolves_at_once_as_each_unit_does():
         one = resolve(r.unit, level=r.level, year=r.year, province=r.province, parent=r.parent,
                       code=r.unit_code)
         assert (None if pd.isna(r.code) else r.code, r.code_source) == (one.code, one.how), r
+
+
+def test_a_profile_names_the_units_code_and_how_it_was_found():
+    from cchc_metrics import views
+
+    row = pd.Series({"unit": "Xã An Bình", "level": "commune", "year": 2022,
+                     "province": "Tỉnh Hải Dương", "parent": "", "unit_code": ""})
+    assert views.code_line(row, "vi") == "Mã ĐVHC: 10630 (tìm thấy đúng một)"
+    many = views.code_line(row.copy().replace({"Tỉnh Hải Dương": ""}), "en")
+    assert many.startswith("Official code: — (several matches: give the code) — candidates: ")
+    assert views.code_line(row.copy().replace({"commune": "department"}), "vi") == ""
