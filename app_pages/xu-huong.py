@@ -69,8 +69,9 @@ with left:
     widgets.chart(lines, key="lines")
 with right:
     widgets.chart(bump, key="bump")
-movers = data.memo("movers", rev, view.but(search=""),
-                 lambda: charts.movers(views.select(units, view.but(search="")), lang))
+movers = data.memo("movers", rev, view.but(search=""), lambda: charts.movers(
+    views.merger_changes(views.select(units, view.but(search="")), units, data.lineage(rev),
+                         lang), lang))
 c1, c2 = st.columns(2)
 with c1:
     widgets.chart(movers, key="movers")

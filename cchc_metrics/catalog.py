@@ -263,6 +263,7 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "lineage_first_year": (". Năm {year} đạt {idx}, {change} so với các đơn vị cũ năm {prev}",
                            ". In {year} it reached {idx}, {change} against the former units in "
                            "{prev}"),
+    "vs_former": ("{unit} (so với các đơn vị cũ)", "{unit} (against its former units)"),
     "rank_merged": ("sáp nhập", "merged"),
     "col_area_mean": ("Bình quân các đơn vị cũ (%)", "Mean of the former units (%)"),
     "col_area_pooled": ("Tổng điểm ÷ tổng tối đa (%)", "Σ points ÷ Σ maxima (%)"),

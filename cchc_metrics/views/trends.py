@@ -36,6 +36,31 @@ def area_rows(units: pd.DataFrame, lineage: pd.DataFrame | None, level: str,
     return pd.concat(parts, ignore_index=True)[["unit", "year", "index_pct", "n_units"]]
 
 
+def merger_changes(rows: pd.DataFrame, units: pd.DataFrame, lineage: pd.DataFrame | None,
+                   lang: str = "vi") -> pd.DataFrame:
+    """The rows with a merged unit's change counted from its former units' combined index the
+    year before (plain mean), its name saying so: gainers and decliners then include it."""
+    from cchc_metrics.i18n import t
+    from cchc_metrics.places import area_series
+
+    if lineage is None or lineage.empty or rows.empty:
+        return rows
+    formed = set(zip(lineage["level"], lineage["successor"], strict=True)) - set(
+        zip(lineage["level"], lineage["predecessor"], strict=True))
+    out = rows.copy()
+    for i, r in out[out["delta_pct"].isna()].iterrows():
+        if (r["level"], r["unit"]) not in formed:
+            continue
+        area = area_series(units, lineage, r["level"], r["unit"])
+        before = area[area["year"] == int(r["year"]) - 1]
+        if before.empty:
+            continue
+        out.at[i, "delta_pct"] = round(float(r["index_pct"]) - float(before["index_pct"].iloc[0]),
+                                       2)
+        out.at[i, "unit"] = t("vs_former", lang, unit=r["unit"])
+    return out
+
+
 def trend_names(rows: pd.DataFrame) -> list[str]:
     """Every unit of the block over the years (trend_rows), as the pickers sort them."""
     return sorted(rows["unit"].dropna().unique().tolist(), key=folded)

@@ -132,3 +132,20 @@ def test_the_department_preset_keeps_only_mergers_that_fit_the_data(demo):
     assert set(found["source"]) == {"preset"} and len(found) == 11
     early = department_preset(units[units["year"] < 2025])  # nobody formed yet: nothing offered
     assert early.empty
+
+
+def test_gainers_and_decliners_count_a_merged_unit_from_its_former_units(demo):
+    from cchc_metrics import charts, views
+
+    units, lineage = demo
+    rows = views.select(units, views.View(year=2025, level="department"))
+    changed = views.merger_changes(rows, units, lineage, "vi")
+    merged = changed[changed["unit"] == "Sở Nông nghiệp và Môi trường (so với các đơn vị cũ)"]
+    area = area_series(units, lineage, "department", "Sở Nông nghiệp và Môi trường")
+    assert merged["delta_pct"].iloc[0] == pytest.approx(
+        merged["index_pct"].iloc[0] - area["index_pct"].iloc[-1], abs=0.005)
+    assert rows["delta_pct"].isna().sum() > changed["delta_pct"].isna().sum()
+    fig = charts.movers(changed[changed["unit"].str.contains("so với")], "vi")
+    assert [y for trace in fig.data for y in trace.y] == [  # both merged departments gained
+        "Sở Nông nghiệp và Môi trường (so với các đơn vị cũ)",
+        "Sở Dân tộc và Tôn giáo (so với các đơn vị cũ)"]
