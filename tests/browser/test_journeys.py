@@ -422,6 +422,11 @@ def test_the_block_box_follows_the_year_and_the_search_finds_any_commune(app, pa
     frame = grid_frame(grid)
     assert frame["Đơn vị"].tolist() == ["Xã Đông Hương"], frame.columns
     shot(page, "tim-thay")
+    # Streamlit's English download error is replaced too: the rule is in the page's styles
+    rules = page.evaluate("""() => [...document.styleSheets].flatMap(s => {
+        try { return [...s.cssRules].map(r => r.cssText); } catch (e) { return []; } })
+        .filter(t => t.includes('stDownloadButtonError'))""")
+    assert any("Không tạo được tệp tải về" in r for r in rules), rules
     sizes = grid.locator(".dvn-scroller").first.evaluate("g => [g.scrollWidth, g.clientWidth]")
     assert sizes[0] <= sizes[1] + 1, sizes  # the ranking fits 1366 px: no sideways scrolling
     assert not app_exceptions(page)
