@@ -59,8 +59,9 @@ url.to_url("follow", "|".join(chosen), "|".join(default))
 def followed():
     """Index lines and rank bumps of the units followed."""
     rows = views.trend_rows(units, view, chosen)
-    areas = views.area_rows(units, data.lineage(rev), view.level, chosen)  # mergers, dotted
-    return charts.trend_lines(rows, lang, areas), charts.rank_bump(rows, lang)
+    lineage = data.lineage(rev)  # a merged unit's former units, dotted before it
+    return (charts.trend_lines(rows, lang, views.area_rows(units, lineage, view.level, chosen)),
+            charts.rank_bump(rows, lang, views.former_rows(units, lineage, view.level, chosen)))
 
 
 lines, bump = data.memo("trend_lines", rev, (over_years, tuple(chosen)), followed)

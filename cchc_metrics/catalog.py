@@ -565,6 +565,7 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "chart.map_sub": ("Màu và hình: xếp loại · cỡ: thứ hạng (lớn hơn là cao hơn) · bấm một đơn vị "
                       "để mở hồ sơ", "Colour and shape: band · size: rank (larger is higher) · "
                       "click a unit to open its profile"),
+    "chart.former_of": ("{old} → {new}", "{old} → {new}"),
     "chart.area_of": ("{unit}: các đơn vị cũ (bình quân)", "{unit}: former units (mean)"),
     "chart.compare_radar": ("Hồ sơ lĩnh vực", "Field profile"),
     "chart.compare_radar_sub": ("Điểm mạnh, điểm yếu của từng đơn vị (% điểm tối đa)",

@@ -97,11 +97,25 @@ def trend_lines(units_rows: pd.DataFrame, lang: str = "vi",
 
 
 @inert
-def rank_bump(units_rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
-    """Places won and lost over the years: rank per unit, 1 at the top."""
+def rank_bump(units_rows: pd.DataFrame, lang: str = "vi",
+              former: pd.DataFrame | None = None) -> go.Figure:
+    """Places won and lost over the years: rank per unit, 1 at the top.
+
+    `former` (views.former_rows): a merged unit's former units' ranks before it, dotted, each
+    named «former → new».
+    """
     if _is_empty(units_rows, "rank"):
         return _empty(lang, _t("bump", lang))
     fig, _ = _lines(units_rows, lang, "rank", 10)
+    for (old, new), part in ([] if former is None or former.empty else
+                             former.groupby(["unit", "successor"], sort=False)):
+        label = _t("former_of", lang, old=old, new=new)
+        fig.add_scatter(x=part["year"].tolist(), y=part["rank"].astype(float).tolist(),
+                        name=label, mode="lines+markers",
+                        line={"dash": "dot", "color": "#777777"},
+                        marker={"symbol": "circle-open"}, hoverinfo="text",
+                        hovertext=[f"<b>{label}</b><br>{y}: {_t('rank_axis', lang)} {int(r)}"
+                                   for y, r in zip(part["year"], part["rank"], strict=True)])
     axis = _rank_axis(float(np.nanmax(_num(units_rows["rank"]))))
     axis["title"] = {"text": _t("rank_axis", lang)}
     return _layout(fig, lang, _t("bump", lang), height=440, yaxis=axis)

@@ -36,6 +36,29 @@ def area_rows(units: pd.DataFrame, lineage: pd.DataFrame | None, level: str,
     return pd.concat(parts, ignore_index=True)[["unit", "year", "index_pct", "n_units"]]
 
 
+def former_rows(units: pd.DataFrame, lineage: pd.DataFrame | None, level: str,
+                names: list[str]) -> pd.DataFrame:
+    """The unit-table rows of the units the named ones were formed from, before the merger,
+    with the successor's name (`successor`): the dotted part of the rank bumps."""
+    from cchc_metrics.places import predecessors
+
+    if lineage is None or lineage.empty or not level:
+        return units.iloc[0:0].assign(successor=pd.Series(dtype=object))
+    parts = []
+    for name in names:
+        olds = predecessors(lineage, level, name)
+        olds = olds[olds["predecessor"] != name]
+        if olds.empty:
+            continue
+        first = min(olds["effective"]).year
+        rows = units[(units["level"] == level) & units["unit"].isin(olds["predecessor"]) &
+                     (units["year"] < first)]
+        parts.append(rows.assign(successor=name))
+    if not parts:
+        return units.iloc[0:0].assign(successor=pd.Series(dtype=object))
+    return pd.concat(parts, ignore_index=True).sort_values(["successor", "unit", "year"])
+
+
 def merger_changes(rows: pd.DataFrame, units: pd.DataFrame, lineage: pd.DataFrame | None,
                    lang: str = "vi") -> pd.DataFrame:
     """The rows with a merged unit's change counted from its former units' combined index the

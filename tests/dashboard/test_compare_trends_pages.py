@@ -67,7 +67,7 @@ def lines_followed(at) -> tuple[list[str], list[str]]:
     lines, bump = figures(at)[:2]
     # the units' own lines (a merged unit's former units are dotted beside them)
     return ([t["name"] for t in lines["data"] if t.get("line", {}).get("dash") != "dot"],
-            [t["name"] for t in bump["data"]])
+            [t["name"] for t in bump["data"] if t.get("line", {}).get("dash") != "dot"])
 
 
 def dotted_lines(at) -> list[str]:

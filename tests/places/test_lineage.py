@@ -149,3 +149,20 @@ def test_gainers_and_decliners_count_a_merged_unit_from_its_former_units(demo):
     assert [y for trace in fig.data for y in trace.y] == [  # both merged departments gained
         "Sở Nông nghiệp và Môi trường (so với các đơn vị cũ)",
         "Sở Dân tộc và Tôn giáo (so với các đơn vị cũ)"]
+
+
+def test_the_rank_bumps_follow_a_merged_unit_through_its_former_units(demo):
+    from cchc_metrics import charts, views
+
+    units, lineage = demo
+    names = ["Sở Nông nghiệp và Môi trường", "Sở Y tế"]
+    former = views.former_rows(units, lineage, "department", names)
+    assert set(former["unit"]) == {"Sở Nông nghiệp và Phát triển nông thôn",
+                                   "Sở Tài nguyên và Môi trường"}
+    assert set(former["successor"]) == {"Sở Nông nghiệp và Môi trường"}
+    assert former["year"].max() == 2024
+    fig = charts.rank_bump(views.trend_rows(units, views.View(level="department"), names), "vi",
+                           former)
+    dotted = [tr.name for tr in fig.data if tr.line.dash == "dot"]
+    assert sorted(dotted) == ["Sở Nông nghiệp và Phát triển nông thôn → Sở Nông nghiệp và Môi "
+                              "trường", "Sở Tài nguyên và Môi trường → Sở Nông nghiệp và Môi trường"]
