@@ -36,6 +36,8 @@ def lineage_text(frame, lang: str):
         level=[level_label(v, lang) for v in frame["level"]],
         effective=[d.strftime("%d/%m/%Y") for d in frame["effective"]],
     ).rename(columns={"level": t("level", lang), "successor": t("col_successor", lang),
+                      "successor_code": t("col_code", lang),
+                      "predecessor_code": t("col_code", lang) + " ",
                       "predecessor": t("col_predecessor", lang),
                       "effective": t("col_effective", lang), "source": t("col_source", lang)})
 
@@ -82,6 +84,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     with open_from_args(args) as store:
         rows = store.lineage.rows()
+        if not rows.empty:  # each side's official code, in the list of its time
+            from cchc_metrics.metrics import unit_table
+            from cchc_metrics.places import lineage_codes
+
+            rows = lineage_codes(rows, unit_table(store.scores()))[
+                ["level", "successor", "successor_code", "predecessor", "predecessor_code",
+                 "effective", "source"]]
     if args.unit:
         key = name_key(args.unit)
         rows = rows[(rows["successor"].map(name_key) == key) |

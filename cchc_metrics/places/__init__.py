@@ -4,6 +4,7 @@ from cchc_metrics.places.lineage import (
     METHODS,
     area_series,
     department_preset,
+    lineage_codes,
     origins,
     package_lineage,
     predecessors,
@@ -18,5 +19,5 @@ from cchc_metrics.places.resolve import (
     resolve_units,
 )
 
-__all__ = ["HOW", "METHODS", "Resolution", "area_series", "code_sources", "department_preset", "coordinates", "origins",
+__all__ = ["HOW", "METHODS", "Resolution", "area_series", "code_sources", "department_preset", "lineage_codes", "coordinates", "origins",
            "package_lineage", "predecessors", "resolve", "resolve_units", "successor"]

@@ -147,3 +147,29 @@ def department_preset(units: pd.DataFrame) -> pd.DataFrame:
              for old in olds if name_key(old) in before]
     return pd.DataFrame(found, columns=["level", "successor", "predecessor", "effective",
                                         "source"])
+
+
+def lineage_codes(lineage: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The lineage with each side's official code (successor_code, predecessor_code), resolved
+    in the official list of its time with the province, district and printed code the unit
+    table gives the unit (resolve.code_sources: never a guess)."""
+    from cchc_metrics.places.resolve import code_sources
+
+    if lineage.empty:
+        return lineage.assign(successor_code=pd.Series(dtype=object),
+                              predecessor_code=pd.Series(dtype=object))
+    known = units[["year", "level", "province", "parent", "unit", "unit_code"]]
+    sides = []
+    for side, shift, after in (("successor", 0, True), ("predecessor", 1, False)):
+        wanted = lineage[["level", side, "effective"]].rename(columns={side: "unit"})
+        wanted = wanted.assign(year=[d.year - shift for d in wanted["effective"]])
+        seen = known.merge(wanted[["level", "unit"]].drop_duplicates(), on=["level", "unit"])
+        seen = seen[(seen["year"] >= min(wanted["year"])) if after else
+                    (seen["year"] <= max(wanted["year"]))]
+        latest = seen.sort_values("year").drop_duplicates(["level", "unit"], keep="last" if not
+                                                          after else "first")
+        found = code_sources(latest)[["level", "unit", "code"]].rename(
+            columns={"unit": side, "code": f"{side}_code"})
+        sides.append(found)
+    out = lineage.merge(sides[0], on=["level", "successor"], how="left")
+    return out.merge(sides[1], on=["level", "predecessor"], how="left")

@@ -274,8 +274,10 @@ def test_lineage_from_the_package_for_a_stores_real_communes(tmp_path, capsys):
     code, _, err = run(["lineage", "--from-package", "--db", url], capsys)
     assert code == 0 and "từ danh mục chuyển đổi" in err, err
     code, out, _ = run(["lineage", "--db", url, "--format", "json"], capsys)
-    found = {r["predecessor"]: r["successor"] for r in json.loads(out)}
-    assert found.get("Xã An Bình") == "Xã An Phú"
+    found = {r["predecessor"]: r for r in json.loads(out)}
+    assert found["Xã An Bình"]["successor"] == "Xã An Phú"
+    # the former commune's code, resolved in its province before the reform
+    assert found["Xã An Bình"]["predecessor_code"] == "10630"
 
 
 def test_export_codes_adds_each_units_official_code(two_years, tmp_path, capsys):

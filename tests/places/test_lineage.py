@@ -166,3 +166,17 @@ def test_the_rank_bumps_follow_a_merged_unit_through_its_former_units(demo):
     dotted = [tr.name for tr in fig.data if tr.line.dash == "dot"]
     assert sorted(dotted) == ["Sở Nông nghiệp và Phát triển nông thôn → Sở Nông nghiệp và Môi "
                               "trường", "Sở Tài nguyên và Môi trường → Sở Nông nghiệp và Môi trường"]
+
+
+def test_each_side_of_the_lineage_gets_its_code_in_the_list_of_its_time():
+    from cchc_metrics.places import lineage_codes
+
+    lineage = pd.DataFrame({"level": ["commune"], "successor": ["Phường Mỹ Lộc"],
+                            "predecessor": ["Xã An Bình"], "effective": [date(2025, 7, 1)],
+                            "source": ["crosswalk:a"]})
+    units = pd.DataFrame({
+        "year": [2024, 2025], "level": ["commune", "commune"],
+        "province": ["Tỉnh Hải Dương", "Tỉnh Ninh Bình"], "parent": ["Huyện Nam Sách", ""],
+        "unit": ["Xã An Bình", "Phường Mỹ Lộc"], "unit_code": ["", ""]})
+    row = lineage_codes(lineage, units).iloc[0]
+    assert (row["predecessor_code"], row["successor_code"]) == ("10630", "13708")
