@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser import support  # noqa: E402
 
-PAGES = ["tong-quan", "ho-so", "so-sanh", "xu-huong", "linh-vuc", "du-lieu", "tai-len",
+PAGES = ["tong-quan", "ho-so", "so-sanh", "xu-huong", "linh-vuc", "ban-do", "du-lieu", "tai-len",
          "quan-tri"]
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 CHART_PANES = {p: {"vi": "Biểu đồ", "en": "Charts"} for p in ("tong-quan", "ho-so")}

@@ -416,6 +416,8 @@ def test_the_map_places_the_communes_of_a_block(app):
     assert not at.info  # every demo commune has its (fictional) place
     at = run_page(app, "app_pages/ban-do.py", year=2024, level="department")
     assert any("Chưa có vị trí" in i.value for i in at.info)
+    links = [link.label for link in at.get("page_link")]
+    assert links == ["UBND cấp xã", "UBND cấp huyện"]  # no dead end: where the map has places
 
 
 def test_a_block_of_up_to_40_units_shows_whole_and_a_report_says_phuong(app):
