@@ -22,9 +22,8 @@ st.download_button(t("template", lang), build_template(), "mau_nhap_diem_cchc.xl
 upload.allow_uploads()  # this session may now hold the one file it chooses
 chosen = st.file_uploader(t("upload_file", lang), help=t("upload_help", lang), key="upload",
                           type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
-if chosen is not None and upload.crosswalk(store, chosen.name, chosen.getvalue(), lang):
-    pass  # a merger crosswalk, not scores: previewed and stored by upload.crosswalk
-elif chosen is not None:
+# a merger crosswalk is previewed and stored by upload.crosswalk; any other file is scores
+if chosen is not None and not upload.crosswalk(store, chosen.name, chosen.getvalue(), lang):
     raw = chosen.getvalue()
     sha = hashlib.sha256(raw).hexdigest()
     with st.expander(t("corrections", lang)):

@@ -562,9 +562,10 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                  "khớp danh mục chính thức.", "No unit here has a place: the map shows communes "
                  "and districts whose names match the official list."),
     "chart.map": ("Chỉ số CCHC theo địa bàn", "PAR INDEX by place"),
-    "chart.map_sub": ("Màu và hình: xếp loại · cỡ: thứ hạng (lớn hơn là cao hơn) · bấm một đơn vị "
-                      "để mở hồ sơ", "Colour and shape: band · size: rank (larger is higher) · "
-                      "click a unit to open its profile"),
+    # two short lines: one long line ran off a phone's chart
+    "chart.map_sub": ("Màu và hình: xếp loại · cỡ: thứ hạng (lớn hơn là cao hơn)<br>Bấm một đơn "
+                      "vị để mở hồ sơ", "Colour and shape: band · size: rank (larger is higher)"
+                      "<br>Click a unit to open its profile"),
     "chart.former_of": ("{old} → {new}", "{old} → {new}"),
     "chart.area_of": ("{unit}: các đơn vị cũ (bình quân)", "{unit}: former units (mean)"),
     "chart.compare_radar": ("Hồ sơ lĩnh vực", "Field profile"),

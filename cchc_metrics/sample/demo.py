@@ -24,6 +24,11 @@ from cchc_metrics.contract import DEFAULT_BLOCKS, LAST_DISTRICT_YEAR, SCORE_COLU
 from cchc_metrics.exports.template import xlsx_bytes
 from cchc_metrics.fields import FIELDS
 from cchc_metrics.names import fold
+from cchc_metrics.places.lineage import (
+    COMMON_2025_DEPARTMENT_MERGERS,
+    DEPARTMENT_MERGER_DATE,
+    REFORM_DATE,
+)
 from cchc_metrics.settings import PROJECT_DIR
 
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
@@ -58,16 +63,9 @@ DEPARTMENTS = (
     "Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông", "Thanh tra tỉnh",
     "Văn phòng UBND tỉnh", "Ban Quản lý các khu công nghiệp", "Sở Ngoại vụ", "Ban Dân tộc",
 )
-# The 2025 reorganisation, as it happened nationally: new name → the departments it absorbed.
-MERGED_DEPARTMENTS = {
-    "Sở Nội vụ": ("Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội"),
-    "Sở Tài chính": ("Sở Tài chính", "Sở Kế hoạch và Đầu tư"),
-    "Sở Xây dựng": ("Sở Xây dựng", "Sở Giao thông vận tải"),
-    "Sở Nông nghiệp và Môi trường": ("Sở Nông nghiệp và Phát triển nông thôn",
-                                     "Sở Tài nguyên và Môi trường"),
-    "Sở Khoa học và Công nghệ": ("Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông"),
-    "Sở Dân tộc và Tôn giáo": ("Ban Dân tộc",),
-}
+# The 2025 reorganisation, as it happened nationally: the library's preset of the common
+# department mergers (new name → the departments it absorbed) is the demo's too.
+MERGED_DEPARTMENTS = COMMON_2025_DEPARTMENT_MERGERS
 # Criteria that do not apply to a department lower its maximum (hundredths): Thanh tra → 71,5.
 NOT_APPLICABLE = {
     "Thanh tra tỉnh": {"Cải cách thủ tục hành chính": 450, SURVEY: 1000},
@@ -279,8 +277,8 @@ def source_of(year: int, level: str) -> str:
 
 
 CROSSWALK_FILE = "doi_chieu_sap_xep_2025_mau.xlsx"
-DEPARTMENT_MERGER = "2025-03-01"  # the departments' mergers took effect in March 2025
-COMMUNE_MERGER = "2025-07-01"  # the communes' and wards' on 1 July 2025
+DEPARTMENT_MERGER = DEPARTMENT_MERGER_DATE  # the departments' mergers: March 2025
+COMMUNE_MERGER = REFORM_DATE  # the communes' and wards': 1 July 2025
 
 
 def demo_lineage() -> pd.DataFrame:

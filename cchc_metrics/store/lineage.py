@@ -86,8 +86,12 @@ class Lineage:
         t, s = lineage_table.c, sets_table.c
         with self._store._read() as conn:
             found = conn.execute(sa.select(*[t[c] for c in LINEAGE_COLUMNS])
-                                 .join(sets_table, s.id == t.set_id).where(s.active)).all()
-        return pd.DataFrame([tuple(r) for r in found], columns=LINEAGE_COLUMNS)
+                                 .join(sets_table, s.id == t.set_id).where(s.active)
+                                 .order_by(s.id.desc())).all()
+        # two active sets may name the same merger (a preset beside a wider crosswalk): once,
+        # as the newest says it
+        return pd.DataFrame([tuple(r) for r in found], columns=LINEAGE_COLUMNS).drop_duplicates(
+            ["level", "successor", "predecessor", "effective"], ignore_index=True)
 
     def sets(self) -> pd.DataFrame:
         """Every crosswalk imported, newest last."""

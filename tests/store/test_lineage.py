@@ -58,3 +58,14 @@ def test_only_editors_import_a_crosswalk(store):
         store.lineage.import_crosswalk(demo_lineage(), file_name="a.xlsx", file_bytes=b"a",
                                        user=store.accounts.system_actor("xem", "viewer"))
     assert store.lineage.rows().empty
+
+
+def test_a_merger_named_by_two_active_sets_is_listed_once(store):
+    editor = store.accounts.system_actor("bientap")
+    frame = demo_lineage()
+    store.lineage.import_crosswalk(frame, file_name="a.xlsx", file_bytes=b"a", user=editor)
+    preset = frame[frame["level"] == "department"].assign(source="preset")
+    store.lineage.import_crosswalk(preset, file_name="b.csv", file_bytes=b"b", user=editor)
+    rows = store.lineage.rows()
+    assert len(rows) == len(frame)  # the department rows once, not twice
+    assert set(rows.loc[rows["level"] == "department", "source"]) == {"preset"}  # the newest
