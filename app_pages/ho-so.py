@@ -71,8 +71,9 @@ elif charts_tab.open:
 if (merged := shown["lineage"]) and "merged_into" not in merged:
     st.subheader(t("lineage_title", lang))
     st.markdown(escape.markdown(merged["sentence"]))
-    st.segmented_control(t("area_method", lang), ["mean", "pooled"], key="area_method",
-                         default="mean", required=True,
+    st.session_state["area_method"] = merged["chosen"]  # a way this unit's data allows
+    st.segmented_control(t("area_method", lang), merged["methods"], key="area_method",
+                         required=True,
                          format_func=lambda m: t(f"area_{m}", lang))
     st.caption(merged["method"])
     widgets.show_table(merged["area"], lang, key="area")

@@ -260,6 +260,12 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                           "; in {year} these units averaged {idx}"),
     "lineage_area_pooled": ("; năm {year} các đơn vị này cộng lại đạt {idx} tổng điểm tối đa",
                             "; in {year} these units together reached {idx} of their maxima"),
+    "lineage_area_population": ("; năm {year} các đơn vị này đạt bình quân {idx} (bình quân theo "
+                                "dân số)", "; in {year} these units averaged {idx} (weighted by "
+                                "population)"),
+    "lineage_area_units": ("; năm {year} các đơn vị này đạt bình quân {idx} (bình quân theo số xã, "
+                           "phường, thị trấn)", "; in {year} these units averaged {idx} (weighted "
+                           "by their number of communes)"),
     "lineage_first_year": (". Năm {year} đạt {idx}, {change} so với các đơn vị cũ năm {prev}",
                            ". In {year} it reached {idx}, {change} against the former units in "
                            "{prev}"),
@@ -267,15 +273,28 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "rank_merged": ("sáp nhập", "merged"),
     "col_area_mean": ("Bình quân các đơn vị cũ (%)", "Mean of the former units (%)"),
     "col_area_pooled": ("Tổng điểm ÷ tổng tối đa (%)", "Σ points ÷ Σ maxima (%)"),
+    "col_area_population": ("Bình quân theo dân số (%)", "Weighted by population (%)"),
+    "col_area_units": ("Bình quân theo số xã (%)", "Weighted by communes (%)"),
     "col_n_units": ("Số đơn vị cũ", "Former units"),
+    "col_population": ("Dân số", "Population"),
     "area_method_mean": ("Bình quân cộng chỉ số của các đơn vị cũ (mỗi đơn vị như nhau).",
                          "The plain mean of the former units' indices (each counts the same)."),
     "area_method_pooled": ("Tổng điểm đạt ÷ tổng điểm tối đa của các đơn vị cũ (đơn vị có điểm "
                            "tối đa lớn hơn nặng hơn).", "Σ points ÷ Σ maxima of the former units "
                            "(a unit with a larger maximum weighs more)."),
+    "area_method_population": ("Bình quân chỉ số của các đơn vị cũ, mỗi đơn vị nặng theo dân số "
+                               "ghi trong bảng đối chiếu.", "The former units' indices weighted "
+                               "by the population the crosswalk gives each."),
+    "area_method_units": ("Bình quân chỉ số của các huyện cũ, mỗi huyện nặng theo số xã, phường, "
+                          "thị trấn có kết quả năm đó.", "The former districts' indices weighted "
+                          "by their number of communes with results that year."),
+    "area_method_absent": ("Bình quân theo dân số cần cột «Dân số» trong bảng đối chiếu.",
+                           "Weighting by population needs a «Dân số» column in the crosswalk."),
     "area_method": ("Cách gộp", "Combined as"),
     "area_mean": ("Bình quân", "Mean"),
     "area_pooled": ("Gộp điểm", "Pooled points"),
+    "area_population": ("Theo dân số", "By population"),
+    "area_units": ("Theo số xã", "By communes"),
     "col_successor": ("Đơn vị mới", "New unit"),
     "col_predecessor": ("Đơn vị cũ", "Former unit"),
     "col_effective": ("Từ ngày", "From"),

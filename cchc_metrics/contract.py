@@ -19,6 +19,10 @@ UNIT_COLUMNS = [
     "points", "max_points", "self_points", "index_pct", "rank", "n_ranked", "band",
     "prev_index_pct", "delta_pct", "prev_rank", "rank_change",
 ]
+# Who was formed from whom (a crosswalk, the package's 2025 conversion, the department preset):
+# one row per successor × predecessor; `population` is the predecessor's when the sheet gives it
+# (an area's combined series can be weighted by it).
+LINEAGE_COLUMNS = ["level", "successor", "predecessor", "effective", "source", "population"]
 
 # National tables rank ministries and provinces; a province ranks its departments, districts
 # (until 2024) and communes.

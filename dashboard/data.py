@@ -101,7 +101,7 @@ def places(revision: int) -> pd.DataFrame:
         from cchc_metrics.sample.demo import demo_coordinates
 
         found = pd.concat([demo_coordinates(), found], ignore_index=True).drop_duplicates(
-            ["level", "unit"])
+            ["level", "unit", "before"])
     return found
 
 

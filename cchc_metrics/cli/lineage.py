@@ -11,9 +11,9 @@ from cchc_metrics.cli.store import cli_actor, handled, open_from_args
 def register(sub, add_format) -> None:
     p = sub.add_parser("lineage", help="bảng đối chiếu đơn vị sau sắp xếp / unit lineage",
                        description="In bảng đối chiếu đang dùng (đơn vị mới, đơn vị cũ, từ ngày, "
-                                   "nguồn), hoặc nhập một bảng «Đơn vị mới | Đơn vị cũ | Từ ngày». "
+                                   "nguồn, dân số), hoặc nhập một bảng «Đơn vị mới | Đơn vị cũ | Từ ngày». "
                                    "/ Print the active lineage (successor, predecessor, from, "
-                                   "source), or import a crosswalk sheet.")
+                                   "source, population), or import a crosswalk sheet.")
     p.add_argument("--unit", help="chỉ đơn vị này (mới hoặc cũ) / only this unit (new or old)")
     p.add_argument("--import", dest="file", metavar="FILE",
                    help="nhập bảng đối chiếu này / import this crosswalk")
@@ -30,16 +30,20 @@ def register(sub, add_format) -> None:
 
 def lineage_text(frame, lang: str):
     """What people read: the catalog's headers, levels in words, dates as the language writes."""
-    from cchc_metrics.i18n import level_label, t
+    import pandas as pd
+
+    from cchc_metrics.i18n import level_label, number, t
 
     return frame.assign(
         level=[level_label(v, lang) for v in frame["level"]],
         effective=[d.strftime("%d/%m/%Y") for d in frame["effective"]],
+        population=["—" if pd.isna(v) else number(v, 0, lang) for v in frame["population"]],
     ).rename(columns={"level": t("level", lang), "successor": t("col_successor", lang),
                       "successor_code": t("col_code", lang),
                       "predecessor_code": t("col_code", lang) + " ",
                       "predecessor": t("col_predecessor", lang),
-                      "effective": t("col_effective", lang), "source": t("col_source", lang)})
+                      "effective": t("col_effective", lang), "source": t("col_source", lang),
+                      "population": t("col_population", lang)})
 
 
 @handled
@@ -90,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
             rows = lineage_codes(rows, unit_table(store.scores()))[
                 ["level", "successor", "successor_code", "predecessor", "predecessor_code",
-                 "effective", "source"]]
+                 "effective", "source", "population"]]
     if args.unit:
         key = name_key(args.unit)
         rows = rows[(rows["successor"].map(name_key) == key) |

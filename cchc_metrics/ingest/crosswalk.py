@@ -1,25 +1,39 @@
 """A merger crosswalk sheet («Đơn vị mới | Đơn vị cũ | Từ ngày»), read like any untrusted file.
 
 One row per predecessor: the unit formed, one unit it was formed from, and the date it took
-effect. Read through the same container checks as score files; every problem is located.
+effect; optionally «Cấp» and the former unit's «Dân số» (then an area's combined series can be
+weighted by population). Read through the same container checks as score files; every problem
+is located.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pandas as pd
 
-from cchc_metrics.contract import LEVELS, MAX_UNIT_CHARS
+from cchc_metrics.contract import LEVELS, LINEAGE_COLUMNS, MAX_UNIT_CHARS
 from cchc_metrics.ingest.headers import clean
 from cchc_metrics.ingest.problems import ScoreFileError, column_letter, problem, refuse
 from cchc_metrics.names import fold, level_of_unit_name
+from cchc_metrics.numbers import parse_number
 
-CROSSWALK_COLUMNS = ["level", "successor", "predecessor", "effective", "source"]
+CROSSWALK_COLUMNS = LINEAGE_COLUMNS
 HEADERS = {"successor": ("don vi moi", "new unit", "successor"),
            "predecessor": ("don vi cu", "old unit", "predecessor"),
            "effective": ("tu ngay", "ngay hieu luc", "effective", "from"),
-           "level": ("cap", "level")}
+           "level": ("cap", "level"),
+           "population": ("dan so", "dan so (nguoi)", "so dan", "population")}
+_THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")  # «12.345» people: a thousands separator
+
+
+def _population(value) -> float | None:
+    """A head count as typed («12.345», «12 345», 12345); None when empty, NaN when not one."""
+    if isinstance(value, str) and _THOUSANDS.match(value.strip().replace(" ", ".")):
+        value = re.sub(r"[.,]", "", value.strip().replace(" ", ""))
+    number = parse_number(value)
+    return number if number is None or number >= 0 else float("nan")
 
 
 def _date(value) -> date | None:
@@ -81,7 +95,15 @@ def read_crosswalk(source, name: str | None = None) -> pd.DataFrame:
                 "The date cannot be read: write it as 01/7/2025.", sheet=sheet.name, row=r,
                 column=column_letter(cols["effective"]), value=clean(cell("effective"))))
         level = _level(clean(cell("level")) if "level" in cols else "", new)
-        rows.append((level, new, old, when, f"crosswalk:{book.name}"))
+        people = _population(cell("population")) if "population" in cols else None
+        if people is not None and people != people:  # NaN: written, but not a head count
+            problems.append(problem(
+                "crosswalk_population", "Dân số không đọc được: hãy ghi số người, ví dụ 12.345.",
+                "The population cannot be read: write a number of people, e.g. 12,345.",
+                sheet=sheet.name, row=r, column=column_letter(cols["population"]),
+                value=clean(cell("population"))))
+        rows.append((level, new, old, when, f"crosswalk:{book.name}",
+                     float("nan") if people is None else people))
     frame = pd.DataFrame(rows, columns=CROSSWALK_COLUMNS)
     twice = frame[frame.duplicated(["level", "predecessor", "effective"], keep=False) &
                   ~frame.duplicated(["level", "successor", "predecessor", "effective"],
@@ -96,7 +118,8 @@ def read_crosswalk(source, name: str | None = None) -> pd.DataFrame:
     if frame.empty:
         raise refuse("crosswalk_empty", "Bảng đối chiếu không có dòng nào.",
                      "The crosswalk has no rows.", sheet=sheet.name)
-    return frame.drop_duplicates(ignore_index=True)
+    return frame.drop_duplicates(["level", "successor", "predecessor", "effective"],
+                                 ignore_index=True)
 
 
 def _level(text: str, successor: str) -> str:

@@ -2,6 +2,7 @@
 
 from cchc_metrics.places.lineage import (
     METHODS,
+    area_methods,
     area_series,
     department_preset,
     lineage_codes,
@@ -19,5 +20,6 @@ from cchc_metrics.places.resolve import (
     resolve_units,
 )
 
-__all__ = ["HOW", "METHODS", "Resolution", "area_series", "code_sources", "department_preset", "lineage_codes", "coordinates", "origins",
-           "package_lineage", "predecessors", "resolve", "resolve_units", "successor"]
+__all__ = ["HOW", "METHODS", "Resolution", "area_methods", "area_series", "code_sources",
+           "coordinates", "department_preset", "lineage_codes", "origins", "package_lineage",
+           "predecessors", "resolve", "resolve_units", "successor"]

@@ -1,7 +1,7 @@
 """Who was formed from whom: predecessors, successors through chained rounds, the area's series.
 
-A lineage frame has ingest.crosswalk's columns: level, successor, predecessor, effective (a
-date), source. A unit that keeps its name through a merger (Sở Nội vụ absorbing Sở Lao động -
+A lineage frame has contract.LINEAGE_COLUMNS: level, successor, predecessor, effective (a
+date), source, population (the predecessor's, may be NaN). A unit that keeps its name through a merger (Sở Nội vụ absorbing Sở Lao động -
 Thương binh và Xã hội) is its own predecessor. Rounds chain: a 2022 commune merged in January
 2025 and again in July 2025 leads to its July successor.
 """
@@ -11,9 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cchc_metrics.contract import LINEAGE_COLUMNS
 from cchc_metrics.places.registry import name_key
 
-METHODS = ("mean", "pooled")  # plain mean of the indices; Σ points ÷ Σ maxima (the units' weight)
+# How an area's former units are combined: the plain mean of their indices; Σ points ÷ Σ maxima;
+# weighted by each one's population (when the crosswalk gives it); weighted by the number of
+# communes each former district had that year (when the data has them).
+METHODS = ("mean", "pooled", "population", "units")
 
 
 def _rows(lineage: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -59,34 +63,78 @@ def origins(lineage: pd.DataFrame, level: str, unit: str) -> list[str]:
     return [names[k] for k in found]
 
 
+def _weights(units: pd.DataFrame, lineage: pd.DataFrame, level: str, unit: str,
+             rows: pd.DataFrame, method: str) -> pd.Series | None:
+    """Each row's weight under `method` (aligned with `rows`); None when the data lacks it for
+    some row (the method is then not offered)."""
+    if method == "population":
+        olds = _rows(lineage, level)
+        olds = olds[olds["_new"].isin({name_key(unit)} | {name_key(n) for n in
+                                                          origins(lineage, level, unit)})]
+        people = dict(zip(olds["_old"], olds["population"], strict=False)) \
+            if "population" in olds else {}
+        found = rows["unit"].map(name_key).map(people)
+    elif method == "units":
+        if level != "district":
+            return None
+        communes = units[units["level"] == "commune"].groupby(["year", "parent"]).size()
+        found = pd.Series([communes.get((y, u), np.nan) for y, u in
+                           zip(rows["year"], rows["unit"], strict=True)], index=rows.index)
+    else:
+        return pd.Series(1.0, index=rows.index)
+    found = pd.to_numeric(found, errors="coerce")
+    return None if found.isna().any() or not (found > 0).all() else found
+
+
+def _area_rows(units: pd.DataFrame, lineage: pd.DataFrame, level: str, unit: str):
+    """The former units' rows of the unit table, years before the first merger took effect."""
+    olds = predecessors(lineage, level, unit)
+    if olds.empty:
+        return None
+    first = min(olds["effective"]).year
+    keys = {name_key(n) for n in origins(lineage, level, unit)} | {name_key(unit)}
+    # a year's results are of the units of that year: before the merger, its predecessors'
+    rows = units[(units["level"] == level) & (units["year"] < first)]
+    return rows[rows["unit"].map(name_key).isin(keys) & rows["index_pct"].notna()]
+
+
+def area_methods(units: pd.DataFrame, lineage: pd.DataFrame, level: str, unit: str) -> list:
+    """The METHODS the data allows for this successor's area (mean and pooled always)."""
+    rows = _area_rows(units, lineage, level, unit)
+    if rows is None or rows.empty:
+        return list(METHODS[:2])
+    return [m for m in METHODS if _weights(units, lineage, level, unit, rows, m) is not None]
+
+
 def area_series(units: pd.DataFrame, lineage: pd.DataFrame, level: str, unit: str,
                 method: str = "mean") -> pd.DataFrame:
     """The successor's area before it existed: per year, its predecessors' combined index.
 
     `units` is metrics.unit_table. For each year before the unit's first merger took effect,
     the predecessors' rows at the level (their own names, the successor's too when it kept its
-    name) are combined: «mean», the plain mean of their indices, or «pooled», Σ points ÷ Σ
-    maxima × 100 (each unit weighted by its maximum). Columns: year, index_pct, n_units,
-    units (their names), method.
+    name) are combined by `method` (METHODS): «mean», the plain mean of their indices;
+    «pooled», Σ points ÷ Σ maxima × 100; «population» and «units», the indices weighted by each
+    former unit's population or number of communes. A method the data cannot carry (no
+    population in the crosswalk) raises ValueError: area_methods says which can. Columns: year,
+    index_pct, n_units, units (their names), method.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
-    olds = predecessors(lineage, level, unit)
-    if olds.empty:
+    rows = _area_rows(units, lineage, level, unit)
+    if rows is None:
         return pd.DataFrame(columns=["year", "index_pct", "n_units", "units", "method"])
-    first = min(olds["effective"]).year
-    keys = {name_key(n) for n in origins(lineage, level, unit)} | {name_key(unit)}
-    # a year's results are of the units of that year: before the merger, its predecessors'
-    rows = units[(units["level"] == level) & (units["year"] < first)]
-    rows = rows[rows["unit"].map(name_key).isin(keys) & rows["index_pct"].notna()]
+    weights = _weights(units, lineage, level, unit, rows, method)
+    if weights is None:
+        raise ValueError(f"the data has no {method} for the units {unit} was formed from")
     out = []
     for year, part in rows.groupby("year", sort=True):
-        if method == "mean":
-            value = float(np.round(part["index_pct"].mean() + 1e-9, 2))
+        if method == "pooled":
+            value = 100 * part["points"].sum() / part["max_points"].sum()
         else:
-            value = float(np.round(100 * part["points"].sum() / part["max_points"].sum() + 1e-9,
-                                   2))
-        out.append((int(year), value, len(part), "; ".join(sorted(part["unit"])), method))
+            w = weights.loc[part.index]
+            value = float((part["index_pct"] * w).sum() / w.sum())
+        out.append((int(year), float(np.round(value + 1e-9, 2)), len(part),
+                    "; ".join(sorted(part["unit"])), method))
     return pd.DataFrame(out, columns=["year", "index_pct", "n_units", "units", "method"])
 
 
@@ -113,9 +161,8 @@ def package_lineage(units: pd.DataFrame) -> pd.DataFrame:
         except Exception:  # noqa: BLE001 — an address the package cannot read: not placed
             continue
         if getattr(new, "ward", None):
-            found.append(("commune", new.ward, unit, when, "package"))
-    return pd.DataFrame(found, columns=["level", "successor", "predecessor", "effective",
-                                        "source"])
+            found.append(("commune", new.ward, unit, when, "package", np.nan))
+    return pd.DataFrame(found, columns=LINEAGE_COLUMNS)
 
 
 # The department mergers most provinces made in March 2025 (Nghị quyết 176/2025/QH15 and the
@@ -142,11 +189,10 @@ def department_preset(units: pd.DataFrame) -> pd.DataFrame:
     rows = units[units["level"] == "department"]
     after = set(rows.loc[rows["year"] >= when.year, "unit"].map(name_key))
     before = set(rows.loc[rows["year"] < when.year, "unit"].map(name_key))
-    found = [("department", new, old, when, "preset")
+    found = [("department", new, old, when, "preset", np.nan)
              for new, olds in COMMON_2025_DEPARTMENT_MERGERS.items() if name_key(new) in after
              for old in olds if name_key(old) in before]
-    return pd.DataFrame(found, columns=["level", "successor", "predecessor", "effective",
-                                        "source"])
+    return pd.DataFrame(found, columns=LINEAGE_COLUMNS)
 
 
 def lineage_codes(lineage: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:

@@ -34,130 +34,44 @@ class Resolution:
     longitude: float | None = None
 
 
-def _within(rows: pd.DataFrame, column: str, name, *, strict: bool) -> pd.DataFrame:
-    """The rows whose `column` is `name` (full name, or the name without its «Huyện», «Tỉnh» …);
-    all of them when no name is given. A name that matches nothing leaves no rows when `strict`
-    (a province not in the list: its units are not guessed elsewhere), else all of them (a
-    district since merged away: its communes are still sought in the province)."""
-    key = name_key(name)
-    if not key:
-        return rows
-    short = rows[f"{column}_key"].str.split(" ", n=1).str[-1]
-    hit = rows[(rows[f"{column}_key"] == key) | (short == key) |
-               (short == key.split(" ", 1)[-1])]
-    return hit if strict or not hit.empty else rows
-
-
-def _label(row, columns) -> str:
-    code = row.get("wardCode") or row.get("districtCode") or row.get("provinceCode")
-    return ", ".join(str(row[c]) for c in columns if isinstance(row.get(c), str)) + f" ({code})"
-
-
-def resolve(unit: str, *, level: str, year: int | None = None, province: str | None = None,
-            parent: str | None = None, code: str | None = None) -> Resolution:
-    """The official identity of one unit (see the module docstring)."""
-    if isinstance(code, str) and code.strip():
-        return Resolution(code.strip(), "file")
-    if level not in ("commune", "district", "province"):
-        return Resolution(None, None)
-    before = year is not None and year < REFORM_YEAR
-    if level == "commune":
-        rows = registry.legacy() if before else registry.current()
-        rows = _within(rows, "province", province, strict=True)
-        if before and "district" in rows:
-            rows = _within(rows, "district", parent, strict=False)
-        hit = rows[rows["ward_key"] == name_key(unit)]
-        columns, code_col, lat, lon = (["ward", "district", "province"] if before else
-                                       ["ward", "province"]), "wardCode", "wardLat", "wardLon"
-    elif level == "district":
-        rows = _within(registry.legacy(), "province", province, strict=True)
-        hit = rows[rows["district_key"] == name_key(unit)].drop_duplicates("districtCode")
-        columns, code_col, lat, lon = ["district", "province"], "districtCode", "districtLat", \
-            "districtLon"
-    else:
-        rows = registry.legacy() if before else registry.current()
-        hit = rows[rows["province_key"] == name_key(unit)].drop_duplicates("provinceCode")
-        columns, code_col, lat, lon = ["province"], "provinceCode", None, None
-    if len(hit) == 1:
-        row = hit.iloc[0]
-        return Resolution(str(row[code_col]), "exact",
-                          latitude=float(row[lat]) if lat and pd.notna(row[lat]) else None,
-                          longitude=float(row[lon]) if lon and pd.notna(row[lon]) else None)
-    if len(hit) > 1:
-        return Resolution(None, "ambiguous", tuple(
-            _label(r, columns) for r in hit.head(MAX_CANDIDATES).to_dict("records")))
-    return Resolution(None, "unknown")
-
-
 RESOLVE_KEYS = ["year", "level", "province", "parent", "unit", "unit_code"]
+# the official list a level and era is sought in: (level, before the reform) → its columns
+_LISTS = {("commune", True): ("ward", "wardCode", ["ward", "district", "province"],
+                              ("wardLat", "wardLon")),
+          ("commune", False): ("ward", "wardCode", ["ward", "province"], ("wardLat", "wardLon")),
+          ("district", True): ("district", "districtCode", ["district", "province"],
+                               ("districtLat", "districtLon"))}
 
 
-def resolve_units(scores: pd.DataFrame) -> pd.DataFrame:
-    """Each distinct unit of canonical scores with its code, how it was found and the candidates."""
-    units = scores[RESOLVE_KEYS].drop_duplicates().reset_index(drop=True)
-    found = [resolve(r.unit, level=r.level, year=int(r.year), province=r.province,
-                     parent=r.parent, code=r.unit_code) for r in units.itertuples(index=False)]
-    return units.assign(code=[f.code for f in found], code_source=[f.how for f in found],
-                        candidates=["; ".join(f.candidates) for f in found],
-                        latitude=[f.latitude for f in found],
-                        longitude=[f.longitude for f in found])
+def code_sources(units: pd.DataFrame, detail: bool = False) -> pd.DataFrame:
+    """The one rule, for a whole unit table at once (one join per list): each distinct unit
+    (RESOLVE_KEYS) with `code` and `code_source` (one of HOW; None for departments). With
+    `detail`, also `candidates` («Xã An Bình, Huyện Nam Sách, Tỉnh Hải Dương (10630); …» when
+    several match) and the exact match's `latitude` and `longitude`.
 
-
-def coordinates(units: pd.DataFrame) -> pd.DataFrame:
-    """Where each commune and district of a unit table is (level, unit, latitude, longitude),
-    from the official list of its year, for names that match exactly one unit in their
-    province (and district, before the reform). Vectorised: the country's 10,000 communes in
-    one join, not a lookup each."""
-    out = []
-    for before, table in ((True, registry.legacy()), (False, registry.current())):
-        rows = units[(units["year"] < REFORM_YEAR) if before else (units["year"] >= REFORM_YEAR)]
-        rows = rows[rows["level"] == "commune"][["unit", "province", "parent"]].drop_duplicates()
-        if rows.empty:
-            continue
-        keyed = rows.assign(ward_key=rows["unit"].map(name_key),
-                            province_key=rows["province"].map(name_key))
-        hits = keyed.merge(table[["ward_key", "province_key", "wardLat", "wardLon"]],
-                           on=["ward_key", "province_key"])
-        once = hits.drop_duplicates(["unit", "province"], keep=False)  # ambiguous: not placed
-        out.append(pd.DataFrame({"level": "commune", "unit": once["unit"],
-                                 "latitude": once["wardLat"], "longitude": once["wardLon"]}))
-    districts = units[units["level"] == "district"][["unit", "province"]].drop_duplicates()
-    if not districts.empty:
-        table = registry.legacy().drop_duplicates("districtCode")
-        keyed = districts.assign(district_key=districts["unit"].map(name_key),
-                                 province_key=districts["province"].map(name_key))
-        hits = keyed.merge(table[["district_key", "province_key", "districtLat", "districtLon"]],
-                           on=["district_key", "province_key"]).drop_duplicates(
-            ["unit", "province"], keep=False)
-        out.append(pd.DataFrame({"level": "district", "unit": hits["unit"],
-                                 "latitude": hits["districtLat"], "longitude": hits["districtLon"]}))
-    if not out:
-        return pd.DataFrame(columns=["level", "unit", "latitude", "longitude"])
-    return pd.concat(out, ignore_index=True).drop_duplicates(["level", "unit"], keep=False)
-
-
-def code_sources(units: pd.DataFrame) -> pd.DataFrame:
-    """resolve() for a whole unit table at once (communes and districts by one join each):
-    columns level, unit, province, parent, year, code, code_source. A printed code wins;
-    several matches leave no code («ambiguous»); departments get neither."""
-    keys = ["year", "level", "province", "parent", "unit", "unit_code"]
-    rows = units[keys].drop_duplicates().reset_index(drop=True)
+    A printed code wins. A name is sought in its province (full or short name; none given: the
+    whole country) and, before the reform, in its district when the district is in the list
+    (one merged away since: the whole province)."""
+    rows = units[RESOLVE_KEYS].drop_duplicates().reset_index(drop=True)
     code = rows["unit_code"].where(rows["unit_code"].fillna("").astype(str).str.strip() != "")
+    code = code.str.strip()
     how = pd.Series(np.where(code.notna(), "file", None), index=rows.index, dtype=object)
-    for level, before in (("commune", True), ("commune", False), ("district", True)):
+    candidates = pd.Series("", index=rows.index, dtype=object)
+    lat = pd.Series(np.nan, index=rows.index)
+    lon = pd.Series(np.nan, index=rows.index)
+    for (level, before), (name_col, code_col, label, (lat_col, lon_col)) in _LISTS.items():
         table = registry.legacy() if before else registry.current()
-        mask = (rows["level"] == level) & code.isna() & (
-            (rows["year"] < REFORM_YEAR) if before else (rows["year"] >= REFORM_YEAR))
-        if level == "district":
-            mask = (rows["level"] == level) & code.isna()
+        mask = (rows["level"] == level) & code.isna()
+        if level == "commune":  # a district is always sought in the list before the reform
+            mask &= (rows["year"] < REFORM_YEAR) if before else (rows["year"] >= REFORM_YEAR)
         if not mask.any():
             continue
-        name_col, code_col = ("district", "districtCode") if level == "district" else \
-            ("ward", "wardCode")
         with_district = level == "commune" and before
-        listed = table[[f"{name_col}_key", "province_key", code_col] +
-                       (["district_key"] if with_district else [])].drop_duplicates()
-        # «Tỉnh Ninh Bình» or «Ninh Bình»; no province: sought in the whole country
+        listed = table[[f"{name_col}_key", "province_key", code_col, lat_col, lon_col, *label] +
+                       (["district_key"] if with_district else [])] \
+            .drop_duplicates([f"{name_col}_key", "province_key", code_col]) \
+            .rename(columns={c: f"_list_{c}" for c in label})  # not the unit's own columns
+        label = [f"_list_{c}" for c in label]
         provinces = {k: k for k in listed["province_key"].unique()}
         provinces |= {k.split(" ", 1)[-1]: k for k in listed["province_key"].unique()}
         part = rows[mask].assign(_name=rows.loc[mask, "unit"].map(name_key),
@@ -169,7 +83,7 @@ def code_sources(units: pd.DataFrame) -> pd.DataFrame:
                                             right_on=[f"{name_col}_key", "province_key"]),
             part[~given].reset_index().merge(listed, left_on="_name",
                                              right_on=f"{name_col}_key")])
-        if with_district and not hits.empty:  # its district, when given, narrows the hits
+        if with_district and not hits.empty:  # its district, when in the list, narrows the hits
             parent = hits["parent"].map(name_key)
             short = hits["district_key"].str.split(" ", n=1).str[-1]
             hits["_in"] = (parent != "") & ((hits["district_key"] == parent) | (short == parent) |
@@ -177,9 +91,57 @@ def code_sources(units: pd.DataFrame) -> pd.DataFrame:
             narrowed = hits.groupby("index")["_in"].transform("any")
             hits = hits[~narrowed | hits["_in"]]
         counts = hits.groupby("index")[code_col].agg(["count", "first"])
-        one = counts[counts["count"] == 1]
-        code.loc[one.index] = one["first"].astype(str)
+        one = counts.index[counts["count"] == 1]
+        many = counts.index[counts["count"] > 1]
         how.loc[mask] = "unknown"
-        how.loc[one.index] = "exact"
-        how.loc[counts[counts["count"] > 1].index] = "ambiguous"
-    return rows.assign(code=code, code_source=how)
+        how.loc[one] = "exact"
+        how.loc[many] = "ambiguous"
+        code.loc[one] = counts.loc[one, "first"].astype(str)
+        if detail and not hits.empty:
+            single = hits[hits["index"].isin(one)].set_index("index")
+            lat.loc[single.index] = single[lat_col].astype(float)
+            lon.loc[single.index] = single[lon_col].astype(float)
+            several = hits[hits["index"].isin(many)]
+            if several.empty:
+                continue
+            text = several[label].astype(str).agg(", ".join, axis=1) + \
+                " (" + several[code_col].astype(str) + ")"
+            candidates.loc[many] = text.groupby(several["index"].to_numpy()).agg(
+                lambda s: "; ".join(s.head(MAX_CANDIDATES)))
+    out = rows.assign(code=code, code_source=how)
+    if detail:
+        out = out.assign(candidates=candidates, latitude=lat, longitude=lon)
+    return out
+
+
+def resolve(unit: str, *, level: str, year: int | None = None, province: str | None = None,
+            parent: str | None = None, code: str | None = None) -> Resolution:
+    """The official identity of one unit (code_sources for a table of one)."""
+    row = code_sources(pd.DataFrame([{
+        "year": REFORM_YEAR if year is None else int(year), "level": level,
+        "province": province if isinstance(province, str) else "",
+        "parent": parent if isinstance(parent, str) else "",
+        "unit": unit, "unit_code": code if isinstance(code, str) else ""}]), detail=True).iloc[0]
+    return Resolution(None if pd.isna(row["code"]) else row["code"], row["code_source"],
+                      tuple(row["candidates"].split("; ")) if row["candidates"] else (),
+                      None if pd.isna(row["latitude"]) else float(row["latitude"]),
+                      None if pd.isna(row["longitude"]) else float(row["longitude"]))
+
+
+def resolve_units(scores: pd.DataFrame) -> pd.DataFrame:
+    """Each distinct unit of canonical scores with its code, how it was found, the candidates
+    and where it is."""
+    return code_sources(scores, detail=True)
+
+
+def coordinates(units: pd.DataFrame) -> pd.DataFrame:
+    """Where each commune and district of a unit table is in each era (level, unit, before:
+    results of before 1 July 2025, latitude, longitude): the official list of its time, for
+    names that match exactly one unit. A name placed twice in one era (two namesakes in
+    different provinces) is left out."""
+    found = code_sources(units, detail=True)
+    found = found[(found["code_source"] == "exact") & found["latitude"].notna()]
+    out = found.assign(before=found["year"] < REFORM_YEAR)
+    out = out.drop_duplicates(["level", "unit", "before", "code"])
+    out = out.drop_duplicates(["level", "unit", "before"], keep=False)
+    return out[["level", "unit", "before", "latitude", "longitude"]].reset_index(drop=True)

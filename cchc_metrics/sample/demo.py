@@ -20,7 +20,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from cchc_metrics.contract import DEFAULT_BLOCKS, LAST_DISTRICT_YEAR, SCORE_COLUMNS, SURVEY
+from cchc_metrics.contract import (
+    DEFAULT_BLOCKS,
+    LAST_DISTRICT_YEAR,
+    LINEAGE_COLUMNS,
+    SCORE_COLUMNS,
+    SURVEY,
+)
 from cchc_metrics.exports.template import xlsx_bytes
 from cchc_metrics.fields import FIELDS
 from cchc_metrics.names import fold
@@ -282,15 +288,18 @@ COMMUNE_MERGER = REFORM_DATE  # the communes' and wards': 1 July 2025
 
 
 def demo_lineage() -> pd.DataFrame:
-    """Who the demo's 2025 units were formed from (ingest.crosswalk's columns): the sample
-    province is fictional, so its crosswalk ships with the sample data."""
+    """Who the demo's 2025 units were formed from (contract.LINEAGE_COLUMNS), with a fictional
+    population for each former commune: the sample province is fictional, so its crosswalk
+    ships with the sample data."""
     plan = units_by_year(np.random.default_rng(SEED))[MERGER_YEAR]
+    people = np.random.default_rng(SEED + 2)
     rows = [(u.level, u.name, old,
              pd.Timestamp(DEPARTMENT_MERGER if u.level == "department" else COMMUNE_MERGER).date(),
-             "crosswalk:dữ liệu mẫu")
+             "crosswalk:dữ liệu mẫu",
+             float(people.integers(30, 160) * 100) if u.level == "commune" else np.nan)
             for u in plan if u.predecessors and u.predecessors != (u.name,)
             for old in u.predecessors]
-    return pd.DataFrame(rows, columns=["level", "successor", "predecessor", "effective", "source"])
+    return pd.DataFrame(rows, columns=LINEAGE_COLUMNS)
 
 
 CENTRE = (14.9, 108.4)  # where the fictional province is drawn (degrees north, east)
@@ -298,7 +307,7 @@ CENTRE = (14.9, 108.4)  # where the fictional province is drawn (degrees north, 
 
 def demo_coordinates() -> pd.DataFrame:
     """Fictional places for the fictional province's districts and communes (level, unit,
-    latitude, longitude): its districts on a ring, each commune near its district, a 2025 unit
+    before: results of before July 2025, latitude, longitude): its districts on a ring, each commune near its district, a 2025 unit
     at the middle of the communes it was formed from. Sample data, like the names."""
     rng = np.random.default_rng(SEED + 1)
     plan = units_by_year(np.random.default_rng(SEED))
@@ -306,22 +315,22 @@ def demo_coordinates() -> pd.DataFrame:
     for i, (district, _, _) in enumerate(DISTRICTS):
         angle = 2 * np.pi * i / len(DISTRICTS)
         lat, lon = CENTRE[0] + 0.28 * np.sin(angle), CENTRE[1] + 0.32 * np.cos(angle)
-        rows.append(("district", district, lat, lon))
+        rows.append(("district", district, True, lat, lon))
         where[district] = (lat, lon)
     for unit in plan[LAST_DISTRICT_YEAR]:
         if unit.level == "commune":
             lat, lon = where[unit.parent]
             place = (lat + rng.normal(0, 0.045), lon + rng.normal(0, 0.05))
-            rows.append(("commune", unit.name, *place))
+            rows.append(("commune", unit.name, True, *place))
             where[unit.name] = place
     for unit in plan[MERGER_YEAR]:
         if unit.level == "commune":
             olds = [where[p] for p in unit.predecessors if p in where]
             if olds:
-                rows.append(("commune", unit.name, float(np.mean([o[0] for o in olds])),
+                rows.append(("commune", unit.name, False, float(np.mean([o[0] for o in olds])),
                              float(np.mean([o[1] for o in olds]))))
-    return pd.DataFrame(rows, columns=["level", "unit", "latitude", "longitude"]) \
-        .drop_duplicates(["level", "unit"], ignore_index=True)
+    return pd.DataFrame(rows, columns=["level", "unit", "before", "latitude", "longitude"]) \
+        .drop_duplicates(["level", "unit", "before"], ignore_index=True)
 
 
 def crosswalk_workbook() -> bytes:
@@ -331,10 +340,11 @@ def crosswalk_workbook() -> bytes:
     ws.title = "Đối chiếu"
     ws.append([f"BẢNG ĐỐI CHIẾU ĐƠN VỊ SAU SẮP XẾP — {PROVINCE} (DỮ LIỆU MẪU)"])
     ws.append([])
-    ws.append(["Cấp", "Đơn vị mới", "Đơn vị cũ", "Từ ngày"])
+    ws.append(["Cấp", "Đơn vị mới", "Đơn vị cũ", "Từ ngày", "Dân số (người)"])
     for r in demo_lineage().itertuples(index=False):
         ws.append(["Sở, ban, ngành" if r.level == "department" else "Cấp xã", r.successor,
-                   r.predecessor, r.effective.strftime("%d/%m/%Y")])
+                   r.predecessor, r.effective.strftime("%d/%m/%Y"),
+                   None if pd.isna(r.population) else int(r.population)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

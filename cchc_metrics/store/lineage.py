@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 import pandas as pd
 import sqlalchemy as sa
 
+from cchc_metrics.contract import LINEAGE_COLUMNS
 from cchc_metrics.store.engine import StoreError
 from cchc_metrics.store.schema import files as files_table
 from cchc_metrics.store.schema import lineage as lineage_table
 from cchc_metrics.store.schema import lineage_sets as sets_table
 
-LINEAGE_COLUMNS = ["level", "successor", "predecessor", "effective", "source"]
 SET_COLUMNS = ["set_id", "created_at", "created_by", "file_name", "note", "levels", "n_rows",
                "active"]
 WHAT_VI_EN = ("nhập bảng đối chiếu đơn vị", "import a unit crosswalk")
@@ -56,9 +56,11 @@ class Lineage:
                 created_at=datetime.now(UTC), created_by=grant.name,
                 file_name=fitting_name(str(file_name)), sha256=sha, note=str(note or ""),
                 levels=json.dumps(levels), n_rows=len(frame), active=True)).inserted_primary_key[0]
+            frame = frame.reindex(columns=LINEAGE_COLUMNS)  # a frame without population: none
             conn.execute(lineage_table.insert(), [
-                {"set_id": set_id, **{c: r[c] for c in LINEAGE_COLUMNS}}
-                for r in frame[LINEAGE_COLUMNS].to_dict("records")])
+                {"set_id": set_id, **{c: r[c] for c in LINEAGE_COLUMNS},
+                 "population": None if pd.isna(r["population"]) else float(r["population"])}
+                for r in frame.to_dict("records")])
             self._store._log(conn, grant.name, "lineage_import", None,
                              {"set": set_id, "file_name": str(file_name), "n_rows": len(frame),
                               "levels": levels, "superseded": replaced, "note": note or ""})
@@ -90,8 +92,9 @@ class Lineage:
                                  .order_by(s.id.desc())).all()
         # two active sets may name the same merger (a preset beside a wider crosswalk): once,
         # as the newest says it
-        return pd.DataFrame([tuple(r) for r in found], columns=LINEAGE_COLUMNS).drop_duplicates(
+        out = pd.DataFrame([tuple(r) for r in found], columns=LINEAGE_COLUMNS).drop_duplicates(
             ["level", "successor", "predecessor", "effective"], ignore_index=True)
+        return out.assign(population=pd.to_numeric(out["population"]))
 
     def sets(self) -> pd.DataFrame:
         """Every crosswalk imported, newest last."""

@@ -172,4 +172,5 @@ lineage = sa.Table(
     sa.Column("predecessor", sa.Text, nullable=False),
     sa.Column("effective", sa.Date, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
+    sa.Column("population", sa.Float, nullable=True),  # the predecessor's, when given
 )

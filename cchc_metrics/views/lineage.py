@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cchc_metrics.i18n import number, pct, t
-from cchc_metrics.places import area_series, predecessors, successor
+from cchc_metrics.places import area_methods, area_series, predecessors, successor
 from cchc_metrics.views.profile import in_prose
 
 
@@ -33,12 +33,16 @@ def lineage_table(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """A crosswalk as people read it: level in words, new and former unit, from when."""
     from cchc_metrics.i18n import level_label
 
-    return pd.DataFrame({
+    out = pd.DataFrame({
         t("level", lang): [level_label(v, lang) for v in frame["level"]],
         t("col_successor", lang): frame["successor"].to_numpy(),
         t("col_predecessor", lang): frame["predecessor"].to_numpy(),
         t("col_effective", lang): [_date(d, lang) for d in frame["effective"]],
     })
+    if "population" in frame and frame["population"].notna().any():
+        out[t("col_population", lang)] = [
+            "—" if pd.isna(v) else number(v, 0, lang) for v in frame["population"]]
+    return out
 
 
 def unit_lineage(units: pd.DataFrame, lineage: pd.DataFrame, unit: str, level: str,
@@ -47,7 +51,9 @@ def unit_lineage(units: pd.DataFrame, lineage: pd.DataFrame, unit: str, level: s
 
     A successor: the sentence («được thành lập năm 2025 trên cơ sở …; năm 2024 các đơn vị này
     đạt bình quân … %»), the area's series (its method said) and each predecessor's years with
-    its index and rank in its old block. A predecessor: where it went and from when.
+    its index and rank in its old block; `methods` lists the ways the data allows to combine
+    the area (a `method` it does not allow falls back to the mean). A predecessor: where it
+    went and from when.
     """
     if lineage is None or lineage.empty:
         return None
@@ -60,6 +66,8 @@ def unit_lineage(units: pd.DataFrame, lineage: pd.DataFrame, unit: str, level: s
     others = [p for p in olds["predecessor"] if p != unit]
     if not others:
         return None
+    methods = area_methods(units, lineage, level, unit)
+    method = method if method in methods else "mean"
     series = area_series(units, lineage, level, unit, method)
     first = min(olds["effective"])
     names = ", ".join(in_prose(p) if lang == "vi" else p for p in olds["predecessor"])
@@ -93,5 +101,8 @@ def unit_lineage(units: pd.DataFrame, lineage: pd.DataFrame, unit: str, level: s
         t(f"col_area_{method}", lang): series["index_pct"].to_numpy(dtype=float),
         t("col_n_units", lang): series["n_units"].to_numpy(),
     })
-    return {"sentence": text + ".", "area": area, "predecessors": table,
-            "method": t(f"area_method_{method}", lang)}
+    note = t(f"area_method_{method}", lang)
+    if "population" not in methods:
+        note += " " + t("area_method_absent", lang)
+    return {"sentence": text + ".", "area": area, "predecessors": table, "method": note,
+            "methods": methods, "chosen": method}

@@ -242,7 +242,11 @@ def locate(units: pd.DataFrame, view: View, unit: str | None = None) -> View | N
 
 
 def map_rows(units: pd.DataFrame, view: View, places: pd.DataFrame) -> pd.DataFrame:
-    """The view's rows with where each unit is (places: level, unit, latitude, longitude);
-    units without a known place are left out."""
+    """The view's rows with where each unit is (places: level, unit, before, latitude,
+    longitude; a year before 2025 takes the place of before the reform); units without a known
+    place are left out."""
+    from cchc_metrics.places.resolve import REFORM_YEAR
+
     rows = select(units, view)
-    return rows.merge(places, on=["level", "unit"], how="inner")
+    rows = rows.assign(before=rows["year"] < REFORM_YEAR)
+    return rows.merge(places, on=["level", "unit", "before"], how="inner").drop(columns="before")

@@ -390,6 +390,24 @@ def test_a_merged_departments_profile_shows_its_predecessors_years(app):
     assert area["Bình quân các đơn vị cũ (%)"].str.fullmatch(r"\d{1,3},\d\d").all()
     set_widget(at, "area_method", "pooled")
     assert "cộng lại đạt" in texts(at) and not at.exception
+    # no population in the departments' crosswalk: not offered, and the page says what it needs
+    assert any("cần cột «Dân số» trong bảng đối chiếu" in c.value for c in at.caption)
+
+
+def test_a_new_wards_area_can_be_weighted_by_population(app):
+    from cchc_metrics.sample.demo import demo_lineage
+
+    ward = demo_lineage().query("level == 'commune'")["successor"].iloc[0]
+    at = run_page(app, "app_pages/ho-so.py", year=2025, level="commune")
+    set_widget(at, "unit", ward)
+    set_widget(at, "area_method", "population")
+    said = texts(at)
+    assert "(bình quân theo dân số)" in said and not at.exception
+    assert "Bình quân theo dân số (%)" in shown(at.dataframe[-2]).columns
+    # then a department, where the population is unknown, falls back to the mean
+    set_widget(at, "level", "department")
+    set_widget(at, "unit", "Sở Nông nghiệp và Môi trường")
+    assert not at.exception and "các đơn vị này đạt bình quân" in texts(at)
 
 
 def test_a_merged_away_departments_profile_says_where_it_went(app):

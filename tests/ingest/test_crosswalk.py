@@ -45,3 +45,27 @@ def test_a_sheet_without_the_header_is_refused():
     with pytest.raises(ScoreFileError) as refused:
         read_crosswalk(B.xlsx({"S": [["a", "b"], [1, 2]]}), name="c.xlsx")
     assert refused.value.problems[0].code == "no_header"
+
+
+def test_a_population_column_is_read_as_people_and_a_bad_one_is_located():
+    rows = [["Đơn vị mới", "Đơn vị cũ", "Từ ngày", "Dân số"],
+            ["Phường A", "Xã B", "01/7/2025", "12.345"],
+            ["Phường A", "Xã C", "01/7/2025", 8000],
+            ["Phường A", "Xã D", "01/7/2025", ""]]
+    got = read_crosswalk(B.xlsx({"S": rows}), name="c.xlsx")
+    assert got["population"].tolist()[:2] == [12345.0, 8000.0]
+    assert got["population"].isna().tolist() == [False, False, True]
+    rows[3][3] = "khoảng 9 nghìn"
+    with pytest.raises(ScoreFileError) as refused:
+        read_crosswalk(B.xlsx({"S": rows}), name="c.xlsx")
+    found = refused.value.problems[0]
+    assert (found.code, found.row, found.column, found.value) == (
+        "crosswalk_population", 4, "D", "khoảng 9 nghìn")
+
+
+def test_the_demo_crosswalk_gives_each_former_commune_its_population():
+    got = read_crosswalk(crosswalk_workbook(), name="doi_chieu.xlsx")
+    communes = got["level"] == "commune"
+    assert got.loc[communes, "population"].notna().all()
+    assert got.loc[~communes, "population"].isna().all()
+    assert got["population"].fillna(-1).tolist() == demo_lineage()["population"].fillna(-1).tolist()

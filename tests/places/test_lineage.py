@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import cchc_metrics as cm
-from cchc_metrics.places import area_series, origins, predecessors, successor
+from cchc_metrics.places import area_methods, area_series, origins, predecessors, successor
 from cchc_metrics.sample.demo import build_demo_scores, demo_lineage
 
 
@@ -52,6 +52,40 @@ def test_the_area_series_combines_the_predecessors_years(demo):
     sums = olds.groupby("year")[["points", "max_points"]].sum()
     assert pooled["index_pct"].tolist() == pytest.approx(
         (100 * sums["points"] / sums["max_points"]).round(2).tolist(), abs=0.005)
+
+
+def test_the_area_can_be_weighted_by_population_when_the_crosswalk_gives_it(demo):
+    units, lineage = demo
+    ward = lineage.loc[lineage["level"] == "commune", "successor"].iloc[0]
+    assert area_methods(units, lineage, "commune", ward) == ["mean", "pooled", "population"]
+    series = area_series(units, lineage, "commune", ward, method="population")
+    people = dict(zip(lineage["predecessor"], lineage["population"], strict=True))
+    for r in series.itertuples(index=False):  # brute force, year by year
+        part = units[(units["year"] == r.year) & units["unit"].isin(r.units.split("; "))]
+        w = part["unit"].map(people)
+        assert r.index_pct == pytest.approx(round((part["index_pct"] * w).sum() / w.sum(), 2),
+                                            abs=0.005)
+    # a department's crosswalk rows give no population: not offered, and refused if asked
+    unit = "Sở Nông nghiệp và Môi trường"
+    assert area_methods(units, lineage, "department", unit) == ["mean", "pooled"]
+    with pytest.raises(ValueError):
+        area_series(units, lineage, "department", unit, method="population")
+
+
+def test_former_districts_can_be_weighted_by_their_communes():
+    units = pd.DataFrame({
+        "year": [2024] * 5, "level": ["district", "district", "commune", "commune", "commune"],
+        "unit": ["Huyện A", "Huyện B", "Xã 1", "Xã 2", "Xã 3"],
+        "parent": ["", "", "Huyện A", "Huyện A", "Huyện B"],
+        "index_pct": [80.0, 90.0, 1.0, 1.0, 1.0], "points": [80.0, 90.0, 1, 1, 1],
+        "max_points": [100.0] * 5})
+    lineage = pd.DataFrame({"level": ["district"] * 2, "successor": ["Thành phố C"] * 2,
+                            "predecessor": ["Huyện A", "Huyện B"],
+                            "effective": [date(2025, 1, 1)] * 2, "source": ["crosswalk:x"] * 2,
+                            "population": [np.nan] * 2})
+    assert area_methods(units, lineage, "district", "Thành phố C") == ["mean", "pooled", "units"]
+    got = area_series(units, lineage, "district", "Thành phố C", method="units")
+    assert got["index_pct"].tolist() == [round((2 * 80 + 90) / 3, 2)]
 
 
 def test_a_unit_that_kept_its_name_counts_its_own_earlier_years(demo):

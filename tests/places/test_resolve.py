@@ -65,7 +65,7 @@ def test_resolve_units_lists_each_unit_once():
     assert table["candidates"].iloc[1].count(";") >= 2
 
 
-def test_a_whole_table_resolves_at_once_as_each_unit_does():
+def test_a_whole_table_resolves_at_once():
     from cchc_metrics.places import code_sources
 
     units = pd.DataFrame({
@@ -78,11 +78,29 @@ def test_a_whole_table_resolves_at_once_as_each_unit_does():
                      "", "Tỉnh An Hòa", "Tỉnh Tây Ninh"],
         "parent": ["", "", "", "", "", "", "", "", "Huyện Châu Thành"],
         "unit_code": ["", "", "", "", "", "", "", "99", ""]})
-    table = code_sources(units)
-    for r in table.itertuples(index=False):
-        one = resolve(r.unit, level=r.level, year=r.year, province=r.province, parent=r.parent,
-                      code=r.unit_code)
-        assert (None if pd.isna(r.code) else r.code, r.code_source) == (one.code, one.how), r
+    table = code_sources(units, detail=True)
+    assert table["code_source"].tolist() == [
+        "exact", "exact", "exact", "unknown", "ambiguous", None, "exact", "file", "exact"]
+    assert table["code"].fillna("").tolist()[:3] == ["10630", "13708", "365"]
+    assert table["code"].iloc[7] == "99"
+    assert table["candidates"].iloc[4].count("(") >= 2 and table["candidates"].iloc[0] == ""
+    assert table["latitude"].notna().tolist() == [True] * 3 + [False] * 3 + [True, False, True]
+
+
+def test_places_are_of_their_era():
+    """A name in both lists (Xã Gia Lâm of Ninh Bình kept its name and grew) is placed before
+    the reform by the old list, after it by the new."""
+    from cchc_metrics.places import coordinates
+
+    units = pd.DataFrame({"year": [2024, 2025], "level": ["commune", "commune"],
+                          "unit": ["Xã Gia Lâm", "Xã Gia Lâm"], "province": ["Tỉnh Ninh Bình"] * 2,
+                          "parent": ["Huyện Nho Quan", ""], "unit_code": ["", ""]})
+    places = coordinates(units)
+    assert places["before"].tolist() == [True, False]
+    old, new = (resolve("Xã Gia Lâm", level="commune", year=y, province="Tỉnh Ninh Bình")
+                for y in (2024, 2025))
+    assert old.latitude != new.latitude
+    assert places["latitude"].tolist() == [old.latitude, new.latitude]
 
 
 def test_a_profile_names_the_units_code_and_how_it_was_found():
