@@ -31,7 +31,7 @@ def profile():
         if row["level"] == "district" else None
     merged = views.unit_lineage(units, data.lineage(rev), unit, row["level"], lang, method)
     return {"year": int(row["year"]), "history": charts.unit_history(history, lang),
-            "paragraph": views.profile_paragraph(units, scores, row, lang),
+            "paragraph": views.profile_paragraph(units, scores, row, lang, data.lineage(rev)),
             "code": views.code_line(row, lang),
             "table": views.screen_table(table, lang),
             "vs_block": charts.fields_vs_block(fields, lang),

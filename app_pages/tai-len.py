@@ -113,6 +113,7 @@ if chosen is not None and not upload.crosswalk(store, chosen.name, chosen.getval
                                            "level": str(scores["level"].iloc[0])})
             bar.empty()
 upload.department_preset(store, data.base_units(rev), lang)
+upload.package_preset(store, data.base_units(rev), rev, lang)
 st.divider()
 st.subheader(t("history", lang))
 upload.history(store, lang)

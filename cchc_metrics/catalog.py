@@ -316,6 +316,22 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                     "crosswalk the province uploads later replaces them."),
     "preset_none": ("Dữ liệu chưa có sở nào khớp các sáp nhập phổ biến năm 2025.",
                     "No department of the data fits the common 2025 mergers."),
+    "package_title": ("Xã, phường sau sắp xếp theo danh mục chuyển đổi 01/7/2025",
+                      "Communes and wards after 1 July 2025 from the official conversion"),
+    "package_help": ("Tìm từng xã của dữ liệu (trước năm 2025) trong danh mục chuyển đổi của "
+                     "gói vietnamadminunits và đề xuất xã, phường mới của nó; xã không có trong "
+                     "danh mục (tên khác, đã sáp nhập đợt trước) cần bảng đối chiếu của tỉnh.",
+                     "Looks up each commune of the data (before 2025) in the vietnamadminunits "
+                     "package's conversion and proposes its new commune or ward; communes not in "
+                     "the list (other names, merged in an earlier round) need the province's "
+                     "crosswalk."),
+    "package_look": ("Tìm trong danh mục", "Look them up"),
+    "package_looking": ("Đang tìm các xã trong danh mục chuyển đổi…",
+                        "Looking the communes up in the conversion…"),
+    "package_none": ("Không xã nào của dữ liệu có trong danh mục chuyển đổi (tên khác danh mục, "
+                     "hoặc tỉnh giả định như dữ liệu mẫu): hãy tải lên bảng đối chiếu của tỉnh.",
+                     "No commune of the data is in the conversion (names unlike the list's, or a "
+                     "fictional province like the sample's): upload the province's crosswalk."),
     "preset_confirm": ("Xác nhận dùng các sáp nhập này", "Use these mergers"),
     "lineage_title": ("Trước khi sắp xếp", "Before the merger"),
     "lineage_predecessors": ("Từng đơn vị cũ: chỉ số và thứ hạng trong khối cũ",
@@ -357,10 +373,16 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                          "{pts} điểm ({idx}){change}.",
                          "In {year}, {unit} ranked {rank} of {n} {words} on the PAR INDEX, with "
                          "{pts} points ({idx}){change}."),
+    "profile_sentence_index": ("Năm {year}, {unit} đứng thứ {rank}/{n} {words} về Chỉ số CCHC, "
+                               "đạt {idx}{change}.", "In {year}, {unit} ranked {rank} of {n} "
+                               "{words} on the PAR INDEX, at {idx}{change}."),
     "profile_fields": (" Lĩnh vực đạt cao nhất: {best} ({best_pct}); thấp nhất: {worst} "
                        "({worst_pct}).",
                        " Strongest field: {best} ({best_pct}); weakest: {worst} ({worst_pct})."),
     "first_year": (", năm đầu có kết quả", ""),
+    "first_year_merged": (", năm đầu sau sắp xếp (so sánh với các đơn vị cũ ở mục «Trước khi "
+                          "sắp xếp»)", ", its first year after the merger (compared with its "
+                          "former units under «Before the merger»)"),
     "index_up": ("chỉ số tăng {d} điểm phần trăm", "index up {d} percentage points"),
     "index_down": ("chỉ số giảm {d} điểm phần trăm", "index down {d} percentage points"),
     "since_year": (" so với năm {year}", " from {year}"),

@@ -84,6 +84,18 @@ def crosswalk(s, name: str, raw: bytes, lang: str) -> bool:
     return True
 
 
+def _offer(s, frame: pd.DataFrame, *, file_name: str, note: str, key: str, lang: str) -> None:
+    """A lineage the library proposes: the table, then a button that stores it as a crosswalk."""
+    st.dataframe(views.lineage_table(frame, lang), hide_index=True)
+    if st.button(t("preset_confirm", lang), key=key):
+        with writing(lang):
+            set_id = s.lineage.import_crosswalk(
+                frame, file_name=file_name, file_bytes=frame.to_csv(index=False).encode("utf-8"),
+                user=actor(), note=note)
+            st.success(t("crosswalk_done", lang, id=set_id, n=len(frame)),
+                       icon=":material/check_circle:")
+
+
 def department_preset(s, units: pd.DataFrame, lang: str) -> None:
     """The common 2025 department mergers that fit the data, offered for an official to
     confirm (places.department_preset); a province's own crosswalk takes precedence."""
@@ -95,15 +107,31 @@ def department_preset(s, units: pd.DataFrame, lang: str) -> None:
             st.info(t("preset_none", lang), icon=":material/info:")
             return
         st.caption(t("preset_help", lang))
-        st.dataframe(views.lineage_table(frame, lang), hide_index=True)
-        if st.button(t("preset_confirm", lang), key="preset_go"):
-            with writing(lang):
-                set_id = s.lineage.import_crosswalk(
-                    frame, file_name="sap-nhap-so-2025.csv",
-                    file_bytes=frame.to_csv(index=False).encode("utf-8"), user=actor(),
-                    note=t("preset_title", "vi", n=len(frame)))
-                st.success(t("crosswalk_done", lang, id=set_id, n=len(frame)),
-                           icon=":material/check_circle:")
+        _offer(s, frame, file_name="sap-nhap-so-2025.csv", key="preset_go",
+               note=t("preset_title", "vi", n=len(frame)), lang=lang)
+
+
+def package_preset(s, units: pd.DataFrame, revision: int, lang: str) -> None:
+    """The communes of the data found in the official 1 July 2025 conversion (places.
+    package_lineage), looked up when asked (a few seconds for a whole province), offered for an
+    official to confirm."""
+    from cchc_metrics.places import package_lineage
+
+    with st.expander(t("package_title", lang)):
+        st.caption(t("package_help", lang))
+        found = st.session_state.get("_package_lineage")
+        if found is None or found[0] != revision:
+            if not st.button(t("package_look", lang), key="package_look"):
+                return
+            with st.spinner(t("package_looking", lang)):
+                found = (revision, package_lineage(units))
+            st.session_state["_package_lineage"] = found
+        frame = found[1]
+        if frame.empty:
+            st.info(t("package_none", lang), icon=":material/info:")
+            return
+        _offer(s, frame, file_name="vietnamadminunits-2025-07-01.csv", key="package_go",
+               note="vietnamadminunits", lang=lang)
 
 
 def history(s, lang: str) -> None:

@@ -77,19 +77,26 @@ def in_prose(unit: str) -> str:
 
 
 def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
-                      lang: str = "vi") -> str:
-    """The sentence officials write: "Năm 2022, huyện Mỹ Lộc đứng thứ 7/10 … tăng 2 bậc …"."""
+                      lang: str = "vi", lineage: pd.DataFrame | None = None) -> str:
+    """The sentence officials write: "Năm 2022, huyện Mỹ Lộc đứng thứ 7/10 … tăng 2 bậc …".
+
+    A table that publishes only the index says only the index; a unit formed by a merger that
+    year (`lineage`) is in its first year after the merger, not «new»."""
     year, level, block = int(row["year"]), row["level"], row["block"]
     words = block_words(level, block, lang)
-    pts = f"{number(row['points'], 2, lang)}/{number(row['max_points'], 2, lang)}"
     idx = pct(row["index_pct"], 2, lang)
     change = rank_sentence(row, lang)
-    strengths = unit_strengths(scores[(scores["year"] == year) & (scores["block"] == block) &
-                                      (scores["unit"] == row["unit"])])
-    text = t("profile_sentence", lang, year=year,
+    if pd.isna(row["prev_index_pct"]) and _formed_in(lineage, level, row["unit"], year):
+        change = t("first_year_merged", lang)
+    own = scores[(scores["year"] == year) & (scores["block"] == block) &
+                 (scores["unit"] == row["unit"])]
+    strengths = unit_strengths(own)
+    index_only = not own.empty and set(own["component"]) == {TOTAL}
+    text = t("profile_sentence_index" if index_only else "profile_sentence", lang, year=year,
              unit=in_prose(row["unit"]) if lang == "vi" else row["unit"],
              rank=number(row["rank"], 0, lang), n=number(row["n_ranked"], 0, lang), words=words,
-             pts=pts, idx=idx, change=change)
+             pts=f"{number(row['points'], 2, lang)}/{number(row['max_points'], 2, lang)}",
+             idx=idx, change=change)
     if not strengths.empty:
         s = strengths.iloc[0]
         text += t("profile_fields", lang, best=field_label(s["strongest_field"], lang),
@@ -97,6 +104,17 @@ def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
                   worst=field_label(s["weakest_field"], lang),
                   worst_pct=pct(s["weakest_pct"], 1, lang))
     return text
+
+
+def _formed_in(lineage: pd.DataFrame | None, level: str, unit: str, year: int) -> bool:
+    """Whether `unit` was formed from other units by a merger that took effect in `year`."""
+    if lineage is None or lineage.empty:
+        return False
+    from cchc_metrics.places import predecessors
+
+    olds = predecessors(lineage, level, unit)
+    olds = olds[olds["predecessor"] != unit]
+    return not olds.empty and min(olds["effective"]).year == year
 
 
 def block_words(level: str, block: str, lang: str) -> str:

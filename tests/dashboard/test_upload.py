@@ -255,3 +255,33 @@ def test_the_common_department_mergers_are_offered_and_stored_when_confirmed(db)
     with open_store(db) as s:
         sets = s.lineage.sets()
         assert len(sets) == before + 1 and sets["file_name"].iloc[-1] == "sap-nhap-so-2025.csv"
+
+
+def test_real_communes_are_found_in_the_official_conversion_and_stored_when_confirmed(db):
+    import pandas as pd
+
+    real = pd.DataFrame({  # two real communes of Ninh Bình before the reform
+        "year": 2024, "level": "commune", "block": "Huyện Nho Quan", "province": "Tỉnh Ninh Bình",
+        "parent": "Huyện Nho Quan", "unit": ["Xã Gia Lâm", "Xã Gia Tường"], "unit_code": "",
+        "component": "total", "max_points": 100.0, "points": [81.5, 77.25],
+        "self_points": float("nan"), "source": "kiểm thử"})
+    with open_store(db) as s:
+        s.import_scores(real, file_name="nho_quan.xlsx", file_bytes=b"nho quan",
+                        user=s.accounts.system_actor("kiểm thử"))
+        before = len(s.lineage.sets())
+    at = signed_in_app()
+    at.switch_page("app_pages/tai-len.py").run()
+    assert any("danh mục chuyển đổi 01/7/2025" in e.label for e in at.expander)
+    at.button(key="package_look").click().run()
+    assert not at.exception
+    table = at.expander[[i for i, e in enumerate(at.expander)
+                         if "danh mục chuyển đổi" in e.label][0]].dataframe[0].value
+    assert set(table["Đơn vị cũ"]) == {"Xã Gia Lâm", "Xã Gia Tường"}
+    at.button(key="package_go").click().run()
+    with open_store(db) as s:
+        sets = s.lineage.sets()
+        assert len(sets) == before + 1
+        assert sets["file_name"].iloc[-1] == "vietnamadminunits-2025-07-01.csv"
+        rows = s.lineage.rows()
+        assert set(rows.loc[rows["source"] == "package", "predecessor"]) == {"Xã Gia Lâm",
+                                                                             "Xã Gia Tường"}

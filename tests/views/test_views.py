@@ -238,3 +238,28 @@ def test_unit_count_counts_units_not_rows(demo):
     _, units = demo
     fields = units.loc[units.index.repeat(3)]  # three rows a unit, as unit_fields has per field
     assert views.unit_count(fields) == views.unit_count(units) == len(units)
+
+
+def test_a_merged_units_first_year_is_not_called_new_in_its_paragraph(demo):
+    from cchc_metrics.sample.demo import demo_lineage
+
+    scores, units = demo
+    lineage = demo_lineage()
+    row = units[(units["year"] == 2025) &
+                (units["unit"] == "Sở Nông nghiệp và Môi trường")].iloc[0]
+    assert pd.isna(row["prev_index_pct"])
+    text = views.profile_paragraph(units, scores, row, "vi", lineage)
+    assert "năm đầu sau sắp xếp" in text and "năm đầu có kết quả" not in text
+    assert "năm đầu có kết quả" in views.profile_paragraph(units, scores, row, "vi")
+
+
+def test_an_index_only_units_paragraph_says_the_index_not_points_of_100():
+    import cchc_metrics as cm
+
+    scores = pd.DataFrame({
+        "year": 2024, "level": "department", "block": "Sở, ban, ngành", "province": "",
+        "parent": "", "unit": ["Sở A", "Sở B"], "unit_code": "", "component": "total",
+        "max_points": 100.0, "points": [88.41, 80.0], "self_points": np.nan, "source": "x"})
+    units = cm.unit_table(scores)
+    text = views.profile_paragraph(units, scores, units.iloc[0], "vi")
+    assert "đạt 88,41\u00a0%" in text and "/100,00" not in text
