@@ -32,6 +32,7 @@ def profile():
     merged = views.unit_lineage(units, data.lineage(rev), unit, row["level"], lang, method)
     return {"year": int(row["year"]), "history": charts.unit_history(history, lang),
             "paragraph": views.profile_paragraph(units, scores, row, lang, data.lineage(rev)),
+            "plan": views.plan_sentence(units, scores, row, view.bands, lang),
             "code": views.code_line(row, lang),
             "table": views.screen_table(table, lang),
             "vs_block": charts.fields_vs_block(fields, lang),
@@ -50,6 +51,7 @@ if (merged := shown["lineage"]) and "merged_into" in merged:  # where a merged u
     st.page_link("app_pages/ho-so.py", label=merged["merged_into"],
                  icon=":material/arrow_forward:", query_params={"unit": merged["merged_into"]})
 st.markdown(escape.markdown(shown["paragraph"]))
+st.markdown(escape.markdown(shown["plan"]))  # what it takes to move up, others unchanged
 if shown["code"]:  # a commune's or district's official identity, for a person to check
     st.caption(escape.markdown(shown["code"]))
 fields_tab, charts_tab = widgets.panes([t("tab_fields", lang), t("tab_charts", lang)],

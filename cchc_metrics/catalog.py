@@ -376,6 +376,22 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "profile_sentence_index": ("Năm {year}, {unit} đứng thứ {rank}/{n} {words} về Chỉ số CCHC, "
                                "đạt {idx}{change}.", "In {year}, {unit} ranked {rank} of {n} "
                                "{words} on the PAR INDEX, at {idx}{change}."),
+    "col_rank_note": ("Ghi chú thứ hạng", "Rank note"),
+    "noise_fell": ("≈ chỉ thiếu {gap} điểm phần trăm là giữ hạng {prev} (dưới ngưỡng {limit})",
+                   "≈ {gap} percentage points short of keeping rank {prev} (under {limit})"),
+    "noise_rose": ("≈ chỉ hơn {gap} điểm phần trăm so với đơn vị nay ở hạng {prev} (dưới ngưỡng "
+                   "{limit})", "≈ only {gap} percentage points ahead of the unit now at rank "
+                   "{prev} (under {limit})"),
+    "plan_intro": ("Giữ nguyên kết quả các đơn vị khác: {what}",
+                   "With the other units' results unchanged: {what}"),
+    "plan_rank": ("cần thêm {pts} điểm để lên hạng {rank}", "{pts} more points to rank {rank}"),
+    "plan_rank_out": ("không thể lên hạng {rank} vì vượt quá điểm tối đa",
+                      "rank {rank} is out of reach within the maximum"),
+    "plan_band": ("cần thêm {pts} điểm để đạt loại {band}", "{pts} more points to reach {band}"),
+    "plan_top": ("đang đứng đầu khối và ở loại cao nhất", "it leads its block in the top band"),
+    "plan_fields": (". Lĩnh vực còn nhiều điểm chưa đạt: {fields}",
+                    ". Fields with the most points still to gain: {fields}"),
+    "plan_field": ("{field} (còn {pts} điểm)", "{field} ({pts} points)"),
     "profile_fields": (" Lĩnh vực đạt cao nhất: {best} ({best_pct}); thấp nhất: {worst} "
                        "({worst_pct}).",
                        " Strongest field: {best} ({best_pct}); weakest: {worst} ({worst_pct})."),

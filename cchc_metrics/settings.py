@@ -123,6 +123,9 @@ SETTINGS = [
     _s("user", None, "Tên người thực hiện ghi vào nhật ký cho các lệnh nhập, khôi phục (mặc định: "
        "tài khoản máy).", "Who command-line imports and rollbacks are audited as (default: the "
        "login name)."),
+    _s("rank_noise_pct", 0.5, "Chênh lệch chỉ số (điểm phần trăm) dưới mức này thì một thay đổi "
+       "thứ hạng được đánh dấu «≈» là trong phạm vi nhiễu.", "An index gap (percentage points) "
+       "under which a rank change is marked «≈», within noise.", 0),
     _s("province_name", None, "Tên tỉnh ghi ở đầu mỗi tệp xuất, vd. «Tỉnh Bến Tre» (mặc định: tỉnh "
        "của dữ liệu).", "The province named at the top of every export, e.g. «Tỉnh Bến Tre» "
        "(default: the data's province)."),

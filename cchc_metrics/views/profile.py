@@ -7,7 +7,7 @@ import pandas as pd
 
 from cchc_metrics.contract import DEFAULT_BLOCKS, TOTAL
 from cchc_metrics.fields import field_label
-from cchc_metrics.i18n import number, pct, rank_change_text, t
+from cchc_metrics.i18n import band_label, number, pct, rank_change_text, t
 from cchc_metrics.metrics import (
     UNIT_KEYS,
     unit_fields,
@@ -104,6 +104,33 @@ def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
                   worst=field_label(s["weakest_field"], lang),
                   worst_pct=pct(s["weakest_pct"], 1, lang))
     return text
+
+
+def plan_sentence(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series, bands,
+                  lang: str = "vi") -> str:
+    """What the unit needs, as a plan says it: «Cần thêm 1,35 điểm để lên hạng 5/10; … Lĩnh vực
+    còn nhiều điểm chưa đạt: …» (whatif.unit_plan; others unchanged); "" for an index-only
+    table with nothing to say."""
+    from cchc_metrics.whatif import unit_plan
+
+    plan = unit_plan(units, scores, row, bands)
+    parts = []
+    for goal, n, need in plan["ranks"]:
+        where = f"{number(goal, 0, lang)}/{number(n, 0, lang)}"
+        parts.append(t("plan_rank", lang, pts=number(need, 2, lang), rank=where)
+                     if need is not None else t("plan_rank_out", lang, rank=where))
+    if plan["band"] is not None and plan["band"][1] is not None:
+        label, need = plan["band"]
+        parts.append(t("plan_band", lang, pts=number(need, 2, lang),
+                       band=band_label(label, lang)))
+    if not parts:
+        parts.append(t("plan_top", lang))
+    text = t("plan_intro", lang, what="; ".join(parts))
+    if plan["fields"]:
+        text += t("plan_fields", lang, fields="; ".join(
+            t("plan_field", lang, field=field_label(f, lang), pts=number(v, 2, lang))
+            for f, v in plan["fields"][:3]))
+    return text + "."
 
 
 def _formed_in(lineage: pd.DataFrame | None, level: str, unit: str, year: int) -> bool:

@@ -47,12 +47,23 @@ class Screen:
     def styled(self):
         """The numbers, shown as this table's texts: what a sortable table sends to the browser.
 
-        A number's text depends on the number alone, so each column's texts are looked up by
-        value and what is shown is exactly `frame`.
+        A number's text mostly depends on the number alone, so each column's texts are looked
+        up by value; where one number has several texts (a rank change «▼ 1» and one within
+        noise «▼ 1 ≈») each text is set on its own rows. What is shown is exactly `frame`.
         """
-        shown = {c: dict(zip(self.values[c].tolist(), self.frame[c].tolist(), strict=True)).get
-                 for c in self.numbers}
-        return self.values.style.format(shown, na_rep="—")
+        shown, by_rows = {}, []
+        for c in self.numbers:
+            pairs = dict(zip(self.values[c].tolist(), self.frame[c].tolist(), strict=True))
+            if len(pairs) == len(set(zip(self.values[c].tolist(), self.frame[c].tolist(),
+                                         strict=True))):
+                shown[c] = pairs.get
+            else:
+                by_rows.append(c)
+        style = self.values.style.format(shown, na_rep="—")
+        for c in by_rows:
+            for text, rows in self.frame.groupby(c, sort=False).groups.items():
+                style = style.format(lambda _, text=text: text, subset=(list(rows), [c]))
+        return style
 
 
 def compact_arrow(frame: pd.DataFrame):

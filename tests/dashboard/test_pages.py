@@ -446,3 +446,18 @@ def test_a_block_of_up_to_40_units_shows_whole_and_a_report_says_phuong(app):
     at = run_page(app, "app_pages/ho-so.py", year=2025, level="commune")
     assert any("phường về Chỉ số CCHC" in str(m.value) or "xã, đặc khu về Chỉ số CCHC" in
                str(m.value) for m in at.markdown)
+
+
+def test_the_profile_says_what_it_takes_to_move_up(app):
+    at = run_page(app, "app_pages/ho-so.py", year=2024, level="department")
+    set_widget(at, "unit", "Sở Tài chính")
+    said = texts(at)
+    assert "cần thêm 1,01 điểm để lên hạng 5/20; cần thêm 2,20 điểm để lên hạng 3/20" in said
+    assert "Lĩnh vực còn nhiều điểm chưa đạt" in said and not at.exception
+
+
+def test_the_ranking_marks_rank_changes_within_noise(app):
+    at = run_page(app, "app_pages/tong-quan.py", year=2024, level="department")
+    (table,) = [shown(d) for d in at.dataframe if "Ghi chú thứ hạng" in d.value.columns]
+    noted = table[table["Ghi chú thứ hạng"] != ""]
+    assert not noted.empty and noted["Thay đổi hạng"].str.endswith("≈").all()
