@@ -19,6 +19,17 @@ UNIT_COLUMNS = [
     "points", "max_points", "self_points", "index_pct", "rank", "n_ranked", "band",
     "prev_index_pct", "delta_pct", "prev_rank", "rank_change",
 ]
+# Service indicators (issue 23): one row per period × unit × measure. A period is a year and its
+# first and last month (a month: both the same); `measure` is an indicators.measures key; a
+# service index group carries its maximum in `max_value`, a count has none.
+INDICATOR_COLUMNS = [
+    "year", "month_from", "month_to", "level", "block", "province", "parent", "unit", "unit_code",
+    "measure", "value", "max_value", "source",
+]
+# Targets: an indicator's goal for a level and year (unit "": every unit of the level), or a
+# unit's own registered goal; `measure` «par_index» and «par_rank» are goals for the PAR index.
+TARGET_COLUMNS = ["measure", "level", "year", "unit", "value"]
+
 # Who was formed from whom (a crosswalk, the package's 2025 conversion, the department preset):
 # one row per successor × predecessor; `population` is the predecessor's when the sheet gives it
 # (an area's combined series can be weighted by it).

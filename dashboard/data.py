@@ -61,6 +61,7 @@ def store():
             s.lineage.import_crosswalk(read_crosswalk(crosswalk, name=CROSSWALK_FILE),
                                        file_name=CROSSWALK_FILE, file_bytes=crosswalk,
                                        user=loader, note=SAMPLE_NOTE)
+            load_sample_indicators(s, loader, SAMPLE_NOTE)
     import logging
 
     if not s.accounts.has_admin():  # said to the server's operator, not to every visitor
@@ -69,6 +70,32 @@ def store():
     if not st.get_option("server.enableXsrfProtection"):
         logging.getLogger("cchc").warning("%s / %s", t("xsrf_off", "vi"), t("xsrf_off", "en"))
     return s
+
+
+def load_sample_indicators(s, loader, note: str) -> None:
+    """The sample province's 24 months of service indicators, read from the workbooks it sends
+    (as an upload would), and its targets."""
+    from cchc_metrics.ingest.indicators import read_indicators
+    from cchc_metrics.sample import services
+
+    for name, make in ((services.SERVICE_FILE, services.service_workbook),
+                       (services.STATISTICS_FILE, services.statistics_workbook)):
+        data = make()
+        s.indicators.import_rows(read_indicators(data, name=name).rows, file_name=name,
+                                 file_bytes=data, user=loader, note=note)
+    s.targets.save(services.demo_targets(), user=loader, file_name="chi_tieu_mau", note=note)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def indicators(revision: int) -> pd.DataFrame:
+    """The service indicators pages read (read-only)."""
+    return store().indicators.rows()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def targets(revision: int) -> pd.DataFrame:
+    """The province's active targets (read-only)."""
+    return store().targets.rows()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -174,3 +174,62 @@ lineage = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("population", sa.Float, nullable=True),  # the predecessor's, when given
 )
+
+
+# Service indicators (issue 23): each import is a set; for every period slice (year, level,
+# months) the newest active set that covers it is what pages read. Rolling back a set makes it
+# inactive, so the set before it shows again.
+indicator_sets = sa.Table(
+    "indicator_sets", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("slices", sa.Text, nullable=False),  # JSON list of [year, level, first, last]
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+)
+
+indicators = sa.Table(
+    "indicators", metadata,
+    sa.Column("set_id", sa.Integer, sa.ForeignKey("indicator_sets.id"), nullable=False,
+              index=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("month_from", sa.Integer, nullable=False),
+    sa.Column("month_to", sa.Integer, nullable=False),
+    sa.Column("level", sa.String(20), nullable=False),
+    sa.Column("block", sa.Text, nullable=False),
+    sa.Column("province", sa.Text, nullable=False),
+    sa.Column("parent", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("unit_code", sa.Text, nullable=False),
+    sa.Column("measure", sa.String(40), nullable=False),
+    sa.Column("value", sa.Double),
+    sa.Column("max_value", sa.Double),
+    sa.Column("source", sa.Text, nullable=False),
+)
+
+# Targets: each save (on the page or from a sheet) is a whole new set that supersedes the one
+# before; any earlier set can be made active again.
+target_sets = sa.Table(
+    "target_sets", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+)
+
+targets = sa.Table(
+    "targets", metadata,
+    sa.Column("set_id", sa.Integer, sa.ForeignKey("target_sets.id"), nullable=False, index=True),
+    sa.Column("measure", sa.String(40), nullable=False),
+    sa.Column("level", sa.String(20), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("value", sa.Double, nullable=False),
+)

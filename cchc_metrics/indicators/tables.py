@@ -1,0 +1,197 @@
+"""Indicators per unit and period: roll-ups of months, exact rates, ranks, bands and targets.
+
+Rows are contract.INDICATOR_COLUMNS. A period's values are the rows stated for exactly that
+period; a unit without them gets its months rolled up: counts summed, a stock (pending) taken
+at the last month, a service index group averaged over the months it has.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.bands import band_of, parse_bands
+from cchc_metrics.contract import INDICATOR_COLUMNS, TARGET_COLUMNS
+from cchc_metrics.indicators.measures import (
+    GROUP_KEYS,
+    MEASURES,
+    RATE_BY_KEY,
+    SERVICE_INDEX,
+)
+from cchc_metrics.keys import group_ids
+from cchc_metrics.metrics import rank
+from cchc_metrics.numbers import round_half_up
+
+UNIT_ID = ["level", "block", "province", "parent", "unit", "unit_code"]
+RANK_TARGETS = ("par_rank",)  # a rank goal is met at or above it (a smaller number)
+
+
+def empty_rows() -> pd.DataFrame:
+    """No indicator rows, with the contract's columns."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in INDICATOR_COLUMNS})
+
+
+def _roll(part: pd.DataFrame) -> pd.DataFrame:
+    """Months of the same units → one row per unit × measure (see the module docstring)."""
+    if part.empty:
+        return part
+    stock = part["measure"].map(lambda m: getattr(MEASURES.get(m), "stock", False))
+    group = part["measure"].isin(GROUP_KEYS)
+    keys = [*UNIT_ID, "measure"]
+    summed = part[~stock & ~group].groupby(keys, sort=False, dropna=False).agg(
+        value=("value", "sum"), max_value=("max_value", "sum"), n_months=("month_to", "nunique"))
+    last = part[stock].sort_values("month_to").groupby(keys, sort=False, dropna=False).agg(
+        value=("value", "last"), max_value=("max_value", "last"),
+        n_months=("month_to", "nunique"))
+    mean = part[group].groupby(keys, sort=False, dropna=False).agg(
+        value=("value", "mean"), max_value=("max_value", "mean"),
+        n_months=("month_to", "nunique"))
+    return pd.concat([summed, last, mean]).reset_index()
+
+
+def period_values(rows: pd.DataFrame, year: int, first: int, last: int) -> pd.DataFrame:
+    """One row per unit with a column per measure (and `max_<group>` for service groups) and
+    `n_months`, the months behind it (0 when the period was stated as such)."""
+    rows = rows[rows["year"] == year]
+    exact = rows[(rows["month_from"] == first) & (rows["month_to"] == last)]
+    months = rows[(rows["month_from"] == rows["month_to"]) & (rows["month_to"] >= first) &
+                  (rows["month_to"] <= last)]
+    if first != last and not exact.empty:  # units stated for the period keep their statement
+        ids = group_ids(pd.concat([exact[UNIT_ID], months[UNIT_ID]], ignore_index=True)
+                        .fillna(""), UNIT_ID)
+        months = months[~np.isin(ids[len(exact):], ids[:len(exact)])]
+    long = pd.concat([exact.assign(n_months=0 if first != last else 1),
+                      _roll(months) if first != last else months.iloc[0:0]], ignore_index=True)
+    if long.empty:
+        return pd.DataFrame(columns=[*UNIT_ID, "n_months"])
+    long[UNIT_ID] = long[UNIT_ID].fillna("")
+    wide = long.groupby([*UNIT_ID, "measure"], sort=False)["value"].sum(min_count=1) \
+        .unstack("measure")
+    groups = long[long["measure"].isin(GROUP_KEYS)]
+    tops = groups.groupby([*UNIT_ID, "measure"], sort=False)["max_value"].sum(min_count=1) \
+        .unstack("measure")
+    tops.columns = [f"max_{c}" for c in tops.columns]
+    months_n = long.groupby(UNIT_ID, sort=False)["n_months"].max()
+    out = wide.join(tops).join(months_n).reset_index()
+    out.columns.name = None
+    return out
+
+
+def indicator_table(rows: pd.DataFrame, indicator: str, year: int, first: int, last: int, *,
+                    level: str, block: str | None = None, bands=None,
+                    targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Units of a level (and block) for one indicator and period, best first.
+
+    Columns: UNIT_ID, value (the service index's points, or a rate in % to 2 decimals),
+    numerator and denominator (a rate's counts; the index's points and maximum), index_pct and
+    band (the service index), rank and n_ranked within the block (metrics.rank), n_months,
+    target, met and gap (value − target; a rank goal: target − rank).
+    """
+    wide = period_values(rows, year, first, last)
+    wide = wide[wide["level"] == level]
+    if block:
+        wide = wide[wide["block"] == block]
+    out = wide[[*UNIT_ID, "n_months"]].copy()
+    if indicator == SERVICE_INDEX:
+        groups = [g for g in GROUP_KEYS if g in wide]
+        points = wide[groups].sum(axis=1, min_count=1) if groups else pd.Series(np.nan, wide.index)
+        tops = wide[[f"max_{g}" for g in groups]].sum(axis=1, min_count=1) if groups else points
+        out["numerator"], out["denominator"] = round_half_up(points, 2), tops
+        out["value"] = round_half_up(points, 2)
+        out["index_pct"] = round_half_up(100 * points / tops.where(tops > 0), 2)
+        out["band"] = band_of(out["index_pct"], parse_bands(bands))
+    else:
+        rate = RATE_BY_KEY[indicator]
+        num = sum(wide[c] if c in wide else 0 for c in rate.numerators)
+        den = wide[rate.denominator] if rate.denominator in wide else pd.Series(np.nan, wide.index)
+        out["numerator"], out["denominator"] = num, den
+        out["value"] = round_half_up(100 * num / den.where(den > 0), rate.decimals)
+    out = out[out["value"].notna()].reset_index(drop=True)
+    block_id = group_ids(out, ["level", "block"]) if len(out) else np.zeros(0, dtype=np.int64)
+    ranks, counted = rank(out["value"], block_id)
+    out["rank"], out["n_ranked"] = ranks.to_numpy(), counted.to_numpy()
+    out = with_targets(out, targets, indicator, year)
+    return out.sort_values(["block", "rank", "unit"], kind="stable", ignore_index=True)
+
+
+def with_targets(table: pd.DataFrame, targets: pd.DataFrame | None, measure: str,
+                 year: int, column: str = "value") -> pd.DataFrame:
+    """`target`, `met` and `gap` for each unit: its own registered target first, else its
+    level's. A rank target (par_rank) is met at that rank or better."""
+    table = table.copy()
+    table["target"] = np.nan
+    if targets is not None and not targets.empty:
+        goals = targets[(targets["measure"] == measure) & (targets["year"] == year)]
+        level_wide = goals[goals["unit"].fillna("") == ""].set_index("level")["value"]
+        own = goals[goals["unit"].fillna("") != ""]
+        own = dict(zip(zip(own["level"], own["unit"], strict=True), own["value"], strict=True))
+        table["target"] = [own.get((lv, u), level_wide.get(lv, np.nan))
+                           for lv, u in zip(table["level"], table["unit"], strict=True)]
+    target = table["target"].astype(float)
+    value = table[column].astype(float)
+    if measure in RANK_TARGETS:
+        gap = target - value
+    else:
+        gap = value - target
+    table["gap"] = round_half_up(gap, 2)
+    table["met"] = pd.array(np.where(target.isna() | value.isna(), None, gap >= -1e-9),
+                            dtype="boolean")
+    return table
+
+
+def block_value(table: pd.DataFrame, indicator: str) -> float:
+    """The whole selection's value: Σ numerators ÷ Σ denominators for a rate (never a mean of
+    the units' rates); the mean of the units' points for the service index."""
+    if table.empty:
+        return float("nan")
+    if indicator == SERVICE_INDEX:
+        return float(round_half_up(table["value"].mean(), 2))
+    rate = RATE_BY_KEY[indicator]
+    den = table["denominator"].sum()
+    return float(round_half_up(100 * table["numerator"].sum() / den, rate.decimals)) \
+        if den > 0 else float("nan")
+
+
+def monthly_series(rows: pd.DataFrame, indicator: str, *, level: str,
+                   block: str | None = None, units: list[str] | None = None,
+                   targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Month by month: the selection's value (as block_value: Σ ÷ Σ for a rate, the mean of the
+    units' points for the service index) and the chosen units' values, all months at once.
+    Columns: year, month, series (the selection: ""; else the unit), value, target."""
+    m = rows[(rows["month_from"] == rows["month_to"]) & (rows["level"] == level)]
+    if block:
+        m = m[m["block"] == block]
+    keys = ["year", "month_to", "unit", "parent"]
+    if indicator == SERVICE_INDEX:
+        per = m[m["measure"].isin(GROUP_KEYS)].groupby(keys)["value"].sum()
+        whole = per.groupby(level=[0, 1]).mean()
+        decimals = 2
+    else:
+        rate = RATE_BY_KEY[indicator]
+        den = m[m["measure"] == rate.denominator].groupby(keys)["value"].sum()
+        den = den[den > 0]
+        num = m[m["measure"].isin(rate.numerators)].groupby(keys)["value"].sum() \
+            .reindex(den.index, fill_value=0)
+        per = 100 * num / den
+        whole = 100 * num.groupby(level=[0, 1]).sum() / den.groupby(level=[0, 1]).sum()
+        decimals = rate.decimals
+    out = pd.DataFrame({"year": whole.index.get_level_values(0).astype(int),
+                        "month": whole.index.get_level_values(1).astype(int), "series": "",
+                        "value": round_half_up(whole.to_numpy(), decimals)})
+    if units:
+        mine = per[per.index.get_level_values(2).isin(units)].reset_index()
+        out = pd.concat([out, pd.DataFrame({
+            "year": mine["year"].astype(int), "month": mine["month_to"].astype(int),
+            "series": mine["unit"], "value": round_half_up(mine["value"].to_numpy(), decimals)})],
+            ignore_index=True)
+    goals = with_targets(out.assign(level=level, unit=out["series"]), targets, indicator, 0) \
+        if targets is None or targets.empty else pd.concat([
+            with_targets(part.assign(level=level, unit=part["series"]), targets, indicator, y)
+            for y, part in out.groupby("year")])
+    out["target"] = goals["target"].to_numpy(dtype=float) if len(goals) else np.nan
+    return out.sort_values(["series", "year", "month"], ignore_index=True)
+
+
+def empty_targets() -> pd.DataFrame:
+    """No targets, with the contract's columns."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in TARGET_COLUMNS})
