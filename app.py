@@ -47,6 +47,7 @@ DASHBOARD = [
     page("so-sanh", "page_compare", "compare_arrows", filters={"search": False}),
     page("xu-huong", "page_trends", "trending_up", filters={}),
     page("linh-vuc", "page_fields", "grid_view", filters={"search": False}),
+    page("phuc-vu", "page_services", "support_agent", filters={"search": False}),
     page("ban-do", "page_map", "map", filters={"search": False}),
     page("du-lieu", "page_data", "table_view", filters={"all_blocks": True}),
 ]

@@ -3,6 +3,7 @@
 from cchc_metrics.charts.compare import compare_bars, compare_radar
 from cchc_metrics.charts.fields import field_means, fields_heatmap, points_lost
 from cchc_metrics.charts.html import figure_html
+from cchc_metrics.charts.indicators import indicator_trend
 from cchc_metrics.charts.map import unit_map
 from cchc_metrics.charts.overview import index_distribution, ranking_bars
 from cchc_metrics.charts.style import (
@@ -29,6 +30,7 @@ __all__ = [
     "fields_vs_block",
     "figure_html",
     "index_distribution",
+    "indicator_trend",
     "unit_map",
     "movers",
     "points_lost",

@@ -30,6 +30,7 @@ class Rate:
     numerators: tuple[str, ...]
     denominator: str
     decimals: int = 2
+    numerator_name: Msg | None = None  # several numerators read as one («trước hạn, đúng hạn»)
 
 
 def _m(key, vi, en, stock=False) -> Measure:
@@ -67,7 +68,8 @@ SERVICE_NAME = Msg("Chỉ số phục vụ người dân, doanh nghiệp (QĐ 76
 
 RATES = (
     Rate("on_time_rate", Msg("Tỷ lệ giải quyết trước hạn, đúng hạn",
-                             "Resolved early or on time"), ("early", "on_time"), "resolved"),
+                             "Resolved early or on time"), ("early", "on_time"), "resolved",
+         numerator_name=Msg("Giải quyết trước hạn, đúng hạn", "Resolved early or on time")),
     Rate("online_rate", Msg("Tỷ lệ hồ sơ trực tuyến", "Dossiers received online"),
          ("online_received",), "received"),
     Rate("digitised_rate", Msg("Tỷ lệ hồ sơ được số hóa", "Dossiers digitised"),

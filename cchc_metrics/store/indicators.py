@@ -1,8 +1,8 @@
 """The store's service indicators and targets: imported, versioned and audited like scores.
 
 A Store holds them as ``store.indicators`` and ``store.targets``. An indicator import is a set
-covering period slices (year, level, first and last month); for each slice the newest active
-set wins, and rolling a set back (making it inactive) shows the one before it. Targets are
+covering period slices (year, level, first and last month, and the kind: service index groups
+or counts, which come in different files); for each slice the newest active set wins, and rolling a set back (making it inactive) shows the one before it. Targets are
 saved whole: each save supersedes the last, and any earlier one can be made active again.
 """
 
@@ -21,6 +21,13 @@ from cchc_metrics.store.schema import files as files_table
 from cchc_metrics.store.schema import indicator_sets, indicators, target_sets, targets
 
 SLICE = ["year", "level", "month_from", "month_to"]
+
+
+def _kind(measures: pd.Series) -> pd.Series:
+    """A slice's kind: the service index's groups, or counts (they come in different files)."""
+    from cchc_metrics.indicators.measures import GROUP_KEYS
+
+    return measures.isin(GROUP_KEYS).map({True: "service", False: "counts"})
 SET_COLUMNS = ["set_id", "created_at", "created_by", "file_name", "note", "n_rows", "active"]
 IMPORT_VI_EN = ("nhập số liệu chỉ tiêu phục vụ", "import service indicators")
 TARGETS_VI_EN = ("lưu chỉ tiêu (mục tiêu)", "save targets")
@@ -53,8 +60,9 @@ class Indicators:
         frame = frame[INDICATOR_COLUMNS].copy()
         for column in TEXT_COLUMNS:
             frame[column] = frame[column].fillna("").astype(str)
-        slices = sorted({(int(y), str(lv), int(a), int(b)) for y, lv, a, b in
-                         frame[SLICE].itertuples(index=False)})
+        slices = sorted({(int(y), str(lv), int(a), int(b), k) for y, lv, a, b, k in
+                         frame[SLICE].assign(kind=_kind(frame["measure"]))
+                         .itertuples(index=False)})
         with self._store._write() as conn:
             self._store.accounts.confirm(conn, grant, "editor", IMPORT_VI_EN)
             sha = _keep_file(conn, bytes(file_bytes))
@@ -93,7 +101,7 @@ class Indicators:
         frame = pd.DataFrame([tuple(r) for r in found], columns=["set_id", *INDICATOR_COLUMNS])
         if frame.empty:
             return frame.drop(columns="set_id")
-        newest = frame.groupby(SLICE)["set_id"].transform("max")
+        newest = frame.groupby([*SLICE, _kind(frame["measure"])])["set_id"].transform("max")
         frame = frame[frame["set_id"] == newest].drop(columns="set_id").reset_index(drop=True)
         for column in ("year", "month_from", "month_to"):
             frame[column] = frame[column].astype(int)

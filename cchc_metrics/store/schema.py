@@ -187,7 +187,7 @@ indicator_sets = sa.Table(
     sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
     sa.Column("sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
-    sa.Column("slices", sa.Text, nullable=False),  # JSON list of [year, level, first, last]
+    sa.Column("slices", sa.Text, nullable=False),  # JSON [year, level, first, last, kind]
     sa.Column("n_rows", sa.Integer, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
 )

@@ -10,6 +10,20 @@ from cchc_metrics.views.compare import (
 )
 from cchc_metrics.views.export import export_sheets, field_detail_table
 from cchc_metrics.views.fields import by_field, field_table, fields_of_block
+from cchc_metrics.views.indicators import (
+    below_target,
+    indicator_cards,
+    indicator_choices,
+    indicator_months,
+    indicator_ranking,
+    indicator_rows,
+    indicator_sentence,
+    latest_month,
+    monthly_trend,
+    par_targets,
+    trend_series,
+    unit_indicators,
+)
 from cchc_metrics.views.lineage import code_line, lineage_table, unit_lineage
 from cchc_metrics.views.profile import (
     PICKER_LIMIT,
@@ -84,6 +98,18 @@ from cchc_metrics.views.upload import (
 )
 
 __all__ = [
+    "below_target",
+    "indicator_cards",
+    "indicator_choices",
+    "indicator_months",
+    "latest_month",
+    "monthly_trend",
+    "indicator_ranking",
+    "indicator_rows",
+    "indicator_sentence",
+    "par_targets",
+    "trend_series",
+    "unit_indicators",
     "code_line",
     "lineage_table",
     "unit_lineage",

@@ -20,6 +20,7 @@ PAGES = [
     ("app_pages/so-sanh.py", "So sánh", "Compare"),
     ("app_pages/xu-huong.py", "Xu hướng", "Trends"),
     ("app_pages/linh-vuc.py", "Lĩnh vực", "Fields"),
+    ("app_pages/phuc-vu.py", "Chỉ số phục vụ", "Service indicators"),
     ("app_pages/ban-do.py", "Bản đồ", "Map"),
     ("app_pages/du-lieu.py", "Dữ liệu & xuất", "Data & export"),
     ("app_pages/dang-nhap.py", "Đăng nhập", "Sign in"),

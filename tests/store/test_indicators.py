@@ -68,3 +68,13 @@ def test_only_editors_write_indicators_and_targets(store):
     with pytest.raises(NotAllowedError):
         store.targets.save(demo_targets(), user=viewer)
     assert store.indicators.rows().empty and store.targets.rows().empty
+
+
+def test_the_service_index_and_the_counts_of_a_month_come_in_two_files_and_both_stay(store):
+    rows = demo_indicators()
+    service = rows["measure"].str.startswith("svc_")
+    editor = store.accounts.system_actor("bientap")
+    store.indicators.import_rows(rows[service], file_name="cs.xlsx", file_bytes=b"1", user=editor)
+    store.indicators.import_rows(rows[~service], file_name="tk.xlsx", file_bytes=b"2",
+                                 user=editor)
+    assert len(store.indicators.rows()) == len(rows)
