@@ -102,7 +102,7 @@ def indicator_table(rows: pd.DataFrame, indicator: str, year: int, first: int, l
         out["band"] = band_of(out["index_pct"], parse_bands(bands))
     else:
         rate = RATE_BY_KEY[indicator]
-        num = sum(wide[c] if c in wide else 0 for c in rate.numerators)
+        num = sum(wide.get(c, 0) for c in rate.numerators)
         den = wide[rate.denominator] if rate.denominator in wide else pd.Series(np.nan, wide.index)
         out["numerator"], out["denominator"] = num, den
         out["value"] = round_half_up(100 * num / den.where(den > 0), rate.decimals)
@@ -129,10 +129,7 @@ def with_targets(table: pd.DataFrame, targets: pd.DataFrame | None, measure: str
                            for lv, u in zip(table["level"], table["unit"], strict=True)]
     target = table["target"].astype(float)
     value = table[column].astype(float)
-    if measure in RANK_TARGETS:
-        gap = target - value
-    else:
-        gap = value - target
+    gap = target - value if measure in RANK_TARGETS else value - target
     table["gap"] = round_half_up(gap, 2)
     table["met"] = pd.array(np.where(target.isna() | value.isna(), None, gap >= -1e-9),
                             dtype="boolean")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+from tests.dashboard import test_pages as pages
 from tests.dashboard.shown import shown
-from tests.dashboard.test_pages import app, demo_db, run_page, set_widget, texts  # noqa: F401
+
+app, demo_db, run_page, set_widget, texts = (pages.app, pages.demo_db, pages.run_page,
+                                             pages.set_widget, pages.texts)
 
 PAGE = "app_pages/phuc-vu.py"
 
