@@ -33,6 +33,9 @@ def profile():
     return {"year": int(row["year"]), "history": charts.unit_history(history, lang),
             "paragraph": views.profile_paragraph(units, scores, row, lang, data.lineage(rev)),
             "plan": views.plan_sentence(units, scores, row, view.bands, lang),
+            "goals": views.par_targets(data.targets(rev), units, row, lang),
+            "indicators": views.unit_indicators(data.indicators(rev), data.targets(rev), unit,
+                                                row["level"], lang),
             "code": views.code_line(row, lang),
             "table": views.screen_table(table, lang),
             "vs_block": charts.fields_vs_block(fields, lang),
@@ -52,6 +55,9 @@ if (merged := shown["lineage"]) and "merged_into" in merged:  # where a merged u
                  icon=":material/arrow_forward:", query_params={"unit": merged["merged_into"]})
 st.markdown(escape.markdown(shown["paragraph"]))
 st.markdown(escape.markdown(shown["plan"]))  # what it takes to move up, others unchanged
+for line in (shown["goals"], shown["indicators"]):  # its registered goals; its latest month
+    if line:
+        st.markdown(escape.markdown(line))
 if shown["code"]:  # a commune's or district's official identity, for a person to check
     st.caption(escape.markdown(shown["code"]))
 fields_tab, charts_tab = widgets.panes([t("tab_fields", lang), t("tab_charts", lang)],

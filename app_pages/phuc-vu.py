@@ -75,7 +75,8 @@ else:
 st.subheader(t("ind_trend", lang))
 units = sorted(out["table"]["unit"].unique(), key=views.folded)
 chosen = st.multiselect(t("ind_follow", lang), units, key="indicator_units",
-                        max_selections=views.MOST_FOLLOWED)
+                        max_selections=views.MOST_FOLLOWED,
+                        placeholder=t("ind_follow_placeholder", lang))
 series = data.memo("indicator_trend", rev, (view.level, view.block, indicator, tuple(chosen),
                                              lang), lambda: charts.indicator_trend(
     views.monthly_trend(rows, targets, view, indicator, chosen), indicator, lang))

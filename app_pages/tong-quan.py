@@ -44,3 +44,11 @@ if not widgets.no_data(view):
                     st.caption(note)
             with right:
                 widgets.chart(dist, key="dist")
+    # the block's service indicators beside its index (the latest month of the year)
+    period, service = data.memo("overview_indicators", rev, block_view, lambda: (
+        views.overview_indicators(data.indicators(rev), data.targets(rev), block_view)))
+    if service:
+        st.subheader(t("ind_overview", lang, period=period))
+        widgets.show_cards(service)
+        st.page_link("app_pages/phuc-vu.py", label=t("ind_see", lang),
+                     icon=":material/support_agent:")

@@ -236,3 +236,32 @@ def monthly_trend(rows: pd.DataFrame, targets: pd.DataFrame | None, view: View,
 
     return monthly_series(rows, indicator, level=view.level, block=view.block, units=units,
                           targets=targets)
+
+
+OVERVIEW_INDICATORS = (SERVICE_INDEX, "on_time_rate", "online_rate", "digitised_rate")
+
+
+def overview_indicators(rows: pd.DataFrame, targets: pd.DataFrame | None,
+                        view: View) -> tuple[str, list[Card]]:
+    """The overview's line of indicators beside the index: the block's latest month (its
+    label) and one card per headline indicator with the units meeting its target."""
+    months = indicator_months(rows)
+    month = latest_month(months, view.year, view.level)
+    if month is None:
+        return "", []
+    cards = []
+    for indicator in OVERVIEW_INDICATORS:
+        table = indicator_rows(rows, targets, view, indicator, month, month)
+        if table.empty:
+            continue
+        whole = block_value(table, indicator)
+        value = number(whole, 2, view.lang) if indicator == SERVICE_INDEX else \
+            pct(whole, 2, view.lang)
+        met = None
+        if table["met"].notna().any():
+            met = t("ind_met_short", view.lang,
+                    met=number(int(table["met"].fillna(False).sum()), 0, view.lang),
+                    n=number(int(table["met"].notna().sum()), 0, view.lang))
+        cards.append(Card(indicator_name(indicator, view.lang), value, met, delta_color="off",
+                          delta_arrow="off"))
+    return period_label(int(view.year), month, month, view.lang), cards

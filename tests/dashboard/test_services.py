@@ -61,3 +61,15 @@ def test_a_level_without_indicators_says_where_there_are_some(app):
     at = run_page(app, PAGE, year=2024, level="district")
     assert any("Chưa có số liệu chỉ số phục vụ" in i.value for i in at.info)
     assert not at.exception
+
+
+def test_the_overview_and_the_profile_show_the_indicators_beside_the_index(app):
+    at = run_page(app, "app_pages/tong-quan.py", year=2025, level="department")
+    assert any(h.value == "Chỉ số phục vụ — Tháng 12/2025" for h in at.subheader)
+    labels = [m.label for m in at.metric]
+    assert "Tỷ lệ giải quyết trước hạn, đúng hạn" in labels
+    at = run_page(app, "app_pages/ho-so.py", year=2025, level="department")
+    set_widget(at, "unit", "Sở Tư pháp")
+    said = texts(at)
+    assert "Tháng 12/2025\\: giải quyết trước hạn, đúng hạn" in said
+    assert "Chỉ tiêu đăng ký năm 2025 của Sở Tư pháp\\: hạng 5 (kết quả hạng 13\\: chưa đạt)" in said
