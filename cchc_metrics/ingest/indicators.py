@@ -266,7 +266,7 @@ def _stated(numbers: dict, stated: dict, sheet: str, row: int, by_role: dict) ->
             said.append(problem(
                 "indicator_total", f"Tổng điểm ghi trong tệp {_n(total, 'vi')} khác tổng các nhóm "
                 f"{_n(ours, 'vi')}.", f"The file's total {_n(total, 'en')} differs from the "
-                f"groups' sum {_n(ours, 'en')}.",
+                f"groups' sum {_n(ours, 'en')}.", severity="warning",
                 sheet=sheet, row=row, column=column_letter(by_role["stated_total"]),
                 value=_n(total, "vi")))
     rate = stated.get("stated_on_time")
@@ -275,11 +275,15 @@ def _stated(numbers: dict, stated: dict, sheet: str, row: int, by_role: dict) ->
         on = (numbers.get("early") or 0) + (numbers.get("on_time") or 0)
         decimals = len(str(rate).split(".")[1]) if "." in str(rate) else 0
         ours = float(round_half_up(100 * on / done, min(decimals, 2)))
+
+        def shown(value, lang, places=min(decimals, 2)):  # as the file writes it
+            return format_number(value, places, lang)
+
         if abs(ours - rate) > 10 ** -min(decimals, 2) / 2 + 1e-9:
             said.append(problem(
-                "indicator_rate", f"Tỷ lệ đúng hạn ghi trong tệp {_n(rate, 'vi')} % khác tỷ lệ "
-                f"tính từ số hồ sơ {_n(ours, 'vi')} %.", f"The file's on-time rate "
-                f"{_n(rate, 'en')} % differs from the counts' {_n(ours, 'en')} %.",
-                sheet=sheet, row=row,
-                column=column_letter(by_role["stated_on_time"]), value=_n(rate, "vi")))
+                "indicator_rate", f"Tỷ lệ đúng hạn ghi trong tệp {shown(rate, 'vi')} % khác tỷ lệ "
+                f"tính từ số hồ sơ {shown(ours, 'vi')} %.", f"The file's on-time rate "
+                f"{shown(rate, 'en')} % differs from the counts' {shown(ours, 'en')} %.",
+                severity="warning", sheet=sheet, row=row,
+                column=column_letter(by_role["stated_on_time"]), value=shown(rate, "vi")))
     return said
