@@ -22,8 +22,11 @@ st.download_button(t("template", lang), build_template(), "mau_nhap_diem_cchc.xl
 upload.allow_uploads()  # this session may now hold the one file it chooses
 chosen = st.file_uploader(t("upload_file", lang), help=t("upload_help", lang), key="upload",
                           type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
-# a merger crosswalk is previewed and stored by upload.crosswalk; any other file is scores
-if chosen is not None and not upload.crosswalk(store, chosen.name, chosen.getvalue(), lang):
+# a merger crosswalk, service indicators or a targets sheet are previewed and stored by their
+# own readers (each says False when the file is not of its kind); any other file is scores
+if chosen is not None and not any(
+        handle(store, chosen.name, chosen.getvalue(), lang)
+        for handle in (upload.crosswalk, upload.indicator_file, upload.targets_file)):
     raw = chosen.getvalue()
     sha = hashlib.sha256(raw).hexdigest()
     with st.expander(t("corrections", lang)):
@@ -114,6 +117,8 @@ if chosen is not None and not upload.crosswalk(store, chosen.name, chosen.getval
             bar.empty()
 upload.department_preset(store, data.base_units(rev), lang)
 upload.package_preset(store, data.base_units(rev), rev, lang)
+upload.targets_editor(store, data.targets(rev), lang)
+upload.indicator_history(store, lang)
 st.divider()
 st.subheader(t("history", lang))
 upload.history(store, lang)

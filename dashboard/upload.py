@@ -42,46 +42,169 @@ def save_mapping(columns: pd.DataFrame, mapping: dict[str, str]) -> None:
                          user=actor())
 
 
-def crosswalk(s, name: str, raw: bytes, lang: str) -> bool:
-    """A merger crosswalk («Đơn vị mới | Đơn vị cũ | Từ ngày»): preview, problems, confirm.
-
-    False when the file is not one (it is then read as scores).
-    """
+def _probe(key: str, raw: bytes, read):
+    """What a reader makes of the file, read once per file (a large file is read once):
+    its result or its ScoreFileError; with the file's SHA-256."""
     import hashlib
 
-    from cchc_metrics.ingest.crosswalk import read_crosswalk
+    from cchc_metrics.ingest.problems import ScoreFileError
+
+    sha = hashlib.sha256(raw).hexdigest()
+    probe = st.session_state.get(key)
+    if probe is None or probe[0] != sha:
+        try:
+            probe = (sha, read())
+        except ScoreFileError as exc:
+            probe = (sha, exc)
+        st.session_state[key] = probe
+    return probe
+
+
+def _refused(found, not_mine: str, lang: str) -> bool | None:
+    """A reader's refusal: False when the file is simply not of its kind (`not_mine`), True
+    when its problems were shown; None when the file was read."""
     from cchc_metrics.ingest.problems import ScoreFileError
     from dashboard.widgets import problems
 
-    sha = hashlib.sha256(raw).hexdigest()
-    probe = st.session_state.get("_crosswalk_probe")
-    if probe is None or probe[0] != sha:  # once per file: a large score file is read once
-        try:
-            probe = (sha, read_crosswalk(raw, name=name))
-        except ScoreFileError as exc:
-            probe = (sha, exc)
-        st.session_state["_crosswalk_probe"] = probe
-    frame = probe[1]
-    if isinstance(frame, ScoreFileError):
-        if [p.code for p in frame.problems] == ["no_header"]:
-            return False
-        st.error(t("errors_found", lang, n=len(frame.problems)), icon=":material/error:")
-        problems(views.problem_table(frame.problems, lang))
-        return True
+    if not isinstance(found, ScoreFileError):
+        return None
+    if [p.code for p in found.problems] == [not_mine]:
+        return False
+    st.error(t("errors_found", lang, n=len(found.problems)), icon=":material/error:")
+    problems(views.problem_table(found.problems, lang))
+    return True
+
+
+def _confirmed(key: str, sha: str, label: str, lang: str) -> bool:
+    """The confirm button, pressed for the file previewed (not one swapped in since)."""
+    pressed = st.button(label, type="primary", key=f"{key}_go")
+    seen = st.session_state.get(f"_{key}_seen")
+    st.session_state[f"_{key}_seen"] = sha
+    if pressed and seen != sha:
+        st.warning(t("upload_changed", lang), icon=":material/sync_problem:")
+        return False
+    return pressed
+
+
+def crosswalk(s, name: str, raw: bytes, lang: str) -> bool:
+    """A merger crosswalk («Đơn vị mới | Đơn vị cũ | Từ ngày»): preview, problems, confirm.
+
+    False when the file is not one (it is then read as something else).
+    """
+    from cchc_metrics.ingest.crosswalk import read_crosswalk
+
+    sha, frame = _probe("_crosswalk_probe", raw, lambda: read_crosswalk(raw, name=name))
+    if (shown := _refused(frame, "no_header", lang)) is not None:
+        return shown
     st.subheader(t("crosswalk_preview", lang, n=len(frame)))
     st.dataframe(views.lineage_table(frame, lang), hide_index=True, placeholder="—")
     note = st.text_input(t("note", lang), key="crosswalk_note")
-    if st.button(t("crosswalk_confirm", lang), type="primary", key="crosswalk_go"):
-        if st.session_state.get("_crosswalk_seen") != sha:  # not the file previewed
-            st.warning(t("upload_changed", lang), icon=":material/sync_problem:")
-        else:
-            with writing(lang):
-                set_id = s.lineage.import_crosswalk(frame, file_name=name, file_bytes=raw,
-                                                    user=actor(), note=note)
-                st.success(t("crosswalk_done", lang, id=set_id, n=len(frame)),
-                           icon=":material/check_circle:")
-    st.session_state["_crosswalk_seen"] = sha
+    if _confirmed("crosswalk", sha, t("crosswalk_confirm", lang), lang):
+        with writing(lang):
+            set_id = s.lineage.import_crosswalk(frame, file_name=name, file_bytes=raw,
+                                                user=actor(), note=note)
+            st.success(t("crosswalk_done", lang, id=set_id, n=len(frame)),
+                       icon=":material/check_circle:")
     return True
+
+
+def indicator_file(s, name: str, raw: bytes, lang: str) -> bool:
+    """Service indicators (monthly announcements, one-stop statistics): what each period and
+    level holds, the file's own rates that differ, then confirm. False when not such a file."""
+    from cchc_metrics.ingest.indicators import read_indicators
+    from dashboard.widgets import problems
+
+    sha, result = _probe("_indicator_probe", raw, lambda: read_indicators(raw, name=name))
+    if (shown := _refused(result, "no_indicator_header", lang)) is not None:
+        return shown
+    st.subheader(t("ind_preview", lang, n=len(result.rows)))
+    st.table(views.indicator_preview(result.rows, lang), hide_index=True)
+    ready = True
+    if result.warnings:
+        st.warning(t("warnings_found", lang, n=len(result.warnings)), icon=":material/warning:")
+        problems(views.problem_table(result.warnings, lang))
+        ready = st.checkbox(t("confirm_warnings", lang), key="indicator_warned")
+    note = st.text_input(t("note", lang), key="indicator_note")
+    if _confirmed("indicator", sha, t("ind_confirm", lang), lang) and ready:
+        with writing(lang):
+            set_id = s.indicators.import_rows(result.rows, file_name=name, file_bytes=raw,
+                                              user=actor(), note=note)
+            st.success(t("ind_done", lang, id=set_id, n=len(result.rows)),
+                       icon=":material/check_circle:")
+    return True
+
+
+def targets_file(s, name: str, raw: bytes, lang: str) -> bool:
+    """A targets sheet («Chỉ tiêu | Cấp | Năm | Đơn vị | Giá trị»): preview, then replace the
+    province's targets. False when not such a sheet."""
+    from cchc_metrics.ingest.targets import read_targets
+
+    sha, frame = _probe("_targets_probe", raw, lambda: read_targets(raw, name=name))
+    if (shown := _refused(frame, "no_targets_header", lang)) is not None:
+        return shown
+    st.subheader(t("targets_preview", lang, n=len(frame)))
+    st.dataframe(views.targets_table(frame, lang), hide_index=True)
+    if _confirmed("targets_sheet", sha, t("targets_confirm", lang), lang):
+        with writing(lang):
+            set_id = s.targets.save(frame, user=actor(), file_name=name)
+            st.success(t("targets_saved", lang, id=set_id, n=len(frame)),
+                       icon=":material/check_circle:")
+    return True
+
+
+def targets_editor(s, targets: pd.DataFrame, lang: str) -> None:
+    """The province's targets, edited in place by an editor and saved as a new version."""
+    from cchc_metrics.contract import LEVELS
+    from cchc_metrics.i18n import level_label
+    from cchc_metrics.ingest.targets import check_targets, target_names
+    from dashboard.widgets import problems
+
+    with st.expander(t("targets_title", lang)):
+        st.caption(t("targets_help", lang))
+        table = views.targets_table(targets, lang)
+        names = list(target_names(lang).values())
+        edited = st.data_editor(
+            table, num_rows="dynamic", hide_index=True, key="targets_edit", width="stretch",
+            column_config={
+                t("col_target_what", lang): st.column_config.SelectboxColumn(
+                    options=names, required=True, width="large"),
+                t("level", lang): st.column_config.SelectboxColumn(
+                    options=[level_label(v, lang) for v in LEVELS], required=True),
+                t("col_year", lang): st.column_config.NumberColumn(
+                    min_value=2000, max_value=2100, step=1, format="%d"),
+                t("col_target", lang): st.column_config.NumberColumn(min_value=0, step=0.01)})
+        if st.button(t("targets_save", lang), key="targets_go"):
+            frame, found = check_targets(views.targets_from_table(edited, lang),
+                                         sheet=t("targets_title", lang))
+            if found:
+                st.error(t("errors_found", lang, n=len(found)), icon=":material/error:")
+                problems(views.problem_table(found, lang))
+                return
+            with writing(lang):
+                set_id = s.targets.save(frame, user=actor(), file_name="",
+                                        note=t("targets_title", "vi"))
+                st.success(t("targets_saved", lang, id=set_id, n=len(frame)),
+                           icon=":material/check_circle:")
+
+
+def indicator_history(s, lang: str) -> None:
+    """Every indicator import; an editor withdraws one (its periods show the one before) or
+    restores it."""
+    sets = s.indicators.sets()
+    if sets.empty:
+        return
+    with st.expander(t("ind_history", lang)):
+        table = views.set_table(sets, lang)
+        st.dataframe(table, hide_index=True)
+        picked = st.selectbox(t("version", lang), sets["set_id"].tolist()[::-1],
+                              key="ind_set", format_func=lambda i: f"#{i}")
+        active = bool(sets.loc[sets["set_id"] == picked, "active"].iloc[0])
+        label = t("ind_withdraw" if active else "ind_restore", lang, id=picked)
+        if st.button(label, key="ind_set_go"):
+            with writing(lang):
+                s.indicators.set_active(int(picked), not active, user=actor())
+                st.success(t("ind_withdrawn" if active else "ind_restored", lang, id=picked),
+                           icon=":material/check_circle:")
 
 
 def _offer(s, frame: pd.DataFrame, *, file_name: str, note: str, key: str, lang: str) -> None:

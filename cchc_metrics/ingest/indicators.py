@@ -274,9 +274,10 @@ def _stated(numbers: dict, stated: dict, sheet: str, row: int, by_role: dict) ->
     if rate is not None and rate == rate and done:
         on = (numbers.get("early") or 0) + (numbers.get("on_time") or 0)
         decimals = len(str(rate).split(".")[1]) if "." in str(rate) else 0
-        ours = float(round_half_up(100 * on / done, min(decimals, 2)))
+        places = min(decimals, 2)
+        ours = float(round_half_up(100 * on / done, places))
 
-        def shown(value, lang, places=min(decimals, 2)):  # as the file writes it
+        def shown(value, lang):  # as the file writes it
             return format_number(value, places, lang)
 
         if abs(ours - rate) > 10 ** -min(decimals, 2) / 2 + 1e-9:

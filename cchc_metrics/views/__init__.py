@@ -15,6 +15,7 @@ from cchc_metrics.views.indicators import (
     indicator_cards,
     indicator_choices,
     indicator_months,
+    indicator_preview,
     indicator_ranking,
     indicator_rows,
     indicator_sentence,
@@ -22,6 +23,8 @@ from cchc_metrics.views.indicators import (
     monthly_trend,
     overview_indicators,
     par_targets,
+    targets_from_table,
+    targets_table,
     trend_series,
     unit_indicators,
 )
@@ -96,6 +99,7 @@ from cchc_metrics.views.upload import (
     mapping_choices,
     preview_units,
     problem_table,
+    set_table,
 )
 
 __all__ = [
@@ -103,6 +107,10 @@ __all__ = [
     "indicator_cards",
     "indicator_choices",
     "indicator_months",
+    "indicator_preview",
+    "set_table",
+    "targets_from_table",
+    "targets_table",
     "latest_month",
     "monthly_trend",
     "overview_indicators",

@@ -265,3 +265,52 @@ def overview_indicators(rows: pd.DataFrame, targets: pd.DataFrame | None,
         cards.append(Card(indicator_name(indicator, view.lang), value, met, delta_color="off",
                           delta_arrow="off"))
     return period_label(int(view.year), month, month, view.lang), cards
+
+
+def indicator_preview(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What an indicator file holds, per period and level: units, what was read, rows."""
+    from cchc_metrics.i18n import level_label
+
+    out = []
+    for (year, first, last, level), part in rows.groupby(
+            ["year", "month_from", "month_to", "level"], sort=True):
+        kinds = [t("ind_kind_service", lang)] if part["measure"].str.startswith("svc_").any() \
+            else []
+        if (~part["measure"].str.startswith("svc_")).any():
+            kinds.append(t("ind_kind_counts", lang))
+        out.append((period_label(int(year), int(first), int(last), lang),
+                    level_label(level, lang), number(part["unit"].nunique(), 0, lang),
+                    ", ".join(kinds), number(len(part), 0, lang)))
+    return pd.DataFrame(out, columns=[t("ind_period", lang), t("level", lang),
+                                      t("col_n_units_short", lang), t("ind_what", lang),
+                                      t("col_rows", lang)])
+
+
+def targets_table(targets: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The province's targets as people read (and edit) them: names, levels in words."""
+    from cchc_metrics.i18n import level_label
+    from cchc_metrics.ingest.targets import target_names
+
+    names = target_names(lang)
+    return pd.DataFrame({
+        t("col_target_what", lang): [names.get(m, m) for m in targets["measure"]],
+        t("level", lang): [level_label(v, lang) for v in targets["level"]],
+        t("col_year", lang): targets["year"].astype(int).to_numpy(),
+        t("col_unit", lang): targets["unit"].fillna("").to_numpy(),
+        t("col_target", lang): targets["value"].astype(float).to_numpy(),
+    })
+
+
+def targets_from_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """targets_table back to TARGET_COLUMNS (names and level words as keys), for the check."""
+    from cchc_metrics.contract import LEVELS, TARGET_COLUMNS
+    from cchc_metrics.i18n import level_label
+    from cchc_metrics.ingest.targets import target_names
+
+    by_name = {v: k for k, v in target_names(lang).items()}
+    by_level = {level_label(v, lang): v for v in LEVELS}
+    frame = table.copy()
+    frame.columns = TARGET_COLUMNS
+    frame["measure"] = [by_name.get(v, v) for v in frame["measure"]]
+    frame["level"] = [by_level.get(v, v) for v in frame["level"]]
+    return frame

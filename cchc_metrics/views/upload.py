@@ -7,7 +7,7 @@ import pandas as pd
 
 from cchc_metrics.contract import ROUNDING, SURVEY, TOTAL
 from cchc_metrics.fields import field_label
-from cchc_metrics.i18n import t
+from cchc_metrics.i18n import number, t
 from cchc_metrics.views.admin import TIME_ZONE
 
 
@@ -181,3 +181,20 @@ def history_table(datasets: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col_imported_by", lang): datasets["created_by"],
         t("col_note", lang): datasets["note"].fillna(""),
     }).iloc[::-1].reset_index(drop=True)
+
+
+def set_table(sets: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Imported sets (indicators, targets), newest first: status, when, file, who, note, rows."""
+    from cchc_metrics.views.admin import local_time
+
+    sets = sets.iloc[::-1]
+    return pd.DataFrame({
+        "#": sets["set_id"].to_numpy(),
+        t("col_version_status", lang): [t("status_active" if a else "status_withdrawn", lang)
+                                        for a in sets["active"]],
+        t("col_audit_ts", lang): [local_time(v, lang) for v in sets["created_at"]],
+        t("col_file", lang): sets["file_name"].to_numpy(),
+        t("col_imported_by", lang): sets["created_by"].to_numpy(),
+        t("col_note", lang): sets["note"].fillna("").to_numpy(),
+        t("col_rows", lang): [number(n, 0, lang) for n in sets["n_rows"]],
+    })

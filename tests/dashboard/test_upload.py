@@ -285,3 +285,56 @@ def test_real_communes_are_found_in_the_official_conversion_and_stored_when_conf
         rows = s.lineage.rows()
         assert set(rows.loc[rows["source"] == "package", "predecessor"]) == {"Xã Gia Lâm",
                                                                              "Xã Gia Tường"}
+
+
+# ---- service indicators and targets (issue 23) --------------------------------------------------
+
+def test_an_indicator_file_is_previewed_by_period_then_stored_and_withdrawn(db):
+    header = ["STT", "Đơn vị", "Tổng số", "Đã giải quyết", "Trước hạn", "Đúng hạn", "Trễ hạn",
+              "Đang giải quyết"]
+    data = B.xlsx({"T01-2026": [["THỐNG KÊ HỒ SƠ THÁNG 1 NĂM 2026"], [], header,
+                                [1, "Sở Tư pháp", 100, 90, 50, 35, 5, 10],
+                                [2, "Sở Y tế", 80, 80, 10, 70, 0, 0]]})
+    at = upload_page(("thong_ke_t1_2026.xlsx", data))
+    assert any("Số liệu chỉ số phục vụ: 12 dòng" in h.value for h in at.subheader)
+    preview = at.table[0].value
+    assert preview.iloc[0].tolist()[:3] == ["Tháng 1/2026", "Sở, ban, ngành", "2"]
+    with open_store(db) as s:
+        before = len(s.indicators.sets())
+    at.button(key="indicator_go").click().run()
+    assert any("Đã nhập bộ số liệu" in m.value for m in at.success)
+    with open_store(db) as s:
+        sets = s.indicators.sets()
+        assert len(sets) == before + 1
+        new = int(sets["set_id"].iloc[-1])
+        rows = s.indicators.rows()
+        assert len(rows[rows["year"] == 2026]) == 12
+    at.selectbox(key="ind_set").set_value(new).run()
+    at.button(key="ind_set_go").click().run()
+    with open_store(db) as s:
+        assert s.indicators.rows().query("year == 2026").empty
+
+
+def test_counts_that_do_not_add_up_are_shown_located_and_nothing_is_stored(db):
+    header = ["STT", "Đơn vị", "Đã giải quyết", "Trước hạn", "Đúng hạn", "Trễ hạn"]
+    data = B.xlsx({"S": [["THÁNG 2/2026"], header, [1, "Sở Tư pháp", 90, 50, 45, 5]]})
+    at = upload_page(("t2.xlsx", data))
+    assert any("lỗi" in e.value.lower() for e in at.error)
+    with open_store(db) as s:
+        assert s.indicators.rows().query("year == 2026").empty
+
+
+def test_targets_are_replaced_from_a_sheet_and_edited_on_the_page(db):
+    rows = [["Chỉ tiêu", "Cấp", "Năm", "Đơn vị", "Giá trị"],
+            ["Tỷ lệ giải quyết trước hạn, đúng hạn", "Sở, ban, ngành", 2026, "", 99],
+            ["Thứ hạng CCHC đăng ký", "Sở, ban, ngành", 2026, "Sở Y tế", 5]]
+    at = upload_page(("chi_tieu_2026.xlsx", B.xlsx({"S": rows})))
+    assert any("Bảng chỉ tiêu: 2 dòng" in h.value for h in at.subheader)
+    at.button(key="targets_sheet_go").click().run()
+    with open_store(db) as s:
+        assert sorted(s.targets.rows()["measure"]) == ["on_time_rate", "par_rank"]
+        n_sets = len(s.targets.sets())
+    at.button(key="targets_go").click().run()  # the editor, unchanged, saves a new version
+    assert not at.exception
+    with open_store(db) as s:
+        assert len(s.targets.sets()) == n_sets + 1 and len(s.targets.rows()) == 2
