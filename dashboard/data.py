@@ -88,8 +88,10 @@ def load_sample_indicators(s, loader, note: str) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def indicators(revision: int) -> pd.DataFrame:
-    """The service indicators pages read (read-only)."""
-    return store().indicators.rows()
+    """The service indicators pages read, with their unit ids (read-only)."""
+    from cchc_metrics.indicators import prepared
+
+    return prepared(store().indicators.rows())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

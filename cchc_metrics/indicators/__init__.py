@@ -21,10 +21,11 @@ from cchc_metrics.indicators.tables import (
     indicator_table,
     monthly_series,
     period_values,
+    prepared,
     with_targets,
 )
 
 __all__ = ["COUNTS", "GROUP_KEYS", "GROUP_MAX", "INDICATORS", "KINDS", "MEASURES", "RATES",
            "RATE_BY_KEY", "SERVICE_GROUPS", "SERVICE_INDEX", "block_value", "empty_rows",
            "empty_targets", "indicator_name", "indicator_table", "monthly_series", "months_of",
-           "period_in", "period_label", "period_values", "with_targets"]
+           "period_in", "period_label", "period_values", "prepared", "with_targets"]

@@ -31,49 +31,66 @@ def empty_rows() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in INDICATOR_COLUMNS})
 
 
-def _roll(part: pd.DataFrame) -> pd.DataFrame:
-    """Months of the same units → one row per unit × measure (see the module docstring)."""
-    if part.empty:
-        return part
-    stock = part["measure"].map(lambda m: getattr(MEASURES.get(m), "stock", False))
-    group = part["measure"].isin(GROUP_KEYS)
-    keys = [*UNIT_ID, "measure"]
-    summed = part[~stock & ~group].groupby(keys, sort=False, dropna=False).agg(
-        value=("value", "sum"), max_value=("max_value", "sum"), n_months=("month_to", "nunique"))
-    last = part[stock].sort_values("month_to").groupby(keys, sort=False, dropna=False).agg(
-        value=("value", "last"), max_value=("max_value", "last"),
-        n_months=("month_to", "nunique"))
-    mean = part[group].groupby(keys, sort=False, dropna=False).agg(
-        value=("value", "mean"), max_value=("max_value", "mean"),
-        n_months=("month_to", "nunique"))
-    return pd.concat([summed, last, mean]).reset_index()
+def prepared(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with `uid`, one integer per unit (UNIT_ID), and `code`, the measure's number:
+    computed once per data revision, so every period and indicator after it works on integers,
+    not on text columns."""
+    return rows.assign(uid=group_ids(rows[UNIT_ID].fillna(""), UNIT_ID),
+                       code=pd.Categorical(rows["measure"], categories=list(MEASURES)).codes)
+
+
+_KEYS = list(MEASURES)
+_STOCK = np.array([MEASURES[k].stock for k in _KEYS])
+_GROUP = np.isin(_KEYS, GROUP_KEYS)
 
 
 def period_values(rows: pd.DataFrame, year: int, first: int, last: int) -> pd.DataFrame:
     """One row per unit with a column per measure (and `max_<group>` for service groups) and
     `n_months`, the months behind it (0 when the period was stated as such)."""
-    rows = rows[rows["year"] == year]
-    exact = rows[(rows["month_from"] == first) & (rows["month_to"] == last)]
-    months = rows[(rows["month_from"] == rows["month_to"]) & (rows["month_to"] >= first) &
-                  (rows["month_to"] <= last)]
-    if first != last and not exact.empty:  # units stated for the period keep their statement
-        ids = group_ids(pd.concat([exact[UNIT_ID], months[UNIT_ID]], ignore_index=True)
-                        .fillna(""), UNIT_ID)
-        months = months[~np.isin(ids[len(exact):], ids[:len(exact)])]
-    long = pd.concat([exact.assign(n_months=0 if first != last else 1),
-                      _roll(months) if first != last else months.iloc[0:0]], ignore_index=True)
-    if long.empty:
+    if "uid" not in rows:
+        rows = prepared(rows)
+    idx = np.flatnonzero(rows["year"].to_numpy() == year)  # numbers only: no text copied yet
+    a, b = rows["month_from"].to_numpy()[idx], rows["month_to"].to_numpy()[idx]
+    uid, code = rows["uid"].to_numpy()[idx], rows["code"].to_numpy()[idx]
+    exact = (a == first) & (b == last) & (code >= 0)
+    months = (a == b) & (b >= first) & (b <= last) & (code >= 0) & (first != last)
+    months &= ~np.isin(uid, uid[exact])  # units stated for the period keep their statement
+    value = rows["value"].to_numpy(dtype=float)[idx]
+    top = rows["max_value"].to_numpy(dtype=float)[idx]
+    parts = []
+    if exact.any():
+        parts.append(pd.DataFrame({"uid": uid[exact], "code": code[exact], "value": value[exact],
+                                   "top": top[exact], "n": 0 if first != last else 1}))
+    if months.any():
+        order = np.argsort(b[months], kind="stable")  # «last» is the latest month
+        m = pd.DataFrame({"uid": uid[months][order], "code": code[months][order],
+                          "value": value[months][order], "top": top[months][order]})
+        g = m.groupby(["uid", "code"], sort=False)
+        agg = pd.DataFrame({"sum": g["value"].sum(), "mean": g["value"].mean(),
+                            "last": g["value"].last(), "top": g["top"].mean(),
+                            "n": g.size()}).reset_index()
+        c = agg["code"].to_numpy()
+        agg["value"] = np.where(_GROUP[c], agg["mean"], np.where(_STOCK[c], agg["last"],
+                                                                  agg["sum"]))
+        parts.append(agg[["uid", "code", "value", "top", "n"]])
+    if not parts:
         return pd.DataFrame(columns=[*UNIT_ID, "n_months"])
-    long[UNIT_ID] = long[UNIT_ID].fillna("")
-    wide = long.groupby([*UNIT_ID, "measure"], sort=False)["value"].sum(min_count=1) \
-        .unstack("measure")
-    groups = long[long["measure"].isin(GROUP_KEYS)]
-    tops = groups.groupby([*UNIT_ID, "measure"], sort=False)["max_value"].sum(min_count=1) \
-        .unstack("measure")
-    tops.columns = [f"max_{c}" for c in tops.columns]
-    months_n = long.groupby(UNIT_ID, sort=False)["n_months"].max()
-    out = wide.join(tops).join(months_n).reset_index()
-    out.columns.name = None
+    long = pd.concat(parts, ignore_index=True)
+    units, at = np.unique(long["uid"].to_numpy(), return_inverse=True)
+    wide = np.full((len(units), len(_KEYS)), np.nan)
+    tops = np.full((len(units), len(_KEYS)), np.nan)
+    wide[at, long["code"].to_numpy()] = long["value"].to_numpy()
+    tops[at, long["code"].to_numpy()] = long["top"].to_numpy()
+    n_months = np.zeros(len(units), dtype=np.int64)
+    np.maximum.at(n_months, at, long["n"].to_numpy(dtype=np.int64))
+    first_row = pd.Series(idx).groupby(uid).first()  # a row of each unit, for its names
+    ident = rows[UNIT_ID].iloc[first_row.loc[units].to_numpy()].fillna("").reset_index(drop=True)
+    present = ~np.isnan(wide).all(axis=0)
+    out = pd.concat([ident, pd.DataFrame(wide[:, present], columns=np.array(_KEYS)[present])],
+                    axis=1)
+    for i in np.flatnonzero(_GROUP & present):
+        out[f"max_{_KEYS[i]}"] = tops[:, i]
+    out["n_months"] = n_months
     return out
 
 

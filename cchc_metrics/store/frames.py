@@ -116,12 +116,13 @@ def frames_available() -> bool:
     return True
 
 
-def encode(frame: pd.DataFrame) -> bytes:
-    """A canonical frame as an Arrow IPC stream: text dictionary-encoded, zstd-compressed."""
+def encode(frame: pd.DataFrame, columns: list[str] = SCORE_COLUMNS) -> bytes:
+    """A canonical frame (its `columns`) as an Arrow IPC stream: text dictionary-encoded,
+    zstd-compressed."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table = pa.Table.from_pandas(frame[SCORE_COLUMNS], preserve_index=False)
+    table = pa.Table.from_pandas(frame[columns], preserve_index=False)
     arrays = [pc.dictionary_encode(col.combine_chunks())
               if col.type in (pa.string(), pa.large_string()) else col for col in table.columns]
     table = pa.table(arrays, names=table.column_names)  # no pandas metadata: tables concatenate

@@ -16,6 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cchc_metrics.contract import INDICATOR_COLUMNS, TARGET_COLUMNS
+from cchc_metrics.store import frames as sf
 from cchc_metrics.store.engine import StoreError
 from cchc_metrics.store.schema import files as files_table
 from cchc_metrics.store.schema import indicator_sets, indicators, target_sets, targets
@@ -42,6 +43,16 @@ def _keep_file(conn, data: bytes) -> str:
     return sha
 
 
+def _from_arrow(blob: bytes) -> pd.DataFrame:
+    """A set's frame back as INDICATOR_COLUMNS (text as Python strings, numbers as numbers)."""
+    import pyarrow as pa
+
+    table = sf.read_table(blob)
+    table = pa.table([col.cast(pa.large_string()) if pa.types.is_dictionary(col.type) else col
+                      for col in table.columns], names=table.column_names)
+    return table.to_pandas()
+
+
 class Indicators:
     """Indicator sets of a store (see the module docstring)."""
 
@@ -60,6 +71,7 @@ class Indicators:
         frame = frame[INDICATOR_COLUMNS].copy()
         for column in TEXT_COLUMNS:
             frame[column] = frame[column].fillna("").astype(str)
+        encoded = sf.encode(frame, INDICATOR_COLUMNS) if sf.frames_available() else None
         slices = sorted({(int(y), str(lv), int(a), int(b), k) for y, lv, a, b, k in
                          frame[SLICE].assign(kind=_kind(frame["measure"]))
                          .itertuples(index=False)})
@@ -70,13 +82,31 @@ class Indicators:
                 created_at=datetime.now(UTC), created_by=grant.name,
                 file_name=fitting_name(str(file_name)), sha256=sha, note=str(note or ""),
                 slices=json.dumps(slices, ensure_ascii=False), n_rows=len(frame),
-                active=True)).inserted_primary_key[0]
-            records = frame.astype(object).where(frame.notna(), None).assign(set_id=set_id)
-            conn.execute(indicators.insert(), records.to_dict("records"))
+                active=True, frame=encoded)).inserted_primary_key[0]
+            self._insert(conn, frame, set_id)
             self._store._log(conn, grant.name, "indicator_import", None,
                              {"set": set_id, "file_name": str(file_name), "n_rows": len(frame),
                               "periods": len(slices), "note": note or ""})
         return int(set_id)
+
+    def _insert(self, conn, frame: pd.DataFrame, set_id: int) -> None:
+        """The rows, by the driver's executemany in chunks (a million rows in seconds, where
+        SQLAlchemy's per-row dictionaries take a minute)."""
+        from cchc_metrics.store.database import CHUNK_ROWS
+
+        values = [frame[c].to_numpy(dtype=object) for c in INDICATOR_COLUMNS]
+        for i, c in enumerate(INDICATOR_COLUMNS):
+            if c in ("year", "month_from", "month_to"):
+                values[i] = [int(v) for v in values[i]]
+            elif c in ("value", "max_value"):
+                values[i] = [None if v != v else float(v) for v in values[i]]
+        rows = list(zip([set_id] * len(frame), *values, strict=True))
+        names = ["set_id", *INDICATOR_COLUMNS]
+        marks = ", ".join(["%s" if self._store.dialect == "postgresql" else "?"] * len(names))
+        sql = f"INSERT INTO indicators ({', '.join(names)}) VALUES ({marks})"
+        cursor = conn.connection.driver_connection.cursor()
+        for start in range(0, len(rows), CHUNK_ROWS):
+            cursor.executemany(sql, rows[start:start + CHUNK_ROWS])
 
     def set_active(self, set_id: int, active: bool, *, user) -> None:
         """Roll a set back (inactive: the set before it shows again) or restore it, audited."""
@@ -93,12 +123,22 @@ class Indicators:
                              {"set": int(set_id), "active": bool(active)})
 
     def rows(self) -> pd.DataFrame:
-        """What pages read: per slice, the rows of the newest active set covering it."""
+        """What pages read: per slice, the rows of the newest active set covering it. Each set
+        comes from its Arrow frame in one go (its rows, one by one, only without one)."""
         t, s = indicators.c, indicator_sets.c
+        parts = []
         with self._store._read() as conn:
-            found = conn.execute(sa.select(t.set_id, *[t[c] for c in INDICATOR_COLUMNS])
-                                 .join(indicator_sets, s.id == t.set_id).where(s.active)).all()
-        frame = pd.DataFrame([tuple(r) for r in found], columns=["set_id", *INDICATOR_COLUMNS])
+            for set_id, blob in conn.execute(sa.select(s.id, s.frame).where(s.active)).all():
+                if blob is not None and sf.frames_available():
+                    part = _from_arrow(blob)
+                else:
+                    found = conn.execute(sa.select(*[t[c] for c in INDICATOR_COLUMNS])
+                                         .where(t.set_id == set_id)).all()
+                    part = pd.DataFrame([tuple(r) for r in found], columns=INDICATOR_COLUMNS)
+                parts.append(part.assign(set_id=set_id))
+        frame = pd.concat(parts, ignore_index=True) if parts else \
+            pd.DataFrame(columns=[*INDICATOR_COLUMNS, "set_id"])
+        frame = frame[["set_id", *INDICATOR_COLUMNS]]
         if frame.empty:
             return frame.drop(columns="set_id")
         newest = frame.groupby([*SLICE, _kind(frame["measure"])])["set_id"].transform("max")

@@ -190,6 +190,8 @@ indicator_sets = sa.Table(
     sa.Column("slices", sa.Text, nullable=False),  # JSON [year, level, first, last, kind]
     sa.Column("n_rows", sa.Integer, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
+    # the set's rows as one Arrow IPC stream (store/frames.py): read in one go, not row by row
+    sa.Column("frame", sa.LargeBinary, nullable=True),
 )
 
 indicators = sa.Table(

@@ -263,3 +263,21 @@ def test_an_index_only_units_paragraph_says_the_index_not_points_of_100():
     units = cm.unit_table(scores)
     text = views.profile_paragraph(units, scores, units.iloc[0], "vi")
     assert "đạt 88,41\u00a0%" in text and "/100,00" not in text
+
+
+@pytest.mark.parametrize("action, detail, vi", [
+    ("lineage_import", {"set": 2, "file_name": "dc.xlsx", "n_rows": 161, "superseded": [1]},
+     "Nhập bảng đối chiếu đơn vị «dc.xlsx» (161 dòng); thay thế #1"),
+    ("indicator_import", {"set": 3, "file_name": "t3.xlsx", "n_rows": 12, "note": "QĐ"},
+     "Nhập số liệu chỉ số phục vụ tệp «t3.xlsx» (12 dòng); ghi chú: QĐ"),
+    ("indicator_rollback", {"set": 3, "active": False}, "Thu hồi bộ số liệu chỉ số phục vụ #3"),
+    ("targets_save", {"set": 4, "n_rows": 20, "file_name": ""}, "Lưu bộ chỉ tiêu #4 (20 dòng)"),
+    ("targets_rollback", {"set": 1}, "Dùng lại bộ chỉ tiêu #1"),
+])
+def test_every_data_write_reads_as_words_in_the_audit(action, detail, vi):
+    import json
+
+    from cchc_metrics.views.admin import audit_text
+
+    assert audit_text(action, None, json.dumps(detail), "vi") == vi
+    assert not audit_text(action, None, json.dumps(detail), "en").startswith(action)

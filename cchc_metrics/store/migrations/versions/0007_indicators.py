@@ -26,6 +26,7 @@ def _set_columns(with_file: bool) -> list:
         *([sa.Column("slices", sa.Text, nullable=False)] if with_file else []),
         sa.Column("n_rows", sa.Integer, nullable=False),
         sa.Column("active", sa.Boolean, nullable=False),
+        *([sa.Column("frame", sa.LargeBinary, nullable=True)] if with_file else []),
     ]
 
 
