@@ -79,5 +79,6 @@ chosen = st.multiselect(t("ind_follow", lang), units, key="indicator_units",
                         placeholder=t("ind_follow_placeholder", lang))
 series = data.memo("indicator_trend", rev, (view.level, view.block, indicator, tuple(chosen),
                                              lang), lambda: charts.indicator_trend(
-    views.monthly_trend(rows, targets, view, indicator, chosen), indicator, lang))
+    views.monthly_trend(rows, targets, view, indicator, chosen, data.lineage(rev)), indicator,
+    lang))
 widgets.chart(series, key="indicator_trend")

@@ -448,6 +448,7 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                                                     "other": "Targets: {n} rows"}),
     "targets_confirm": ("Xác nhận thay bộ chỉ tiêu bằng bảng này", "Replace the targets with "
                         "this sheet"),
+    "ind_area_of": ("{unit}: các đơn vị cũ (gộp)", "{unit}: its former units (combined)"),
     "ind_indicator": ("Chỉ tiêu", "Indicator"),
     "ind_period": ("Kỳ", "Period"),
     "ind_month": ("Tháng", "Month"),

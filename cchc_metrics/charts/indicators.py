@@ -20,20 +20,23 @@ def indicator_trend(series: pd.DataFrame, indicator: str, lang: str = "vi") -> g
     title = _t("ind_trend", lang, name=name)
     if series is None or series.empty:
         return _empty(lang, title)
-    series = series.assign(month_label=[f"{m:02d}/{y}" for y, m in
-                                        zip(series["year"], series["month"], strict=True)])
+    series = series.sort_values(["year", "month"], kind="stable").assign(
+        month_label=[f"{m:02d}/{y}" for y, m in zip(series["year"], series["month"],
+                                                     strict=True)])
     write = (lambda v: format_number(v, 2, lang)) if indicator == SERVICE_INDEX else \
         (lambda v: format_pct(v, 2, lang))
     fig = go.Figure()
     whole = t("ind_whole", lang)
+    former = series["former"] if "former" in series else pd.Series(False, series.index)
     for i, (label, part) in enumerate(series.groupby("series", sort=False)):
         shown = whole if label == "" else label
+        before = bool(former.loc[part.index].any())  # a merged unit's former units: dotted
         fig.add_scatter(
             x=part["month_label"].tolist(), y=part["value"].tolist(), name=shown,
             mode="lines+markers", hoverinfo="text",
-            line={"color": "#222222" if label == "" else _color(i), "width": 3 if label == ""
-                  else 2},
-            marker={"symbol": _symbol(i)},
+            line={"color": "#222222" if label == "" else "#777777" if before else _color(i),
+                  "width": 3 if label == "" else 2, "dash": "dot" if before else "solid"},
+            marker={"symbol": "circle-open" if before else _symbol(i)},
             hovertext=[f"<b>{shown}</b><br>{m}: {write(v)}" for m, v in
                        zip(part["month_label"], part["value"], strict=True)])
     goal = series[series["series"] == ""]

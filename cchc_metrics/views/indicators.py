@@ -230,12 +230,33 @@ def indicator_choices(lang: str) -> dict[str, str]:
 
 
 def monthly_trend(rows: pd.DataFrame, targets: pd.DataFrame | None, view: View,
-                  indicator: str, units: list[str] | None = None) -> pd.DataFrame:
-    """indicators.monthly_series for the view's level and block, every month of the data."""
+                  indicator: str, units: list[str] | None = None,
+                  lineage: pd.DataFrame | None = None) -> pd.DataFrame:
+    """indicators.monthly_series for the view's level and block, every month of the data; a
+    chosen unit formed by a merger is followed back through its former units, combined (Σ ÷ Σ
+    for a rate, their mean for the service index) in the months before the merger, in a
+    series of its own (`former` True)."""
     from cchc_metrics.indicators import monthly_series
+    from cchc_metrics.places import predecessors
 
-    return monthly_series(rows, indicator, level=view.level, block=view.block, units=units,
-                          targets=targets)
+    out = monthly_series(rows, indicator, level=view.level, block=view.block, units=units,
+                         targets=targets).assign(former=False)
+    if lineage is None or lineage.empty:
+        return out
+    for unit in units or []:
+        olds = predecessors(lineage, view.level, unit)
+        others = [p for p in olds["predecessor"] if p != unit]
+        if not others:
+            continue
+        start = min(olds["effective"])
+        part = rows[(rows["level"] == view.level) & rows["unit"].isin(olds["predecessor"])]
+        area = monthly_series(part, indicator, level=view.level)
+        area = area[(area["series"] == "") &
+                    (area["year"] * 12 + area["month"] < start.year * 12 + start.month)]
+        if not area.empty:
+            out = pd.concat([out, area.assign(series=t("ind_area_of", view.lang, unit=unit),
+                                              target=np.nan, former=True)], ignore_index=True)
+    return out
 
 
 OVERVIEW_INDICATORS = (SERVICE_INDEX, "on_time_rate", "online_rate", "digitised_rate")
