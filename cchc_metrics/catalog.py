@@ -449,6 +449,9 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "targets_confirm": ("Xác nhận thay bộ chỉ tiêu bằng bảng này", "Replace the targets with "
                         "this sheet"),
     "ind_area_of": ("{unit}: các đơn vị cũ (gộp)", "{unit}: its former units (combined)"),
+    "ind_unknown_columns": ("Cột chưa nhận ra ({n})", "Columns not recognised ({n})"),
+    "ind_unknown_help": ("Chọn số liệu mỗi cột này chứa; để «(bỏ qua)» nếu không cần.",
+                         "Choose what each of these columns holds; leave «(ignore)» if not needed."),
     "ind_indicator": ("Chỉ tiêu", "Indicator"),
     "ind_period": ("Kỳ", "Period"),
     "ind_month": ("Tháng", "Month"),

@@ -42,22 +42,22 @@ def save_mapping(columns: pd.DataFrame, mapping: dict[str, str]) -> None:
                          user=actor())
 
 
-def _probe(key: str, raw: bytes, read):
-    """What a reader makes of the file, read once per file (a large file is read once):
-    its result or its ScoreFileError; with the file's SHA-256."""
+def _probe(key: str, raw: bytes, read, extra=()):
+    """What a reader makes of the file, read once per file and choices (`extra`, e.g. a column
+    mapping): its result or its ScoreFileError; with the file's SHA-256."""
     import hashlib
 
     from cchc_metrics.ingest.problems import ScoreFileError
 
     sha = hashlib.sha256(raw).hexdigest()
     probe = st.session_state.get(key)
-    if probe is None or probe[0] != sha:
+    if probe is None or probe[0] != (sha, extra):
         try:
-            probe = (sha, read())
+            probe = ((sha, extra), read())
         except ScoreFileError as exc:
-            probe = (sha, exc)
+            probe = ((sha, extra), exc)
         st.session_state[key] = probe
-    return probe
+    return probe[0][0], probe[1]
 
 
 def _refused(found, not_mine: str, lang: str) -> bool | None:
@@ -111,10 +111,15 @@ def crosswalk(s, name: str, raw: bytes, lang: str) -> bool:
 def indicator_file(s, name: str, raw: bytes, lang: str) -> bool:
     """Service indicators (monthly announcements, one-stop statistics): what each period and
     level holds, the file's own rates that differ, then confirm. False when not such a file."""
-    from cchc_metrics.ingest.indicators import read_indicators
+    from cchc_metrics.ingest.indicators import indicator_columns, read_indicators
     from dashboard.widgets import problems
 
-    sha, result = _probe("_indicator_probe", raw, lambda: read_indicators(raw, name=name))
+    _, columns = _probe("_indicator_columns", raw, lambda: indicator_columns(raw, name=name))
+    if isinstance(columns, Exception) or columns.empty:
+        return False  # not an indicator file (or one its own reader will refuse below)
+    mapping = indicator_mapping(columns, lang)
+    sha, result = _probe("_indicator_probe", raw, lambda: read_indicators(
+        raw, name=name, mapping=mapping), tuple(sorted(mapping.items())))
     if (shown := _refused(result, "no_indicator_header", lang)) is not None:
         return shown
     st.subheader(t("ind_preview", lang, n=len(result.rows)))
@@ -132,6 +137,28 @@ def indicator_file(s, name: str, raw: bytes, lang: str) -> bool:
             st.success(t("ind_done", lang, id=set_id, n=len(result.rows)),
                        icon=":material/check_circle:")
     return True
+
+
+def indicator_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Let a person say what each column the indicator reader does not know holds."""
+    from cchc_metrics.indicators import MEASURES, indicator_name
+    from cchc_metrics.ingest.indicators import MAPPABLE
+
+    unknown = columns[columns["role"].isna()]
+    if unknown.empty:
+        return {}
+    options = ["ignore", *[k for k in MEASURES if k in MAPPABLE]]
+    names = {"ignore": t("role_col_ignore", lang)} | {k: indicator_name(k, lang)
+                                                      for k in options[1:]}
+    mapping = {}
+    with st.expander(t("ind_unknown_columns", lang, n=len(unknown)), expanded=True):
+        st.caption(t("ind_unknown_help", lang))
+        for r in unknown.itertuples():
+            picked = st.selectbox(f"{r.sheet} · {r.column} · «{r.header}»", options,
+                                  format_func=names.get, key=f"indmap_{r.sheet}_{r.column}")
+            if picked != "ignore":
+                mapping[r.header] = picked
+    return mapping
 
 
 def targets_file(s, name: str, raw: bytes, lang: str) -> bool:

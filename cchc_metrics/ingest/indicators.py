@@ -75,12 +75,20 @@ class IndicatorResult:
     kinds: tuple[str, ...] = ()
 
 
-def _header(row: list) -> tuple[str, dict[int, str], dict[str, float]] | None:
-    """(kind, column → measure or role, group → stated maximum) when the row is a header."""
+def _header(row: list, mapping: dict | None = None
+            ) -> tuple[str, dict[int, str], dict[str, float]] | None:
+    """(kind, column → measure or role, group → stated maximum) when the row is a header.
+    `mapping` (a header as the file writes it → a measure) names columns the reader does not
+    know (never one it knows); it never makes a row a header by itself."""
     groups, counts, roles, tops = {}, {}, {}, {}
+    mapped = {}
     for c, cell in enumerate(row):
         text = fold(clean(cell))
         bare = _POINTS.sub("", text).strip(" :")
+        known = bare in GROUP_HEADERS or bare in COUNT_HEADERS or bare in ROLE_HEADERS
+        if not known and mapping and mapping.get(clean(cell)) in MAPPABLE:
+            mapped[c] = mapping[clean(cell)]  # only a column the reader does not know
+            continue
         if bare in GROUP_HEADERS and GROUP_HEADERS[bare] not in groups.values():
             groups[c] = GROUP_HEADERS[bare]
             if m := _POINTS.search(text):
@@ -90,24 +98,46 @@ def _header(row: list) -> tuple[str, dict[int, str], dict[str, float]] | None:
         if bare in ROLE_HEADERS and ROLE_HEADERS[bare] not in roles.values():
             roles[c] = ROLE_HEADERS[bare]
     if len(groups) >= 3 and "unit" in roles.values():
-        return "service", {**roles, **groups}, tops
+        return "service", {**roles, **groups, **mapped}, tops
     if len(counts) >= 3 and ("unit" in roles.values() or "service_level" in roles.values()):
         counts = {c: m for c, m in counts.items() if c not in roles}
-        return "counts", {**roles, **counts}, tops
+        return "counts", {**roles, **counts, **mapped}, tops
     return None
 
 
+def indicator_columns(source, name: str | None = None) -> pd.DataFrame:
+    """The header cells of each indicator sheet and what the reader takes each for (`role`: a
+    measure, a role such as the unit, or None when it does not know): what the upload page
+    offers to map."""
+    from cchc_metrics.ingest.workbook import load_workbook
+
+    book = load_workbook(source, name=name)
+    out = []
+    for sheet in book.sheets:
+        for row in sheet.rows[:30]:
+            found = _header(row)
+            if found is None:
+                continue
+            for c, cell in enumerate(row):
+                if clean(cell):
+                    out.append((sheet.name, column_letter(c), clean(cell), found[1].get(c)))
+            break
+    return pd.DataFrame(out, columns=["sheet", "column", "header", "role"])
+
+
 def read_indicators(source, name: str | None = None, *, year: int | None = None,
-                    month: int | None = None, level: str | None = None) -> IndicatorResult:
+                    month: int | None = None, level: str | None = None,
+                    mapping: dict | None = None) -> IndicatorResult:
     """Every indicator sheet of a file, or ScoreFileError with each problem located. `year`
-    and `month` state the period (a month) when the file does not."""
+    and `month` state the period (a month) when the file does not; `mapping` names columns
+    the reader does not know (header → measure)."""
     from cchc_metrics.ingest.workbook import load_workbook
 
     book = load_workbook(source, name=name)
     frames, problems, warnings, kinds = [], [], [], []
     for sheet in book.sheets:
         found = next(((r, h) for r, row in enumerate(sheet.rows[:30])
-                      if (h := _header(row)) is not None), None)
+                      if (h := _header(row, mapping)) is not None), None)
         if found is None:
             continue
         at, (kind, columns, tops) = found
@@ -220,6 +250,7 @@ def _rows(sheet, at, kind, columns, tops, period, level, file_name):
 
 
 _COUNT_KEYS = set(COUNT_HEADERS.values())
+MAPPABLE = _COUNT_KEYS | set(GROUP_KEYS)  # what a person may say an unknown column holds
 
 
 def _n(value: float, lang: str) -> str:

@@ -338,3 +338,17 @@ def test_targets_are_replaced_from_a_sheet_and_edited_on_the_page(db):
     assert not at.exception
     with open_store(db) as s:
         assert len(s.targets.sets()) == n_sets + 1 and len(s.targets.rows()) == 2
+
+
+def test_a_column_the_indicator_reader_does_not_know_is_mapped_by_the_person(db):
+    header = ["STT", "Đơn vị", "Tổng số", "Đã giải quyết", "Đúng hạn", "Trễ hạn", "HS số hóa TP"]
+    data = B.xlsx({"S": [["THÁNG 4/2026"], header, [1, "Sở Tư pháp", 100, 90, 85, 5, 70]]})
+    at = upload_page(("t4.xlsx", data))
+    assert any("Cột chưa nhận ra (1)" in e.label for e in at.expander)
+    assert any("Số liệu chỉ số phục vụ: 4 dòng" in h.value for h in at.subheader)
+    at.selectbox(key="indmap_S_G").set_value("digitised_dossiers").run()
+    assert any("Số liệu chỉ số phục vụ: 5 dòng" in h.value for h in at.subheader)
+    at.button(key="indicator_go").click().run()
+    with open_store(db) as s:
+        rows = s.indicators.rows().query("year == 2026")
+        assert rows.loc[rows["measure"] == "digitised_dossiers", "value"].tolist() == [70]

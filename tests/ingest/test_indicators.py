@@ -103,3 +103,19 @@ def test_a_sheet_that_is_not_an_indicator_table_is_refused_with_what_it_needs():
     with pytest.raises(ScoreFileError) as refused:
         read_indicators(B.xlsx({"S": [["a", "b"], [1, 2]]}), name="a.xlsx")
     assert refused.value.problems[0].code == "no_indicator_header"
+
+
+def test_a_mapping_names_a_column_the_reader_does_not_know_and_columns_say_so():
+    from cchc_metrics.ingest.indicators import indicator_columns
+
+    rows = [["THÁNG 3/2025"], ["STT", "Đơn vị", "Tổng số", "Đã giải quyết", "Đúng hạn",
+                               "Trễ hạn", "HS số hóa TP"], [1, "Sở A", 100, 90, 85, 5, 70]]
+    data = B.xlsx({"S": rows})
+    columns = indicator_columns(data, name="a.xlsx")
+    assert columns.loc[columns["role"].isna(), "header"].tolist() == ["HS số hóa TP"]
+    plain = read_indicators(data, name="a.xlsx").rows
+    assert "digitised_dossiers" not in set(plain["measure"])
+    mapped = read_indicators(data, name="a.xlsx", mapping={"HS số hóa TP": "digitised_dossiers",
+                                                           "Đơn vị": "received"}).rows
+    assert mapped.loc[mapped["measure"] == "digitised_dossiers", "value"].tolist() == [70]
+    assert mapped["unit"].tolist()[0] == "Sở A"  # a mapping never takes a known column
