@@ -74,9 +74,16 @@ else:
 
 st.subheader(t("ind_trend", lang))
 units = sorted(out["table"]["unit"].unique(), key=views.folded)
+if "indicator_units" not in st.session_state:  # a link's ?follow=A|B
+    st.session_state["indicator_units"] = [
+        u for u in st.query_params.get("follow", "").split("|") if u in units
+    ][:views.MOST_FOLLOWED]
+st.session_state["indicator_units"] = [u for u in st.session_state["indicator_units"]
+                                       if u in units]  # units of another block drop out
 chosen = st.multiselect(t("ind_follow", lang), units, key="indicator_units",
                         max_selections=views.MOST_FOLLOWED,
                         placeholder=t("ind_follow_placeholder", lang))
+url.to_url("follow", "|".join(chosen))
 series = data.memo("indicator_trend", rev, (view.level, view.block, indicator, tuple(chosen),
                                              lang), lambda: charts.indicator_trend(
     views.monthly_trend(rows, targets, view, indicator, chosen, data.lineage(rev)), indicator,

@@ -73,3 +73,14 @@ def test_the_overview_and_the_profile_show_the_indicators_beside_the_index(app):
     said = texts(at)
     assert "Tháng 12/2025\\: giải quyết trước hạn, đúng hạn" in said
     assert "Chỉ tiêu đăng ký năm 2025 của Sở Tư pháp\\: hạng 5 (kết quả hạng 13\\: chưa đạt)" in said
+
+
+def test_units_followed_are_kept_in_the_link(app):
+    at = run_page(app, PAGE, year=2025, level="department")
+    at.multiselect(key="indicator_units").set_value(["Sở Y tế", "Sở Tư pháp"]).run()
+    assert at.query_params["follow"] == "Sở Y tế|Sở Tư pháp"
+    import json
+
+    (fig,) = at.get("plotly_chart")
+    names = {trace.get("name") for trace in json.loads(fig.proto.spec)["data"]}
+    assert {"Sở Y tế", "Sở Tư pháp"} <= names
