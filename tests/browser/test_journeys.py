@@ -463,3 +463,23 @@ def test_the_map_draws_without_internet_and_a_click_opens_the_profile(app, page,
     assert chosen(page, "Chọn đơn vị").startswith(("Xã", "Phường", "Thị trấn"))
     assert not elsewhere, elsewhere  # no map tiles, no geometry from a CDN
     assert not app_exceptions(page)
+
+
+def test_the_services_page_ranks_a_quarter_and_its_export_holds_that_table(app, page, shot,
+                                                                             tmp_path):
+    """A link to the on-time rate of a quarter: the ranking and its Excel download agree."""
+    first_load(page, app, "Chỉ số phục vụ", "/phuc-vu", year=2025, level="department",
+               indicator="on_time_rate", period="quarter", quarter=1)
+    page.get_by_text("Quý I/2025", exact=False).first.wait_for()
+    settle(page)
+    shot(page, "phuc-vu")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.locator("td[role=gridcell]").first.wait_for(state="attached")
+    shown = grid_frame(grid)
+    saved = download(page, "Tải Excel", tmp_path / "phuc-vu.xlsx")
+    ws = openpyxl.load_workbook(saved).active
+    rows = [r for r in ws.iter_rows(values_only=True) if r and r[0] is not None]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Hạng")
+    units = [r[1] for r in rows[header + 1:]]
+    assert units[:len(shown)] == shown["Đơn vị"].tolist()
+    assert not app_exceptions(page)
