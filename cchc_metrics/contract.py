@@ -26,6 +26,13 @@ INDICATOR_COLUMNS = [
     "year", "month_from", "month_to", "level", "block", "province", "parent", "unit", "unit_code",
     "measure", "value", "max_value", "source",
 ]
+# Criterion detail (issue 24): one row per year × unit × node of the framework's tree — the
+# field («2»), its criteria («2.3») and sub-criteria («2.3.1») — with maximum, self-assessed and
+# appraised points at every level; `field` is the canonical field the node belongs to.
+CRITERION_COLUMNS = [
+    "year", "level", "block", "province", "parent", "unit", "unit_code", "field", "criterion",
+    "criterion_name", "max_points", "self_points", "points", "source",
+]
 # Targets: an indicator's goal for a level and year (unit "": every unit of the level), or a
 # unit's own registered goal; `measure` «par_index» and «par_rank» are goals for the PAR index.
 TARGET_COLUMNS = ["measure", "level", "year", "unit", "value"]

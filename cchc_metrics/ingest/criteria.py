@@ -1,0 +1,198 @@
+"""Criterion detail (issue 24), read like any untrusted file: the transposed table appraisal
+councils publish — criteria down the rows, units across the columns, a «Tự ĐG | Thẩm định» pair
+under each unit's name, the maximum in its own column, fields numbered I, II … or 1, 2 ….
+
+Found without being told: a header row with two or more «Tự ĐG» and «Thẩm định» cells. Each
+row becomes a node of the tree with a code path («2», «2.3», «2.3.1»); a parent whose points are
+not the sum of its children's is a located warning with both numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.contract import CRITERION_COLUMNS, DEFAULT_BLOCKS
+from cchc_metrics.fields import canonical_field
+from cchc_metrics.ingest.headers import clean
+from cchc_metrics.ingest.problems import ScoreFileError, column_letter, problem, refuse
+from cchc_metrics.names import fold, level_of_unit_name
+from cchc_metrics.numbers import format_number, parse_number
+
+SELF = ("tu dg", "tu danh gia", "tu cham", "diem tu danh gia", "tu cham diem")
+APPRAISED = ("tham dinh", "diem tham dinh", "ket qua tham dinh", "hoi dong tham dinh")
+CODE = ("stt", "tt", "ma", "ma tieu chi", "so tt")
+NAME = ("tieu chi", "noi dung", "linh vuc, tieu chi", "linh vuc, tieu chi, tieu chi thanh phan",
+        "ten tieu chi", "linh vuc/tieu chi", "noi dung tieu chi")
+MAXIMUM = ("diem toi da", "toi da", "diem chuan", "thang diem")
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
+         "x": 10, "xi": 11, "xii": 12}
+_CODE = re.compile(r"^\d+(?:\.\d+)*\.?$")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+@dataclass
+class CriteriaResult:
+    """What a file held: rows (contract.CRITERION_COLUMNS) and warnings."""
+
+    rows: pd.DataFrame
+    warnings: list = field(default_factory=list)
+
+
+def _role(text: str, names: tuple[str, ...]) -> bool:
+    return text in names or any(text.startswith(n + " ") for n in names)
+
+
+def _header(rows: list[list]) -> tuple[int, dict] | None:
+    """(row of the «Tự ĐG | Thẩm định» pairs, columns) of a transposed sheet, or None."""
+    for r, row in enumerate(rows[:30]):
+        folded = [fold(clean(c)) for c in row]
+        selfs = [c for c, t in enumerate(folded) if _role(t, SELF)]
+        apps = [c for c, t in enumerate(folded) if _role(t, APPRAISED)]
+        if len(selfs) < 2 or len(apps) < 2:
+            continue
+        above = rows[r - 1] if r else []
+        units = []
+        for c in selfs:  # the unit's name sits over its pair (merged: in the first cell)
+            app = next((a for a in apps if a > c), None)
+            name = clean(above[c]) if c < len(above) else ""
+            if app is not None and name:
+                units.append((name, c, app))
+        cols = {}
+        for source in (above, row):
+            for c, cell in enumerate(source):
+                t = fold(clean(cell))
+                for role, names in (("code", CODE), ("name", NAME), ("max", MAXIMUM)):
+                    if role not in cols and (t in names or (role == "name" and "tieu chi" in t)):
+                        cols[role] = c
+        if units and "name" in cols:
+            return r, {"units": units, **cols}
+    return None
+
+
+def read_criteria(source, name: str | None = None, *, year: int | None = None,
+                  level: str | None = None) -> CriteriaResult:
+    """Every transposed criterion sheet of a file, or ScoreFileError with each problem
+    located."""
+    from cchc_metrics.ingest.workbook import load_workbook
+
+    book = load_workbook(source, name=name)
+    frames, problems, warnings = [], [], []
+    for sheet in book.sheets:
+        found = _header(sheet.rows)
+        if found is None:
+            continue
+        at, cols = found
+        title = " ".join(clean(c) for row in sheet.rows[:at] for c in row if clean(c))
+        stated = year or next((int(m.group(1)) for text in (sheet.name, title, book.name or "")
+                               if (m := _YEAR.search(str(text)))), None)
+        if stated is None:
+            problems.append(problem("criteria_year", "Không rõ năm đánh giá: hãy ghi «năm 2025» "
+                                    "trong tiêu đề hoặc tên trang tính.", "The year is not "
+                                    "stated: write «năm 2025» in the title or the sheet's name.",
+                                    sheet=sheet.name))
+            continue
+        frame, bad, said = _rows(sheet, at, cols, stated, level, book.name)
+        frames.append(frame)
+        problems += bad
+        warnings += said
+    if problems:
+        raise ScoreFileError(problems)
+    if not frames:
+        raise refuse("no_criteria_header", "Không thấy bảng tiêu chí: cần dòng tiêu đề có các cặp "
+                     "«Tự ĐG | Thẩm định» dưới tên từng đơn vị.", "No criterion table: a header "
+                     "row needs a «Tự ĐG | Thẩm định» pair under each unit's name.")
+    return CriteriaResult(pd.concat(frames, ignore_index=True), warnings)
+
+
+def _path(code: str, name: str, roman: bool, current: int | None) -> tuple[str, int] | None:
+    """(code path, field number) of a row: «II» → («2», 2); under it «3.1» → («2.3.1», 2) when
+    fields are numbered in Roman, else «2.3.1» as written."""
+    text = fold(code).strip().rstrip(".")
+    if text in ROMAN:
+        return str(ROMAN[text]), ROMAN[text]
+    if not _CODE.match(text):
+        return None
+    if roman:
+        return (f"{current}.{text}", current) if current else None
+    return text, int(text.split(".")[0])
+
+
+def _rows(sheet, at, cols, year, level, file_name):
+    """One sheet's nodes → (rows, problems, warnings)."""
+    body = sheet.rows[at + 1:]
+    roman = any(fold(clean(r[cols["code"]])).rstrip(".") in ROMAN for r in body
+                if "code" in cols and cols["code"] < len(r))
+    out, problems, warnings = [], [], []
+    current, field_name, where = None, None, {}
+    for r, row in enumerate(body, start=at + 2):
+        def cell(c, row=row):
+            return row[c] if c is not None and c < len(row) else None
+
+        code = clean(cell(cols.get("code")))
+        title = clean(cell(cols["name"]))
+        found = _path(code, title, roman, current)
+        if found is None:
+            continue  # a note, a total, a blank line
+        path, number = found
+        if path.count(".") == 0:
+            current, field_name = number, canonical_field(title) or title
+        top = parse_number(cell(cols.get("max")))
+        for unit, c_self, c_app in cols["units"]:
+            own, got = parse_number(cell(c_self)), parse_number(cell(c_app))
+            for c, v in ((c_self, own), (c_app, got)):
+                if v is not None and (v != v or v < 0):
+                    problems.append(problem(
+                        "criteria_number", "Ô này phải là một số không âm (để trống nếu tiêu chí "
+                        "không áp dụng).", "This cell must be a number, not negative (empty when "
+                        "the criterion does not apply).", sheet=sheet.name, row=r,
+                        column=column_letter(c), value=clean(cell(c))))
+            if got is None and own is None:
+                continue  # not applicable to this unit
+            if top is not None and got is not None and got == got and got > top + 1e-9:
+                problems.append(problem(
+                    "criteria_over_max", f"Điểm thẩm định {_n(got, 'vi')} vượt điểm tối đa "
+                    f"{_n(top, 'vi')}.", f"The appraised {_n(got, 'en')} is above the maximum "
+                    f"{_n(top, 'en')}.", sheet=sheet.name, row=r, column=column_letter(c_app),
+                    value=clean(cell(c_app))))
+            the_level = level or level_of_unit_name(unit) or "department"
+            out.append((year, the_level, DEFAULT_BLOCKS.get(the_level, ""), "", "", unit, "",
+                        field_name, path, title, np.nan if top is None else top,
+                        np.nan if own is None else own, np.nan if got is None else got,
+                        f"{file_name} · {sheet.name} · dòng {r}"))
+            where[(unit, path)] = (r, c_app)
+    frame = pd.DataFrame(out, columns=CRITERION_COLUMNS)
+    warnings += sum_checks(frame, sheet.name, where)
+    return frame, problems, warnings
+
+
+def _n(value: float, lang: str) -> str:
+    return format_number(value, 2, lang)
+
+
+def sum_checks(frame: pd.DataFrame, sheet: str = "", where: dict | None = None) -> list:
+    """A parent (field or criterion) whose appraised points are not the sum of its children's:
+    a warning at the parent's cell with both numbers."""
+    if frame.empty:
+        return []
+    parent = frame["criterion"].str.rsplit(".", n=1).str[0].where(
+        frame["criterion"].str.contains(".", regex=False))
+    kids = frame.assign(parent=parent).dropna(subset=["parent"])
+    sums = kids.groupby(["year", "unit", "parent"])["points"].sum(min_count=1)
+    stated = frame.set_index(["year", "unit", "criterion"])["points"]
+    said = []
+    for (year, unit, code), total in sums.items():
+        mine = stated.get((year, unit, code))
+        if mine is None or pd.isna(mine) or pd.isna(total) or abs(mine - total) <= 0.005:
+            continue
+        row, col = (where or {}).get((unit, code), (None, None))
+        said.append(problem(
+            "criteria_sum", f"{unit}, tiêu chí {code}: điểm {_n(mine, 'vi')} khác tổng các tiêu "
+            f"chí con {_n(total, 'vi')}.", f"{unit}, criterion {code}: {_n(mine, 'en')} points, "
+            f"but its parts add up to {_n(total, 'en')}.", severity="warning", sheet=sheet,
+            row=row, column=column_letter(col) if col is not None else None,
+            value=_n(mine, "vi")))
+    return said

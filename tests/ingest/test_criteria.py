@@ -1,0 +1,64 @@
+"""The transposed criterion table, read like any untrusted file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cchc_metrics.ingest.criteria import read_criteria
+from cchc_metrics.ingest.problems import ScoreFileError
+from cchc_metrics.sample.criteria import criteria_workbook, demo_criteria
+from tests import builders as B
+
+KEYS = ["year", "unit", "criterion"]
+
+
+def test_the_sample_s_transposed_workbook_reads_back_as_its_tree():
+    got = read_criteria(criteria_workbook(2025), name="tong_hop_2025.xlsx")
+    want = demo_criteria((2025,))
+    a = got.rows.sort_values(KEYS, ignore_index=True)
+    w = want.sort_values(KEYS, ignore_index=True)
+    assert a[KEYS + ["field", "criterion_name"]].equals(w[KEYS + ["field", "criterion_name"]])
+    for column in ("max_points", "self_points", "points"):
+        assert np.allclose(a[column], w[column], equal_nan=True), column
+    assert not got.warnings
+
+
+def sheet(rows):
+    head = [["BẢNG TỔNG HỢP NĂM 2024"],
+            ["STT", "Tiêu chí", "Điểm tối đa", "Sở A", None, "Sở B", None],
+            [None, None, None, "Tự ĐG", "Thẩm định", "Tự ĐG", "Thẩm định"]]
+    return B.xlsx({"S": head + rows})
+
+
+def test_arabic_field_numbers_keep_their_paths_and_a_bad_sum_is_a_located_warning():
+    rows = [["1", "Công tác chỉ đạo, điều hành CCHC", 4, 4, 3.5, 3, 3],
+            ["1.1", "Kế hoạch", 2, 2, 2, 1.5, 1.5],
+            ["1.2", "Báo cáo", 2, 2, 1, 1.5, 1.5]]  # Sở A: 2 + 1 = 3, not 3,5
+    got = read_criteria(sheet(rows), name="a.xlsx")
+    assert sorted(set(got.rows["criterion"])) == ["1", "1.1", "1.2"]
+    assert set(got.rows["field"]) == {"Công tác chỉ đạo, điều hành CCHC"}
+    (warning,) = got.warnings
+    assert (warning.code, warning.row, warning.column) == ("criteria_sum", 4, "E")
+    assert "điểm 3,50 khác tổng các tiêu chí con 3,00" in warning.msg.vi
+
+
+def test_roman_fields_prefix_their_criteria_and_empty_cells_are_not_applicable():
+    rows = [["II", "Cải cách thể chế", 6, 5, 5, None, None],
+            ["1", "Xây dựng văn bản", 6, 5, 5, None, None]]
+    got = read_criteria(sheet(rows), name="a.xlsx").rows
+    assert got["criterion"].tolist() == ["2", "2.1"] and set(got["unit"]) == {"Sở A"}
+
+
+def test_points_above_the_maximum_and_text_are_located_errors():
+    rows = [["1", "Công tác chỉ đạo, điều hành CCHC", 4, 4, 4.5, "bốn", 3]]
+    with pytest.raises(ScoreFileError) as refused:
+        read_criteria(sheet(rows), name="a.xlsx")
+    found = {(p.code, p.row, p.column) for p in refused.value.problems}
+    assert found == {("criteria_over_max", 4, "E"), ("criteria_number", 4, "F")}
+
+
+def test_a_sheet_without_the_pairs_is_refused_with_what_it_needs():
+    with pytest.raises(ScoreFileError) as refused:
+        read_criteria(B.xlsx({"S": [["STT", "Đơn vị"], [1, "Sở A"]]}), name="a.xlsx")
+    assert refused.value.problems[0].code == "no_criteria_header"
