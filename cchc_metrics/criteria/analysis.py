@@ -7,7 +7,6 @@ applicable to a unit (no maximum) loses nothing.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from cchc_metrics.names import fold

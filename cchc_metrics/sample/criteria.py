@@ -144,7 +144,7 @@ def demo_criteria(years=(2024, 2025)) -> pd.DataFrame:
     leaves = tree[tree["depth"] == 3]
     weight = np.random.default_rng(DIFFICULTY_SEED).gamma(1.2, 1.0, len(leaves))
     shape = {}  # per field: its leaves, their criteria, the framework's maxima, the weights
-    for k, field in enumerate(FIELD_NAMES):
+    for field in FIELD_NAMES:
         mine = (leaves["field"] == field).to_numpy()
         codes = leaves.loc[mine, "criterion"].tolist()
         parents = list(dict.fromkeys(c.rsplit(".", 1)[0] for c in codes))

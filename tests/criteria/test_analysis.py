@@ -19,7 +19,7 @@ def test_the_sample_tree_is_shaped_like_a_framework_and_adds_up_to_the_fields(ro
     tree = framework()
     assert tree["depth"].value_counts().to_dict() == {1: 8, 2: 35, 3: 75}
     assert field_check(rows, build_demo_scores()).empty
-    for (_, _, parent), part in rows.assign(
+    for _, part in rows.assign(
             parent=rows["criterion"].str.rsplit(".", n=1).str[0]).groupby(
             ["year", "unit", "parent"]):
         if "." in part["criterion"].iloc[0]:
