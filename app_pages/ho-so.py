@@ -32,8 +32,11 @@ def profile():
     merged = views.unit_lineage(units, data.lineage(rev), unit, row["level"], lang, method)
     return {"year": int(row["year"]), "history": charts.unit_history(history, lang),
             "paragraph": views.profile_paragraph(units, scores, row, lang, data.lineage(rev)),
-            "plan": views.plan_sentence(units, scores, row, view.bands, lang),
+            "plan": views.plan_sentence(units, scores, row, view.bands, lang,
+                                        data.criteria(rev)),
             "goals": views.par_targets(data.targets(rev), units, row, lang),
+            "criteria": views.unit_criteria_table(data.criteria(rev), unit, int(row["year"]),
+                                                  row["level"], lang),
             "indicators": views.unit_indicators(data.indicators(rev), data.targets(rev), unit,
                                                 row["level"], lang),
             "code": views.code_line(row, lang),
@@ -87,6 +90,9 @@ if (merged := shown["lineage"]) and "merged_into" not in merged:
     widgets.show_table(merged["area"], lang, key="area")
     with st.expander(t("lineage_predecessors", lang)):
         widgets.show_table(merged["predecessors"], lang, key="predecessors")
+if not shown["criteria"].empty:  # down to the criterion, where the data has it
+    with st.expander(t("criteria_unit", lang)):
+        widgets.show_table(shown["criteria"], lang, key="criteria")
 if communes := shown["communes"]:
     st.subheader(escape.markdown(t("communes_of", lang, unit=unit, year=shown["year"])))
     c1, c2, c3 = st.columns(3)

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from cchc_metrics import charts, views
+from cchc_metrics.fields import FIELD_NAMES, field_label
 from cchc_metrics.i18n import t
-from dashboard import data, filters, widgets
+from dashboard import data, filters, url, widgets
 
 view, units, rev = filters.page("page_fields")
 lang = view.lang
@@ -42,3 +43,21 @@ if not widgets.no_data(view):
         widgets.downloads(units, view, key="fields", table=shown["table"],
                      title=t("page_fields", lang))
         widgets.show_table(shown["screen"], lang, key="field_table")
+
+# down to the criterion, where the data has it: which criteria units lose points on, and the
+# units × criteria of one field
+criteria = data.criteria(rev)
+if not widgets.no_data(view) and views.has_criteria(criteria, view):
+    st.subheader(t("criteria_title", lang))
+    if note := views.framework_note(criteria, view):
+        st.caption(note)
+    names = {f: field_label(f, lang) for f in FIELD_NAMES}
+    field = url.bound(st.selectbox, t("criteria_field", lang), list(names), "field",
+                      format_func=names.get)
+    detail = data.memo("criteria", rev, (view.but(search="", bands=""), field), lambda: {
+        "heatmap": charts.criteria_heatmap(views.criteria_grid(criteria, view, field), field,
+                                           lang),
+        "table": views.criteria_table(criteria, view, field)})
+    widgets.chart(detail["heatmap"], key="criteria_heatmap")
+    st.markdown(f"**{t('criteria_most', lang)}**")
+    widgets.show_table(detail["table"], lang, key="criteria_table")

@@ -452,6 +452,31 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "ind_unknown_columns": ("Cột chưa nhận ra ({n})", "Columns not recognised ({n})"),
     "ind_unknown_help": ("Chọn số liệu mỗi cột này chứa; để «(bỏ qua)» nếu không cần.",
                          "Choose what each of these columns holds; leave «(ignore)» if not needed."),
+    "col_criterion": ("Tiêu chí", "Criterion"),
+    "col_share_lost": ("Đơn vị mất điểm (%)", "Units losing points (%)"),
+    "col_mean_lost": ("Điểm mất bình quân", "Mean points lost"),
+    "col_total_lost": ("Tổng điểm mất", "Total points lost"),
+    "col_self_gap": ("Tự ĐG cao hơn thẩm định (bình quân)", "Self-assessed above appraised "
+                     "(mean)"),
+    "criteria_title": ("Chi tiết tiêu chí", "Criteria"),
+    "criteria_field": ("Lĩnh vực", "Field"),
+    "criteria_all": ("Tất cả lĩnh vực", "All fields"),
+    "criteria_most": ("Tiêu chí nhiều đơn vị mất điểm nhất", "Criteria most units lose points on"),
+    "criteria_unit": ("Điểm theo tiêu chí (nhiều điểm có thể lấy lại nhất trước)",
+                      "Points by criterion (most recoverable first)"),
+    "criteria_none": ("Chưa có điểm chi tiết theo tiêu chí của đơn vị này năm {year}.",
+                      "No criterion detail for this unit in {year}."),
+    "criteria_same": ("{same}/{n} tiêu chí giữ mã và tên so với năm {prev}: so sánh được theo "
+                      "tiêu chí.", "{same} of {n} criteria keep their code and name from {prev}: "
+                      "they compare criterion by criterion."),
+    "criteria_changed": ("Chỉ {same}/{n} tiêu chí giữ mã và tên so với năm {prev}; các tiêu chí "
+                         "khác chỉ so sánh được ở cấp lĩnh vực.", "Only {same} of {n} criteria keep "
+                         "their code and name from {prev}; the others compare at field level "
+                         "only."),
+    "plan_criteria": (". Tiêu chí còn nhiều điểm chưa đạt: {criteria}",
+                      ". Criteria with the most points still to gain: {criteria}"),
+    "chart.criteria_heatmap": ("{field}: tỷ lệ điểm đạt theo tiêu chí (%)",
+                               "{field}: share of points by criterion (%)"),
     "ind_indicator": ("Chỉ tiêu", "Indicator"),
     "ind_period": ("Kỳ", "Period"),
     "ind_month": ("Tháng", "Month"),
@@ -684,6 +709,11 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                                  "Withdrew service indicator set #{id}"),
     "audit.indicator_restore": ("Dùng lại bộ số liệu chỉ số phục vụ #{id}",
                                 "Restored service indicator set #{id}"),
+    "audit.criteria_import": ("Nhập điểm tiêu chí tệp «{file}» ({n} dòng)",
+                              {"one": "Imported criterion scores «{file}» (1 row)",
+                               "other": "Imported criterion scores «{file}» ({n} rows)"}),
+    "audit.criteria_withdraw": ("Thu hồi bộ điểm tiêu chí #{id}", "Withdrew criterion set #{id}"),
+    "audit.criteria_restore": ("Dùng lại bộ điểm tiêu chí #{id}", "Restored criterion set #{id}"),
     "audit.targets_save": ("Lưu bộ chỉ tiêu #{id} ({n} dòng)",
                            {"one": "Saved target set #{id} (1 row)",
                             "other": "Saved target set #{id} ({n} rows)"}),

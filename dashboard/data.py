@@ -84,6 +84,20 @@ def load_sample_indicators(s, loader, note: str) -> None:
         s.indicators.import_rows(read_indicators(data, name=name).rows, file_name=name,
                                  file_bytes=data, user=loader, note=note)
     s.targets.save(services.demo_targets(), user=loader, file_name="chi_tieu_mau", note=note)
+    from cchc_metrics.ingest.criteria import read_criteria
+    from cchc_metrics.sample.criteria import CRITERIA_FILE, criteria_workbook
+
+    for year in (2024, 2025):  # the departments' criterion trees, as the council publishes them
+        data = criteria_workbook(year)
+        name = CRITERIA_FILE.format(year=year)
+        s.criteria.import_rows(read_criteria(data, name=name).rows, file_name=name,
+                               file_bytes=data, user=loader, note=note)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def criteria(revision: int) -> pd.DataFrame:
+    """The criterion trees pages read (read-only)."""
+    return store().criteria.rows()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

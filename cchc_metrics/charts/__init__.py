@@ -1,6 +1,7 @@
 """Plotly figures built from the library's frames, so pages only display them (see style.py)."""
 
 from cchc_metrics.charts.compare import compare_bars, compare_radar
+from cchc_metrics.charts.criteria import criteria_heatmap
 from cchc_metrics.charts.fields import field_means, fields_heatmap, points_lost
 from cchc_metrics.charts.html import figure_html
 from cchc_metrics.charts.indicators import indicator_trend
@@ -25,6 +26,7 @@ __all__ = [
     "capped_caption",
     "compare_bars",
     "compare_radar",
+    "criteria_heatmap",
     "field_means",
     "fields_heatmap",
     "fields_vs_block",

@@ -19,6 +19,7 @@ from cchc_metrics.contract import CRITERION_COLUMNS
 from cchc_metrics.fields import FIELD_NAMES
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+CRITERIA_FILE = "tong_hop_tieu_chi_so_nganh_{year}_mau.xlsx"
 # each field's criteria; each criterion's sub-criteria (the sample's own, fictional wording)
 CRITERIA: dict[str, list[tuple[str, list[str]]]] = {
     FIELD_NAMES[0]: [

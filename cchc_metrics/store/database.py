@@ -67,7 +67,8 @@ AUDIT_COLUMNS = ["id", "ts", "actor", "action", "dataset_id", "detail"]
 DEMO_USER = "demo"  # who loads the demo province: its datasets are sample data
 # the audit actions that change what pages show (the revision): scores and the lineage
 DATA_ACTIONS = ("import", "rollback", "lineage_import", "lineage_rollback", "indicator_import",
-                "indicator_rollback", "targets_save", "targets_rollback")
+                "indicator_rollback", "targets_save", "targets_rollback", "criteria_import",
+                "criteria_rollback")
 IMPORT_VI_EN = ("nhập dữ liệu điểm", "import score data")
 ROLLBACK_VI_EN = ("khôi phục phiên bản dữ liệu", "roll back a dataset")
 REMEMBER_VI_EN = ("lưu cách ghép cột", "save a column mapping")
@@ -165,11 +166,12 @@ class Store:
                  clock: Callable[[], datetime] | None = None,
                  sleep: Callable[[float], None] | None = None, hasher=None):
         self.accounts = Accounts(self, clock, sleep, hasher)
-        from cchc_metrics.store.indicators import Indicators, Targets
+        from cchc_metrics.store.indicators import CRITERIA, INDICATORS, RowSets, Targets
         from cchc_metrics.store.lineage import Lineage
 
         self.lineage = Lineage(self)
-        self.indicators = Indicators(self)
+        self.indicators = RowSets(self, INDICATORS)
+        self.criteria = RowSets(self, CRITERIA)
         self.targets = Targets(self)
         self.url = database_url(url)
         self.busy_timeout = busy_timeout

@@ -235,3 +235,39 @@ targets = sa.Table(
     sa.Column("unit", sa.Text, nullable=False),
     sa.Column("value", sa.Double, nullable=False),
 )
+
+
+# Criterion scores (issue 24): sets like the indicators', a slice being one unit's tree of a year.
+criterion_sets = sa.Table(
+    "criterion_sets", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("slices", sa.Text, nullable=False),  # JSON [year, level, unit]
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("frame", sa.LargeBinary, nullable=True),
+)
+
+criteria = sa.Table(
+    "criteria", metadata,
+    sa.Column("set_id", sa.Integer, sa.ForeignKey("criterion_sets.id"), nullable=False,
+              index=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("level", sa.String(20), nullable=False),
+    sa.Column("block", sa.Text, nullable=False),
+    sa.Column("province", sa.Text, nullable=False),
+    sa.Column("parent", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("unit_code", sa.Text, nullable=False),
+    sa.Column("field", sa.Text, nullable=False),
+    sa.Column("criterion", sa.String(40), nullable=False),
+    sa.Column("criterion_name", sa.Text, nullable=False),
+    sa.Column("max_points", sa.Double),
+    sa.Column("self_points", sa.Double),
+    sa.Column("points", sa.Double),
+    sa.Column("source", sa.Text, nullable=False),
+)

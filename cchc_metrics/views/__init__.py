@@ -8,6 +8,14 @@ from cchc_metrics.views.compare import (
     differences_screen,
     differences_table,
 )
+from cchc_metrics.views.criteria import (
+    criteria_grid,
+    criteria_table,
+    framework_note,
+    has_criteria,
+    unit_criteria_table,
+    weakest_criteria,
+)
 from cchc_metrics.views.export import export_sheets, field_detail_table
 from cchc_metrics.views.fields import by_field, field_table, fields_of_block
 from cchc_metrics.views.indicators import (
@@ -104,6 +112,12 @@ from cchc_metrics.views.upload import (
 
 __all__ = [
     "below_target",
+    "criteria_grid",
+    "criteria_table",
+    "framework_note",
+    "has_criteria",
+    "unit_criteria_table",
+    "weakest_criteria",
     "indicator_cards",
     "indicator_choices",
     "indicator_months",

@@ -53,13 +53,14 @@ def audit_text(action: str, dataset_id, detail, lang: str) -> str:
         text = t("audit.import", lang, file=d.get("file_name", "?"), n=int(d.get("n_rows", 0)))
     elif action == "rollback":
         text = t("audit.rollback", lang, id=dataset_id)
-    elif action in ("lineage_import", "indicator_import", "targets_save"):
+    elif action in ("lineage_import", "indicator_import", "targets_save", "criteria_import"):
         text = t(f"audit.{action}", lang, file=d.get("file_name", "?"), id=d.get("set", "?"),
                  n=int(d.get("n_rows", 0)))
     elif action in ("lineage_rollback", "targets_rollback"):
         text = t(f"audit.{action}", lang, id=d.get("set", "?"))
-    elif action == "indicator_rollback":
-        text = t("audit.indicator_restore" if d.get("active") else "audit.indicator_withdraw",
+    elif action in ("indicator_rollback", "criteria_rollback"):
+        kind = action.split("_")[0]
+        text = t(f"audit.{kind}_restore" if d.get("active") else f"audit.{kind}_withdraw",
                  lang, id=d.get("set", "?"))
     elif action in ("logout", "user_add", "user_disable", "user_enable", "user_role",
                     "user_password"):

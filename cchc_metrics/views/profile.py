@@ -107,10 +107,10 @@ def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
 
 
 def plan_sentence(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series, bands,
-                  lang: str = "vi") -> str:
+                  lang: str = "vi", criteria: pd.DataFrame | None = None) -> str:
     """What the unit needs, as a plan says it: «Cần thêm 1,35 điểm để lên hạng 5/10; … Lĩnh vực
-    còn nhiều điểm chưa đạt: …» (whatif.unit_plan; others unchanged); "" for an index-only
-    table with nothing to say."""
+    còn nhiều điểm chưa đạt: …» (whatif.unit_plan; others unchanged), and with criterion
+    detail (`criteria`) the criteria with most points lost."""
     from cchc_metrics.whatif import unit_plan
 
     plan = unit_plan(units, scores, row, bands)
@@ -130,6 +130,12 @@ def plan_sentence(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series, ban
         text += t("plan_fields", lang, fields="; ".join(
             t("plan_field", lang, field=field_label(f, lang), pts=number(v, 2, lang))
             for f, v in plan["fields"][:3]))
+    if criteria is not None and not criteria.empty:
+        from cchc_metrics.views.criteria import weakest_criteria
+
+        if named := weakest_criteria(criteria, row["unit"], int(row["year"]), row["level"],
+                                     lang):
+            text += t("plan_criteria", lang, criteria=named)
     return text + "."
 
 

@@ -78,3 +78,25 @@ def test_the_service_index_and_the_counts_of_a_month_come_in_two_files_and_both_
     store.indicators.import_rows(rows[~service], file_name="tk.xlsx", file_bytes=b"2",
                                  user=editor)
     assert len(store.indicators.rows()) == len(rows)
+
+
+def test_criterion_trees_are_versioned_per_unit_and_year(store):
+    from cchc_metrics.sample.criteria import demo_criteria
+
+    rows = demo_criteria()
+    editor = store.accounts.system_actor("bientap")
+    store.criteria.import_rows(rows, file_name="tong_hop.xlsx", file_bytes=b"c", user=editor)
+    back = store.criteria.rows()
+    assert len(back) == len(rows)
+    one = rows[(rows["unit"] == "Sở Nội vụ") & (rows["year"] == 2025)]
+    fixed = one.assign(points=one["points"].where(one["criterion"] != "1.1.1", 0.0))
+    later = store.criteria.import_rows(fixed, file_name="so_noi_vu.xlsx", file_bytes=b"d",
+                                       user=editor, note="phúc khảo")
+    now = store.criteria.rows()
+    assert len(now) == len(rows)  # one unit's tree replaced, every other kept
+    mine = now[(now["unit"] == "Sở Nội vụ") & (now["year"] == 2025) &
+               (now["criterion"] == "1.1.1")]
+    assert mine["points"].tolist() == [0.0]
+    store.criteria.set_active(later, False, user=editor)
+    assert store.criteria.rows()["points"].sum() == pytest.approx(rows["points"].sum())
+    assert store.audit()["action"].tolist()[-1] == "criteria_rollback"

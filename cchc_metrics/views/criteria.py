@@ -1,0 +1,100 @@
+"""The criterion detail as pages show it: a block's criteria, a unit's tree, the heatmap data."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cchc_metrics.criteria import block_criteria, comparable, depth_of, unit_criteria
+from cchc_metrics.fields import field_label
+from cchc_metrics.i18n import number, t
+from cchc_metrics.views.selection import View
+
+INDENT = "\u2003"  # an em space per level: a sub-criterion reads under its criterion
+
+
+def _rows_of(rows: pd.DataFrame, view: View) -> pd.DataFrame:
+    return rows[(rows["year"] == view.year) & (rows["level"] == view.level)]
+
+
+def has_criteria(rows: pd.DataFrame, view: View) -> bool:
+    """Whether the view's year and level have any criterion detail."""
+    return rows is not None and not _rows_of(rows, view).empty
+
+
+def criteria_table(rows: pd.DataFrame, view: View, field: str | None = None,
+                   depth: int = 2) -> pd.DataFrame:
+    """The criteria most units lose points on (criteria.block_criteria), as people read it."""
+    lang = view.lang
+    found = block_criteria(rows, year=int(view.year), level=view.level, depth=depth,
+                           field=field)
+    return pd.DataFrame({
+        t("col_criterion", lang): [f"{c} {n}" for c, n in zip(found["criterion"],
+                                                              found["criterion_name"],
+                                                              strict=True)],
+        t("col_field", lang): [field_label(f, lang) for f in found["field"]],
+        t("col_n_units_short", lang): found["n_units"].to_numpy(),
+        t("col_share_lost", lang): found["share_lost"].to_numpy(dtype=float),
+        t("col_mean_lost", lang): found["mean_lost"].to_numpy(dtype=float),
+        t("col_total_lost", lang): found["total_lost"].to_numpy(dtype=float),
+        t("col_self_gap", lang): found["mean_gap"].to_numpy(dtype=float),
+        t("col_max", lang): found["max_points"].to_numpy(dtype=float),
+    })
+
+
+def unit_criteria_table(rows: pd.DataFrame, unit: str, year: int, level: str,
+                        lang: str = "vi") -> pd.DataFrame:
+    """A unit's tree, field → criterion → sub-criterion, most recoverable first at each level."""
+    tree = unit_criteria(rows, unit=unit, year=year, level=level)
+    if tree.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        t("col_criterion", lang): [INDENT * (d - 1) + f"{c} " +
+                                   (field_label(n, lang) if d == 1 else n)
+                                   for c, n, d in zip(tree["criterion"], tree["criterion_name"],
+                                                      tree["depth"], strict=True)],
+        t("col_max", lang): tree["max_points"].to_numpy(dtype=float),
+        t("col_self", lang): tree["self_points"].to_numpy(dtype=float),
+        t("col_points", lang): tree["points"].to_numpy(dtype=float),
+        t("col_lost", lang): tree["lost"].to_numpy(dtype=float),
+    })
+
+
+def criteria_grid(rows: pd.DataFrame, view: View, field: str) -> pd.DataFrame:
+    """Units × the criteria of a field for the heatmap: unit, criterion («2.3 …»), pct (points
+    ÷ maximum), points, max_points."""
+    part = _rows_of(rows, view)
+    part = part[(part["field"] == field) & (depth_of(part["criterion"]) == 2) &
+                part["max_points"].gt(0)]
+    return pd.DataFrame({
+        "unit": part["unit"].to_numpy(),
+        "criterion": (part["criterion"] + " " + part["criterion_name"]).to_numpy(),
+        "pct": (100 * part["points"] / part["max_points"]).to_numpy(dtype=float),
+        "points": part["points"].to_numpy(dtype=float),
+        "max_points": part["max_points"].to_numpy(dtype=float),
+    })
+
+
+def framework_note(rows: pd.DataFrame, view: View) -> str:
+    """Whether this year's criteria compare with last year's: «35/35 tiêu chí giữ mã và tên
+    so với năm 2024», or how many changed (those compare at field level only)."""
+    year = int(view.year)
+    if rows[(rows["year"] == year - 1) & (rows["level"] == view.level)].empty:
+        return ""
+    part = rows[rows["level"] == view.level]
+    same = comparable(part, year, year - 1)
+    same = same[[c.count(".") == 1 for c in same.index]]
+    key = "criteria_same" if same.all() else "criteria_changed"
+    return t(key, view.lang, same=number(int(same.sum()), 0, view.lang),
+             n=number(len(same), 0, view.lang), prev=year - 1)
+
+
+def weakest_criteria(rows: pd.DataFrame, unit: str, year: int, level: str, lang: str,
+                     most: int = 3) -> str:
+    """The unit's criteria with the most points lost, named for a plan: «1.2 Báo cáo CCHC (còn
+    0,50 điểm)»; "" without criterion detail."""
+    tree = unit_criteria(rows, unit=unit, year=year, level=level)
+    tree = tree[(tree["depth"] == 2) & (tree["lost"] > 0.005)].sort_values(
+        "lost", ascending=False, kind="stable").head(most)
+    return "; ".join(t("plan_field", lang, field=f"{c} {n}", pts=number(v, 2, lang))
+                     for c, n, v in zip(tree["criterion"], tree["criterion_name"], tree["lost"],
+                                        strict=True))

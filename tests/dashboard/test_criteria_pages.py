@@ -1,0 +1,35 @@
+"""Criterion detail on the pages (AppTest): the fields page's drill-down, the profile's tree."""
+
+from __future__ import annotations
+
+import json
+
+from tests.dashboard import test_pages as pages
+from tests.dashboard.shown import shown
+
+app, demo_db, run_page, set_widget, texts = (pages.app, pages.demo_db, pages.run_page,
+                                             pages.set_widget, pages.texts)
+
+
+def test_the_fields_page_drills_into_a_field_s_criteria(app):
+    at = run_page(app, "app_pages/linh-vuc.py", year=2025, level="department")
+    assert any(h.value == "Chi tiết tiêu chí" for h in at.subheader)
+    set_widget(at, "field", "Cải cách thủ tục hành chính")
+    assert not at.exception
+    heatmap = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    columns = heatmap["data"][0]["x"]
+    assert len(columns) == 6 and columns[0].startswith("3.1")
+    table = shown(at.dataframe[-1])
+    assert table["Tiêu chí"].str.startswith("3.").all()
+    shares = [float(v.replace(",", ".")) for v in table["Đơn vị mất điểm (%)"]]
+    assert shares == sorted(shares, reverse=True)
+    assert any("giữ mã và tên so với năm 2024" in c.value for c in at.caption)
+
+
+def test_the_profile_shows_the_tree_and_the_plan_names_criteria(app):
+    at = run_page(app, "app_pages/ho-so.py", year=2025, level="department")
+    set_widget(at, "unit", "Sở Nội vụ")
+    assert "Tiêu chí còn nhiều điểm chưa đạt" in texts(at)
+    tree = shown(at.dataframe[-1] if at.dataframe else None)
+    assert tree["Tiêu chí"].iloc[0][0].isdigit()  # a field first, its criteria under it
+    assert any(e.label.startswith("Điểm theo tiêu chí") for e in at.expander)
