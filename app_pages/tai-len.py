@@ -22,11 +22,13 @@ st.download_button(t("template", lang), build_template(), "mau_nhap_diem_cchc.xl
 upload.allow_uploads()  # this session may now hold the one file it chooses
 chosen = st.file_uploader(t("upload_file", lang), help=t("upload_help", lang), key="upload",
                           type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
-# a merger crosswalk, service indicators or a targets sheet are previewed and stored by their
-# own readers (each says False when the file is not of its kind); any other file is scores
+# a merger crosswalk, service indicators, criterion scores or a targets sheet are previewed and
+# stored by their own readers (each says False when the file is not of its kind); any other
+# file is scores
 if chosen is not None and not any(
         handle(store, chosen.name, chosen.getvalue(), lang)
-        for handle in (upload.crosswalk, upload.indicator_file, upload.targets_file)):
+        for handle in (upload.crosswalk, upload.indicator_file, upload.criteria_file,
+                       upload.targets_file)):
     raw = chosen.getvalue()
     sha = hashlib.sha256(raw).hexdigest()
     with st.expander(t("corrections", lang)):

@@ -161,6 +161,35 @@ def indicator_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
     return mapping
 
 
+def criteria_file(s, name: str, raw: bytes, lang: str) -> bool:
+    """Criterion scores (the transposed table a council publishes): what each year holds, the
+    sums that do not add up (within the file, and against the field points stored), then
+    confirm. False when not such a file."""
+    from cchc_metrics.ingest.criteria import read_criteria
+    from dashboard.data import revision, scores
+    from dashboard.widgets import problems
+
+    sha, result = _probe("_criteria_probe", raw, lambda: read_criteria(raw, name=name))
+    if (shown := _refused(result, "no_criteria_header", lang)) is not None:
+        return shown
+    st.subheader(t("criteria_preview", lang, n=len(result.rows)))
+    st.table(views.criteria_preview(result.rows, lang), hide_index=True)
+    said = result.warnings + views.field_warnings(result.rows, scores(revision()))
+    ready = True
+    if said:
+        st.warning(t("warnings_found", lang, n=len(said)), icon=":material/warning:")
+        problems(views.problem_table(said, lang))
+        ready = st.checkbox(t("confirm_warnings", lang), key="criteria_warned")
+    note = st.text_input(t("note", lang), key="criteria_note")
+    if _confirmed("criteria", sha, t("criteria_confirm", lang), lang) and ready:
+        with writing(lang):
+            set_id = s.criteria.import_rows(result.rows, file_name=name, file_bytes=raw,
+                                            user=actor(), note=note)
+            st.success(t("criteria_done", lang, id=set_id, n=len(result.rows)),
+                       icon=":material/check_circle:")
+    return True
+
+
 def targets_file(s, name: str, raw: bytes, lang: str) -> bool:
     """A targets sheet («Chỉ tiêu | Cấp | Năm | Đơn vị | Giá trị»): preview, then replace the
     province's targets. False when not such a sheet."""

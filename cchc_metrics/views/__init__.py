@@ -10,7 +10,9 @@ from cchc_metrics.views.compare import (
 )
 from cchc_metrics.views.criteria import (
     criteria_grid,
+    criteria_preview,
     criteria_table,
+    field_warnings,
     framework_note,
     has_criteria,
     unit_criteria_table,
@@ -113,6 +115,8 @@ from cchc_metrics.views.upload import (
 __all__ = [
     "below_target",
     "criteria_grid",
+    "criteria_preview",
+    "field_warnings",
     "criteria_table",
     "framework_note",
     "has_criteria",

@@ -98,3 +98,38 @@ def weakest_criteria(rows: pd.DataFrame, unit: str, year: int, level: str, lang:
     return "; ".join(t("plan_field", lang, field=f"{c} {n}", pts=number(v, 2, lang))
                      for c, n, v in zip(tree["criterion"], tree["criterion_name"], tree["lost"],
                                         strict=True))
+
+
+def criteria_preview(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What a criterion file holds, per year and level: units, criteria, sub-criteria."""
+    from cchc_metrics.i18n import level_label
+
+    depth = depth_of(rows["criterion"])
+    out = []
+    for (year, level), part in rows.assign(depth=depth).groupby(["year", "level"]):
+        out.append((int(year), level_label(level, lang), number(part["unit"].nunique(), 0, lang),
+                    number(part.loc[part["depth"] == 1, "criterion"].nunique(), 0, lang),
+                    number(part.loc[part["depth"] == 2, "criterion"].nunique(), 0, lang),
+                    number(part.loc[part["depth"] == 3, "criterion"].nunique(), 0, lang)))
+    return pd.DataFrame(out, columns=[t("col_year", lang), t("level", lang),
+                                      t("col_n_units_short", lang), t("col_n_fields", lang),
+                                      t("col_n_criteria", lang), t("col_n_sub_criteria", lang)])
+
+
+def field_warnings(rows: pd.DataFrame, scores: pd.DataFrame) -> list:
+    """Each field whose criteria do not add up to the field points stored for the unit: a
+    warning naming both numbers (criteria.field_check)."""
+    from cchc_metrics.criteria import field_check
+    from cchc_metrics.ingest.problems import problem
+    from cchc_metrics.numbers import format_number
+
+    said = []
+    for r in field_check(rows, scores).itertuples(index=False):
+        said.append(problem(
+            "criteria_field", f"{r.unit}, {r.field} năm {r.year}: các tiêu chí cộng lại "
+            f"{format_number(r.criteria, 2, 'vi')} điểm, khác điểm lĩnh vực đang lưu "
+            f"{format_number(r.scores, 2, 'vi')}.", f"{r.unit}, {r.field} in {r.year}: the "
+            f"criteria add up to {format_number(r.criteria, 2, 'en')}, not the stored field "
+            f"points {format_number(r.scores, 2, 'en')}.", severity="warning",
+            value=f"{r.unit} · {r.field}"))
+    return said

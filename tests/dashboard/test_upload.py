@@ -352,3 +352,35 @@ def test_a_column_the_indicator_reader_does_not_know_is_mapped_by_the_person(db)
     with open_store(db) as s:
         rows = s.indicators.rows().query("year == 2026")
         assert rows.loc[rows["measure"] == "digitised_dossiers", "value"].tolist() == [70]
+
+
+def test_a_criterion_table_is_previewed_with_its_sums_checked_then_stored(db):
+    from cchc_metrics.sample.criteria import criteria_workbook
+
+    at = upload_page(("tong_hop_2025.xlsx", criteria_workbook(2025)))
+    assert any(h.value.startswith("Điểm theo tiêu chí:") for h in at.subheader)
+    preview = at.table[0].value
+    assert preview.iloc[0].tolist()[3:] == ["8", "35", "75"]
+    assert not any("cảnh báo" in w.value for w in at.warning)  # the trees add up
+    with open_store(db) as s:
+        before = len(s.criteria.sets())
+    at.button(key="criteria_go").click().run()
+    with open_store(db) as s:
+        assert len(s.criteria.sets()) == before + 1
+
+
+def test_a_criterion_tree_that_differs_from_the_stored_field_is_a_warning_to_confirm(db):
+    rows = [["BẢNG TỔNG HỢP NĂM 2025"],
+            ["STT", "Tiêu chí", "Điểm tối đa", "Sở Nội vụ", None, "Sở Tư pháp", None],
+            [None, None, None, "Tự ĐG", "Thẩm định", "Tự ĐG", "Thẩm định"],
+            ["I", "Công tác chỉ đạo, điều hành CCHC", 9, 9, 1, 9, 1],
+            ["1", "Kế hoạch CCHC năm", 9, 9, 1, 9, 1]]
+    at = upload_page(("sai.xlsx", B.xlsx({"S": rows})))
+    with open_store(db) as s:
+        before = len(s.criteria.sets())
+    assert any("cảnh báo" in w.value for w in at.warning)
+    assert "các tiêu chí cộng lại 1,00 điểm, khác điểm lĩnh vực đang lưu" in \
+        " ".join(str(v) for t in at.table for v in t.value.to_numpy().ravel())
+    at.button(key="criteria_go").click().run()  # not confirmed: nothing stored
+    with open_store(db) as s:
+        assert len(s.criteria.sets()) == before
