@@ -1,10 +1,15 @@
-"""Criterion detail (issue 24), read like any untrusted file: the transposed table appraisal
-councils publish — criteria down the rows, units across the columns, a «Tự ĐG | Thẩm định» pair
-under each unit's name, the maximum in its own column, fields numbered I, II … or 1, 2 ….
+"""Criterion detail (issue 24), read like any untrusted file, in the layouts it comes in:
 
-Found without being told: a header row with two or more «Tự ĐG» and «Thẩm định» cells. Each
-row becomes a node of the tree with a code path («2», «2.3», «2.3.1»); a parent whose points are
-not the sum of its children's is a located warning with both numbers.
+* transposed — criteria down the rows, units across the columns, a «Tự ĐG | Thẩm định» pair
+  under each unit's name, the maximum in its own column, fields numbered I, II … or 1, 2 …;
+* long — a row per unit × criterion with a code column («Đơn vị | Mã tiêu chí | Tiêu chí |
+  Điểm tối đa | Tự đánh giá | Thẩm định»), the form scoring systems export (vectorised: a
+  country's communes in seconds).
+
+Found without being told: a header row with two or more «Tự ĐG» and «Thẩm định» cells is
+transposed; one with a unit, a criterion code and appraised points is long. Each row becomes a
+node of the tree with a code path («2», «2.3», «2.3.1»); a parent whose points are not the sum
+of its children's is a located warning with both numbers.
 """
 
 from __future__ import annotations
@@ -83,19 +88,23 @@ def read_criteria(source, name: str | None = None, *, year: int | None = None,
     frames, problems, warnings = [], [], []
     for sheet in book.sheets:
         found = _header(sheet.rows)
-        if found is None:
+        long = None if found else _long_header(sheet.rows)
+        if found is None and long is None:
             continue
-        at, cols = found
+        at, cols = found or long
         title = " ".join(clean(c) for row in sheet.rows[:at] for c in row if clean(c))
         stated = year or next((int(m.group(1)) for text in (sheet.name, title, book.name or "")
                                if (m := _YEAR.search(str(text)))), None)
+        if stated is None and "year" in cols:
+            stated = 0  # each row says its year
         if stated is None:
             problems.append(problem("criteria_year", "Không rõ năm đánh giá: hãy ghi «năm 2025» "
                                     "trong tiêu đề hoặc tên trang tính.", "The year is not "
                                     "stated: write «năm 2025» in the title or the sheet's name.",
                                     sheet=sheet.name))
             continue
-        frame, bad, said = _rows(sheet, at, cols, stated, level, book.name)
+        read = _rows if found else _long_rows
+        frame, bad, said = read(sheet, at, cols, stated, level, book.name)
         frames.append(frame)
         problems += bad
         warnings += said
@@ -169,26 +178,133 @@ def _rows(sheet, at, cols, year, level, file_name):
     return frame, problems, warnings
 
 
+LONG = {"unit": ("don vi", "ten don vi", "co quan, don vi", "xa, phuong"),
+        "code": ("ma tieu chi", "ma", "stt tieu chi", "ma so"),
+        "name": ("tieu chi", "ten tieu chi", "noi dung"),
+        "max": MAXIMUM, "self": SELF, "points": APPRAISED + ("diem dat", "diem"),
+        "year": ("nam",), "parent": ("don vi cap huyen", "huyen"), "unit_code": ("ma dvhc",),
+        "block": ("khoi", "khoi xep hang")}
+
+
+def _long_header(rows: list[list]) -> tuple[int, dict] | None:
+    """(header row, role → column) of a long criterion sheet, or None."""
+    for r, row in enumerate(rows[:30]):
+        cols = {}
+        for c, cell in enumerate(row):
+            text = fold(clean(cell))
+            for role, names in LONG.items():
+                if role not in cols and text in names:
+                    cols[role] = c
+                    break
+        if {"unit", "code", "points"} <= set(cols):
+            return r, cols
+    return None
+
+
+def _long_rows(sheet, at, cols, year, level, file_name):
+    """A long sheet's rows → (rows, problems, warnings), column by column."""
+    from cchc_metrics.fields import FIELD_NAMES
+    from cchc_metrics.numbers import parse_numbers
+
+    body = pd.DataFrame(sheet.rows[at + 1:], dtype=object)  # no text conversion per column
+    for c in range(body.shape[1], max(cols.values()) + 1):
+        body[c] = None  # a column the short rows never reach
+    rownum = np.arange(at + 2, at + 2 + len(body))
+
+    def each(series: pd.Series, fn) -> pd.Series:
+        """fn once per distinct value (a country's file repeats its names a million times)."""
+        return series.map({v: fn(v) for v in pd.unique(series)})
+
+    def text(role):
+        return each(body[cols[role]], clean) if role in cols else \
+            pd.Series("", index=body.index)
+
+    code = each(text("code"), lambda c: str(ROMAN[fold(c).rstrip(".")]) if fold(c).rstrip(".")
+                in ROMAN else c.rstrip("."))
+    unit = text("unit")
+    keep = (unit != "") & each(code, lambda c: bool(_CODE.match(c)))
+    problems = []
+    values = {}
+    for role in ("max", "self", "points"):
+        if role not in cols:
+            values[role] = np.full(len(body), np.nan)
+            continue
+        got, bad = parse_numbers(body[cols[role]].to_numpy())
+        for i in np.flatnonzero(bad & keep.to_numpy())[:50]:
+            problems.append(problem(
+                "criteria_number", "Ô này phải là một số không âm (để trống nếu tiêu chí không "
+                "áp dụng).", "This cell must be a number, not negative (empty when the "
+                "criterion does not apply).", sheet=sheet.name, row=int(rownum[i]),
+                column=column_letter(cols[role]), value=clean(body.iat[i, cols[role]])))
+        values[role] = got
+    over = keep.to_numpy() & (values["points"] > values["max"] + 1e-9)
+    for i in np.flatnonzero(over)[:50]:
+        problems.append(problem(
+            "criteria_over_max", f"Điểm thẩm định {_n(values['points'][i], 'vi')} vượt điểm tối "
+            f"đa {_n(values['max'][i], 'vi')}.", f"The appraised {_n(values['points'][i], 'en')} "
+            f"is above the maximum {_n(values['max'][i], 'en')}.", sheet=sheet.name,
+            row=int(rownum[i]), column=column_letter(cols["points"]),
+            value=_n(values["points"][i], "vi")))
+    k = keep.to_numpy()
+    years = (pd.to_numeric(text("year"), errors="coerce").fillna(year).astype(int)
+             if "year" in cols else pd.Series(year, index=body.index))
+    names = text("name")
+    first = each(code, lambda c: c.split(".", 1)[0])
+    depth1 = k & ~each(code, lambda c: "." in c).to_numpy(dtype=bool)
+    by_number = dict(zip(first[depth1], names[depth1].map(lambda n: canonical_field(n) or n),
+                         strict=True))
+    field_of = each(first, lambda f: by_number.get(f) or (
+        FIELD_NAMES[int(f) - 1] if f.isdigit() and 0 < int(f) <= len(FIELD_NAMES) else ""))
+    levels = each(unit, lambda u: level_of_unit_name(u) or "department") if not level \
+        else pd.Series(level, index=body.index)
+    blocks = text("block").where(text("block") != "", levels.map(DEFAULT_BLOCKS).fillna(""))
+    frame = pd.DataFrame({
+        "year": years[k].to_numpy(), "level": levels[k].to_numpy(), "block": blocks[k].to_numpy(),
+        "province": "", "parent": text("parent")[k].to_numpy(), "unit": unit[k].to_numpy(),
+        "unit_code": text("unit_code")[k].to_numpy(), "field": field_of[k].to_numpy(),
+        "criterion": code[k].to_numpy(), "criterion_name": names[k].to_numpy(),
+        "max_points": values["max"][k], "self_points": values["self"][k],
+        "points": values["points"][k], "source": f"{file_name} · {sheet.name}"})
+    where = {"_row": rownum[k], "_col": cols["points"]}
+    return frame, problems, sum_checks(frame, sheet.name, where)
+
+
 def _n(value: float, lang: str) -> str:
     return format_number(value, 2, lang)
 
 
+def _where(frame, where, unit, year, code):
+    """The cell of a node: a (unit, code) → (row, column) map (transposed), or row numbers
+    aligned with the frame and the points' column (long)."""
+    if not where:
+        return None, None
+    if "_row" in where:
+        at = np.flatnonzero((frame["unit"].to_numpy() == unit) &
+                            (frame["year"].to_numpy() == year) &
+                            (frame["criterion"].to_numpy() == code))
+        return (int(where["_row"][at[0]]), where["_col"]) if len(at) else (None, None)
+    return where.get((unit, code), (None, None))
+
+
 def sum_checks(frame: pd.DataFrame, sheet: str = "", where: dict | None = None) -> list:
     """A parent (field or criterion) whose appraised points are not the sum of its children's:
-    a warning at the parent's cell with both numbers."""
+    a warning at the parent's cell with both numbers (one join, not a lookup per parent)."""
     if frame.empty:
         return []
-    parent = frame["criterion"].str.rsplit(".", n=1).str[0].where(
-        frame["criterion"].str.contains(".", regex=False))
+    code = frame["criterion"]
+    parent = code.map({c: c.rsplit(".", 1)[0] if "." in c else None for c in pd.unique(code)})
     kids = frame.assign(parent=parent).dropna(subset=["parent"])
-    sums = kids.groupby(["year", "unit", "parent"])["points"].sum(min_count=1)
-    stated = frame.set_index(["year", "unit", "criterion"])["points"]
+    sums = kids.groupby(["year", "unit", "parent"], sort=False)["points"].sum(min_count=1) \
+        .rename("total").reset_index()
+    both = sums.merge(frame[["year", "unit", "criterion", "points"]],
+                      left_on=["year", "unit", "parent"],
+                      right_on=["year", "unit", "criterion"])
+    off = both[both["points"].notna() & both["total"].notna() &
+               ((both["points"] - both["total"]).abs() > 0.005)]
     said = []
-    for (year, unit, code), total in sums.items():
-        mine = stated.get((year, unit, code))
-        if mine is None or pd.isna(mine) or pd.isna(total) or abs(mine - total) <= 0.005:
-            continue
-        row, col = (where or {}).get((unit, code), (None, None))
+    for year, unit, code, mine, total in off[["year", "unit", "parent", "points",
+                                              "total"]].itertuples(index=False):
+        row, col = _where(frame, where, unit, year, code)
         said.append(problem(
             "criteria_sum", f"{unit}, tiêu chí {code}: điểm {_n(mine, 'vi')} khác tổng các tiêu "
             f"chí con {_n(total, 'vi')}.", f"{unit}, criterion {code}: {_n(mine, 'en')} points, "
