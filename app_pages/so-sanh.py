@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cchc_metrics import charts, views
+from cchc_metrics.fields import FIELD_NAMES, field_label
 from cchc_metrics.i18n import t
 from dashboard import data, filters, url, widgets
 
@@ -46,3 +47,15 @@ if not widgets.no_data(view):
             widgets.chart(bars, key="bars")
         st.subheader(t("differences", lang))
         widgets.show_table(table, lang, key="diff")
+        criteria = data.criteria(rev)
+        if views.has_criteria(criteria, view):  # the same units, criterion by criterion
+            st.subheader(t("criteria_compare", lang))
+            names = {f: field_label(f, lang) for f in FIELD_NAMES}
+            field = url.bound(st.selectbox, t("criteria_field", lang), list(names), "field",
+                              format_func=names.get)
+            side = data.memo("compare_criteria", rev, (view.but(bands=""), tuple(chosen), field),
+                             lambda: views.compare_criteria(criteria, view, chosen, field))
+            if side.empty:
+                st.info(t("criteria_none_chosen", lang), icon=":material/info:")
+            else:
+                widgets.show_table(side, lang, key="compare_criteria")

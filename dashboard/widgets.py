@@ -9,7 +9,7 @@ import streamlit as st
 
 from cchc_metrics import escape, views
 from cchc_metrics.i18n import number, t
-from dashboard.data import catalog, data_version, is_sample, revision, scores
+from dashboard.data import catalog, criteria, data_version, is_sample, revision, scores
 from dashboard.url import bound, lang
 
 
@@ -189,7 +189,8 @@ def downloads(units: pd.DataFrame, view: views.View, *, key: str, table=None,
     version = data_version(rev, view) if view.year or view.level else None
     sample = is_sample(rev)
     if table is None:
-        xlsx = lambda: view_xlsx(units, scores(rev), view, version, sample=sample)  # noqa: E731
+        xlsx = lambda: view_xlsx(units, scores(rev), view, version, sample=sample,  # noqa: E731
+                                 criteria=criteria(rev))
         csv = lambda: view_csv(units, view)  # noqa: E731
     else:
         xlsx = lambda: table_xlsx(table, view, title or key, version, sample=sample)  # noqa: E731

@@ -167,8 +167,9 @@ def data_provinces(units: pd.DataFrame, view) -> list[str]:
 
 def view_xlsx(units: pd.DataFrame, scores: pd.DataFrame, view, version: str | None = None,
               now: datetime | None = None, *, sample: bool = False,
-              codes: pd.DataFrame | None = None) -> bytes:
-    """The filtered ranking as a workbook: a sheet per block, the per-field detail, a title block.
+              codes: pd.DataFrame | None = None, criteria: pd.DataFrame | None = None) -> bytes:
+    """The filtered ranking as a workbook: a sheet per block, the per-field detail, the criterion
+    detail (with `criteria`), a title block.
 
     `sample` says the data is the demo province's, and the title block says so.
     """
@@ -179,7 +180,7 @@ def view_xlsx(units: pd.DataFrame, scores: pd.DataFrame, view, version: str | No
     title = (t("export_title_year", view.lang, year=view.year) if view.year
              else t("export_title", view.lang))
     return to_xlsx_bytes(XlsxExport(
-        sheets=export_sheets(units, scores, view, codes), title=title,
+        sheets=export_sheets(units, scores, view, codes, criteria), title=title,
         lines=export_lines(view, version, view.lang, now, sample=sample,
                            provinces=data_provinces(units, view)),
         band_column=t("col_band", view.lang),

@@ -133,3 +133,26 @@ def field_warnings(rows: pd.DataFrame, scores: pd.DataFrame) -> list:
             f"points {format_number(r.scores, 2, 'en')}.", severity="warning",
             value=f"{r.unit} · {r.field}"))
     return said
+
+
+def compare_criteria(rows: pd.DataFrame, view: View, units: list[str], field: str) -> pd.DataFrame:
+    """The chosen units side by side per criterion of a field: a row per criterion (its
+    maximum), a column per unit (its appraised points); units without detail are left out."""
+    part = _rows_of(rows, view)
+    part = part[(part["field"] == field) & part["unit"].isin(units) &
+                (depth_of(part["criterion"]) >= 2)]
+    if part.empty:
+        return pd.DataFrame()
+    order = list(dict.fromkeys(part.sort_values("criterion", key=lambda c: c.map(
+        lambda x: tuple(int(p) for p in x.split("."))))["criterion"]))
+    wide = part.pivot_table(index="criterion", columns="unit", values="points", aggfunc="first")
+    names = part.drop_duplicates("criterion").set_index("criterion")
+    depth = depth_of(pd.Series(order))
+    out = pd.DataFrame({
+        t("col_criterion", view.lang): [INDENT * (d - 2) + f"{c} {names.at[c, 'criterion_name']}"
+                                        for c, d in zip(order, depth, strict=True)],
+        t("col_max", view.lang): names.loc[order, "max_points"].to_numpy(dtype=float),
+    })
+    for unit in [u for u in units if u in wide.columns]:
+        out[unit] = wide.loc[order, unit].to_numpy(dtype=float)
+    return out

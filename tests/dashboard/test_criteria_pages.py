@@ -33,3 +33,13 @@ def test_the_profile_shows_the_tree_and_the_plan_names_criteria(app):
     tree = shown(at.dataframe[-1] if at.dataframe else None)
     assert tree["Tiêu chí"].iloc[0][0].isdigit()  # a field first, its criteria under it
     assert any(e.label.startswith("Điểm theo tiêu chí") for e in at.expander)
+
+
+def test_compare_puts_the_chosen_units_side_by_side_per_criterion(app):
+    at = run_page(app, "app_pages/so-sanh.py", year=2025, level="department")
+    at.multiselect(key="units").set_value(["Sở Nội vụ", "Sở Tư pháp"]).run()
+    set_widget(at, "field", "Cải cách thể chế")
+    assert any(h.value == "So sánh theo tiêu chí" for h in at.subheader)
+    side = shown(at.dataframe[-1])
+    assert list(side.columns)[-2:] == ["Sở Nội vụ", "Sở Tư pháp"]
+    assert side["Tiêu chí"].iloc[0].startswith("2.1 ")

@@ -355,3 +355,21 @@ def test_a_download_is_named_in_vietnamese(year, level, stem):
     from cchc_metrics.exports import file_stem
 
     assert file_stem(views.View(year=year, level=level)) == stem
+
+
+def test_the_workbook_has_a_criterion_detail_sheet_when_the_data_has_one(demo):
+    from cchc_metrics.sample.criteria import demo_criteria
+
+    scores, units = demo
+    view = views.View(year=2025, level="department", lang="vi")
+    criteria = demo_criteria()
+    book = openpyxl.load_workbook(io.BytesIO(view_xlsx(units, scores, view, "#1", NOW,
+                                                       criteria=criteria)))
+    assert book.sheetnames[-1] == "Chi tiết tiêu chí"
+    ws = book["Chi tiết tiêu chí"]
+    header_row, rows = sheet_rows(ws)
+    assert rows[0][:4] == ["Năm", "Đơn vị", "Mã tiêu chí", "Tiêu chí"]
+    want = criteria[criteria["year"] == 2025]
+    assert len(rows) - 1 == len(want)
+    plain = openpyxl.load_workbook(io.BytesIO(view_xlsx(units, scores, view, "#1", NOW)))
+    assert "Chi tiết tiêu chí" not in plain.sheetnames

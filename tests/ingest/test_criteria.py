@@ -62,3 +62,33 @@ def test_a_sheet_without_the_pairs_is_refused_with_what_it_needs():
     with pytest.raises(ScoreFileError) as refused:
         read_criteria(B.xlsx({"S": [["STT", "Đơn vị"], [1, "Sở A"]]}), name="a.xlsx")
     assert refused.value.problems[0].code == "no_criteria_header"
+
+
+def test_the_long_layout_reads_as_the_same_tree_as_the_transposed_one():
+    want = demo_criteria((2025,))
+    header = ["Năm", "Đơn vị", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Tự đánh giá",
+              "Thẩm định"]
+    rows = [[r.year, r.unit, r.criterion, r.criterion_name, r.max_points,
+             None if r.self_points != r.self_points else r.self_points, r.points]
+            for r in want.itertuples(index=False)]
+    got = read_criteria(B.xlsx({"Chi tiết": [header, *rows]}), name="xuat_phan_mem.xlsx")
+    a = got.rows.sort_values(KEYS, ignore_index=True)
+    w = want.sort_values(KEYS, ignore_index=True)
+    assert a[KEYS + ["field", "criterion_name", "level"]].equals(
+        w[KEYS + ["field", "criterion_name", "level"]])
+    assert np.allclose(a["points"], w["points"]) and not got.warnings
+
+
+def test_a_long_layout_s_bad_cells_and_sums_are_located():
+    header = ["Năm", "Đơn vị", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Thẩm định"]
+    rows = [[2025, "Xã A", "1", "Công tác chỉ đạo, điều hành CCHC", 4, 3.5],
+            [2025, "Xã A", "1.1", "Kế hoạch", 2, 2], [2025, "Xã A", "1.2", "Báo cáo", 2, 1]]
+    got = read_criteria(B.xlsx({"S": [header, *rows]}), name="a.xlsx")
+    (warning,) = got.warnings
+    assert (warning.code, warning.row, warning.column) == ("criteria_sum", 2, "F")
+    rows[2][5] = "hai"
+    rows[1][5] = 3  # above its maximum 2
+    with pytest.raises(ScoreFileError) as refused:
+        read_criteria(B.xlsx({"S": [header, *rows]}), name="a.xlsx")
+    found = {(p.code, p.row, p.column) for p in refused.value.problems}
+    assert found == {("criteria_number", 4, "F"), ("criteria_over_max", 3, "F")}
