@@ -51,21 +51,37 @@ def _role(text: str, names: tuple[str, ...]) -> bool:
     return text in names or any(text.startswith(n + " ") for n in names)
 
 
+_OWNER = re.compile(r"(?:đơn vị|cơ quan|tên đơn vị|tên cơ quan)\s*[:：]\s*(.+)$", re.I)
+
+
+def _owner(rows: list[list], before: int) -> str:
+    """The unit a self-assessment form is of, from a title line «Đơn vị: Sở Tư pháp»."""
+    for row in rows[:before]:
+        for cell in row:
+            if m := _OWNER.search(clean(cell)):
+                return m.group(1).strip()
+    return ""
+
+
 def _header(rows: list[list]) -> tuple[int, dict] | None:
-    """(row of the «Tự ĐG | Thẩm định» pairs, columns) of a transposed sheet, or None."""
+    """(row of the «Tự ĐG | Thẩm định» pairs, columns) of a transposed sheet — or of one unit's
+    self-assessment form, one pair and its name in the title — or None."""
     for r, row in enumerate(rows[:30]):
         folded = [fold(clean(c)) for c in row]
         selfs = [c for c, t in enumerate(folded) if _role(t, SELF)]
         apps = [c for c, t in enumerate(folded) if _role(t, APPRAISED)]
-        if len(selfs) < 2 or len(apps) < 2:
+        if not selfs or not apps:
             continue
         above = rows[r - 1] if r else []
         units = []
         for c in selfs:  # the unit's name sits over its pair (merged: in the first cell)
             app = next((a for a in apps if a > c), None)
             name = clean(above[c]) if c < len(above) else ""
-            if app is not None and name:
+            if app is not None and name and not _role(fold(name), SELF + APPRAISED + MAXIMUM):
                 units.append((name, c, app))
+        if len(selfs) == 1 and not units and (owner := _owner(rows, r)):
+            app = next((a for a in apps if a > selfs[0]), None)
+            units = [(owner, selfs[0], app)] if app is not None else []
         cols = {}
         for source in (above, row):
             for c, cell in enumerate(source):
@@ -88,10 +104,11 @@ def read_criteria(source, name: str | None = None, *, year: int | None = None,
     frames, problems, warnings = [], [], []
     for sheet in book.sheets:
         found = _header(sheet.rows)
-        long = None if found else _long_header(sheet.rows)
-        if found is None and long is None:
+        wide = None if found else _wide_header(sheet.rows)
+        long = None if found or wide else _long_header(sheet.rows)
+        if found is None and wide is None and long is None:
             continue
-        at, cols = found or long
+        at, cols = found or wide or long
         title = " ".join(clean(c) for row in sheet.rows[:at] for c in row if clean(c))
         stated = year or next((int(m.group(1)) for text in (sheet.name, title, book.name or "")
                                if (m := _YEAR.search(str(text)))), None)
@@ -103,7 +120,7 @@ def read_criteria(source, name: str | None = None, *, year: int | None = None,
                                     "stated: write «năm 2025» in the title or the sheet's name.",
                                     sheet=sheet.name))
             continue
-        read = _rows if found else _long_rows
+        read = _rows if found else _wide_rows if wide else _long_rows
         frame, bad, said = read(sheet, at, cols, stated, level, book.name)
         frames.append(frame)
         problems += bad
@@ -178,6 +195,70 @@ def _rows(sheet, at, cols, year, level, file_name):
     return frame, problems, warnings
 
 
+def _wide_header(rows: list[list]) -> tuple[int, dict] | None:
+    """(row of the «Tối đa | Tự ĐG | Thẩm định» cells, columns) of a wide sheet — a column group
+    per criterion, its code (and name) over the group — or None."""
+    for r, row in enumerate(rows[1:30], start=1):
+        folded = [fold(clean(c)) for c in row]
+        apps = [c for c, t in enumerate(folded) if _role(t, APPRAISED)]
+        if len(apps) < 2:
+            continue
+        above, groups, current = rows[r - 1], [], None
+        for c in range(len(row)):
+            head = clean(above[c]) if c < len(above) else ""
+            if head:
+                m = re.match(r"^([IVXivx]+|\d+(?:\.\d+)*)\.?\s*(.*)$", head)
+                current = (m.group(1), m.group(2)) if m else None
+            if current is None:
+                continue
+            if _role(folded[c], APPRAISED):
+                groups.append((*current, "points", c))
+            elif _role(folded[c], SELF):
+                groups.append((*current, "self", c))
+            elif _role(folded[c], MAXIMUM):
+                groups.append((*current, "max", c))
+        unit = next((c for c, t in enumerate([fold(clean(x)) for x in above] + folded)
+                     if t in LONG["unit"]), None)
+        if unit is not None and len({g[0] for g in groups}) >= 2:
+            return r, {"groups": groups, "unit": unit % max(len(above), 1)
+                       if unit < len(above) else unit - len(above)}
+    return None
+
+
+def _wide_rows(sheet, at, cols, year, level, file_name):
+    """A wide sheet → the long layout's rows (a line per unit × criterion), then read as long."""
+    codes = list(dict.fromkeys((code, name) for code, name, _, _ in cols["groups"]))
+    roman = any(fold(c) in ROMAN for c, _ in codes)
+    where, current, paths = {}, None, {}
+    for code, name in codes:  # fields numbered in Roman prefix the codes after them
+        found = _path(code, name, roman, current)
+        if found:
+            paths[code] = found[0]
+            if found[0].count(".") == 0:
+                current = found[1]
+    for code, _, role, c in cols["groups"]:
+        where[(code, role)] = c
+    lines, rows_at, columns = [], [], {"max": [], "self": [], "points": []}
+    for r, row in enumerate(sheet.rows[at + 1:], start=at + 2):
+        unit = clean(row[cols["unit"]]) if cols["unit"] < len(row) else ""
+        if not unit:
+            continue
+        for code, name in codes:
+            if code not in paths:
+                continue
+            at_col = {role: where.get((code, role), -1) for role in columns}
+            lines.append([unit, paths[code], name, *[
+                row[c] if 0 <= c < len(row) else None for c in at_col.values()]])
+            rows_at.append(r)
+            for role, c in at_col.items():
+                columns[role].append(max(c, 0))
+    flat = type(sheet)(sheet.name, [["Đơn vị"], *lines])
+    return _long_rows(flat, 0, {"unit": 0, "code": 1, "name": 2, "max": 3, "self": 4,
+                                "points": 5}, year, level, file_name,
+                      located=(np.array(rows_at, dtype=int),
+                               {k: np.array(v, dtype=int) for k, v in columns.items()}))
+
+
 LONG = {"unit": ("don vi", "ten don vi", "co quan, don vi", "xa, phuong"),
         "code": ("ma tieu chi", "ma", "stt tieu chi", "ma so"),
         "name": ("tieu chi", "ten tieu chi", "noi dung"),
@@ -201,15 +282,20 @@ def _long_header(rows: list[list]) -> tuple[int, dict] | None:
     return None
 
 
-def _long_rows(sheet, at, cols, year, level, file_name):
-    """A long sheet's rows → (rows, problems, warnings), column by column."""
+def _long_rows(sheet, at, cols, year, level, file_name, located=None):
+    """A long sheet's rows → (rows, problems, warnings), column by column. `located` (row
+    numbers, role → column numbers, a value per line) says where each line's cells really are
+    when the lines were laid out from another layout (wide)."""
     from cchc_metrics.fields import FIELD_NAMES
     from cchc_metrics.numbers import parse_numbers
 
     body = pd.DataFrame(sheet.rows[at + 1:], dtype=object)  # no text conversion per column
     for c in range(body.shape[1], max(cols.values()) + 1):
         body[c] = None  # a column the short rows never reach
-    rownum = np.arange(at + 2, at + 2 + len(body))
+    rownum = located[0] if located else np.arange(at + 2, at + 2 + len(body))
+
+    def column_of(role: str, i: int) -> str:
+        return column_letter(int(located[1][role][i]) if located else cols[role])
 
     def each(series: pd.Series, fn) -> pd.Series:
         """fn once per distinct value (a country's file repeats its names a million times)."""
@@ -235,7 +321,7 @@ def _long_rows(sheet, at, cols, year, level, file_name):
                 "criteria_number", "Ô này phải là một số không âm (để trống nếu tiêu chí không "
                 "áp dụng).", "This cell must be a number, not negative (empty when the "
                 "criterion does not apply).", sheet=sheet.name, row=int(rownum[i]),
-                column=column_letter(cols[role]), value=clean(body.iat[i, cols[role]])))
+                column=column_of(role, i), value=clean(body.iat[i, cols[role]])))
         values[role] = got
     over = keep.to_numpy() & (values["points"] > values["max"] + 1e-9)
     for i in np.flatnonzero(over)[:50]:
@@ -243,7 +329,7 @@ def _long_rows(sheet, at, cols, year, level, file_name):
             "criteria_over_max", f"Điểm thẩm định {_n(values['points'][i], 'vi')} vượt điểm tối "
             f"đa {_n(values['max'][i], 'vi')}.", f"The appraised {_n(values['points'][i], 'en')} "
             f"is above the maximum {_n(values['max'][i], 'en')}.", sheet=sheet.name,
-            row=int(rownum[i]), column=column_letter(cols["points"]),
+            row=int(rownum[i]), column=column_of("points", i),
             value=_n(values["points"][i], "vi")))
     k = keep.to_numpy()
     years = (pd.to_numeric(text("year"), errors="coerce").fillna(year).astype(int)
@@ -265,7 +351,8 @@ def _long_rows(sheet, at, cols, year, level, file_name):
         "criterion": code[k].to_numpy(), "criterion_name": names[k].to_numpy(),
         "max_points": values["max"][k], "self_points": values["self"][k],
         "points": values["points"][k], "source": f"{file_name} · {sheet.name}"})
-    where = {"_row": rownum[k], "_col": cols["points"]}
+    where = {"_row": rownum[k], "_col": (located[1]["points"][k] if located else
+                                         np.full(int(k.sum()), cols["points"]))}
     return frame, problems, sum_checks(frame, sheet.name, where)
 
 
@@ -282,7 +369,8 @@ def _where(frame, where, unit, year, code):
         at = np.flatnonzero((frame["unit"].to_numpy() == unit) &
                             (frame["year"].to_numpy() == year) &
                             (frame["criterion"].to_numpy() == code))
-        return (int(where["_row"][at[0]]), where["_col"]) if len(at) else (None, None)
+        return (int(where["_row"][at[0]]), int(where["_col"][at[0]])) if len(at) else \
+            (None, None)
     return where.get((unit, code), (None, None))
 
 

@@ -92,3 +92,35 @@ def test_a_long_layout_s_bad_cells_and_sums_are_located():
         read_criteria(B.xlsx({"S": [header, *rows]}), name="a.xlsx")
     found = {(p.code, p.row, p.column) for p in refused.value.problems}
     assert found == {("criteria_number", 4, "F"), ("criteria_over_max", 3, "F")}
+
+
+def test_one_unit_s_self_assessment_form_names_the_unit_in_its_title():
+    rows = [["BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2025"], ["Đơn vị: Sở Tư pháp"],
+            ["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định"],
+            ["I", "Công tác chỉ đạo, điều hành CCHC", 4, 4, 3],
+            ["1", "Kế hoạch CCHC năm", 2, 2, 2], ["2", "Báo cáo CCHC", 2, 2, 1]]
+    got = read_criteria(B.xlsx({"Tự đánh giá": rows}), name="so_tu_phap.xlsx").rows
+    assert set(got["unit"]) == {"Sở Tư pháp"}
+    assert got["criterion"].tolist() == ["1", "1.1", "1.2"]
+    assert got["points"].tolist() == [3, 2, 1]
+
+
+def test_the_wide_layout_a_column_group_per_criterion_reads_as_the_same_nodes():
+    rows = [["KẾT QUẢ THẨM ĐỊNH NĂM 2024"],
+            ["STT", "Đơn vị", "1. Công tác chỉ đạo, điều hành CCHC", None, None,
+             "1.1 Kế hoạch CCHC năm", None, None, "1.2 Báo cáo CCHC", None, None],
+            [None, None, "Tối đa", "Tự ĐG", "Thẩm định", "Tối đa", "Tự ĐG", "Thẩm định",
+             "Tối đa", "Tự ĐG", "Thẩm định"],
+            [1, "Xã An Phú", 4, 4, 3.5, 2, 2, 2, 2, 2, 1.5],
+            [2, "Xã Bình Minh", 4, 4, 3, 2, 2, 1, 2, 2, "hai"]]
+    with pytest.raises(ScoreFileError) as refused:
+        read_criteria(B.xlsx({"S": rows}), name="a.xlsx")
+    (found,) = refused.value.problems
+    assert (found.code, found.row, found.column) == ("criteria_number", 5, "K")  # its own cell
+    rows[4][10] = 2
+    got = read_criteria(B.xlsx({"S": rows}), name="a.xlsx")
+    mine = got.rows[got.rows["unit"] == "Xã An Phú"]
+    assert mine["criterion"].tolist() == ["1", "1.1", "1.2"]
+    assert mine["points"].tolist() == [3.5, 2, 1.5]
+    assert mine["criterion_name"].tolist()[1] == "Kế hoạch CCHC năm"
+    assert not got.warnings
