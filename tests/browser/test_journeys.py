@@ -188,8 +188,19 @@ def cm_pct(value: float) -> str:
 
 
 def assert_grid_matches(grid, want: pd.DataFrame) -> None:
-    """The rows the grid renders have unit_table's ranks, units and indices, in its order."""
+    """The rows the grid renders have unit_table's ranks, units and indices, in its order.
+
+    The grid redraws its cells after a rerun: for a moment its accessible table can still
+    hold the previous view's names, so the rows are read again (up to ten seconds) until the
+    grid has drawn the new ones."""
+    import time
+
+    deadline = time.monotonic() + 10
     shown = grid_frame(grid)
+    while shown.get("Đơn vị", pd.Series()).tolist() != want["unit"].tolist() and \
+            time.monotonic() < deadline:
+        grid.page.wait_for_timeout(250)
+        shown = grid_frame(grid)
     assert len(shown) == len(want), shown
     assert shown["Hạng"].astype(int).tolist() == want["rank"].tolist()
     assert shown["Đơn vị"].tolist() == want["unit"].tolist()
