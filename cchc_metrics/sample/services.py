@@ -7,6 +7,7 @@ communes ranked within their district until June 2025, the new ones province-wid
 
 from __future__ import annotations
 
+import functools
 import io
 import zlib
 
@@ -47,6 +48,12 @@ def _quality(name: str) -> float:
 
 def demo_indicators() -> pd.DataFrame:
     """Every month's counts and service index groups of every unit (INDICATOR_COLUMNS)."""
+    return _demo_indicators().copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _demo_indicators() -> pd.DataFrame:
+    """demo_indicators, made once per process (its two workbooks and the tests share it)."""
     plan = units_by_year(np.random.default_rng(SEED))
     rng = np.random.default_rng(SEED + 3)
     rows = []
