@@ -33,6 +33,8 @@ if not widgets.no_data(view):
     if ranking_tab.open:
         with ranking_tab:
             widgets.show_table(table, lang, key="ranking")
+            if note := table.frame.attrs.get("noise_note"):  # why a «≈» is there
+                st.caption(note)
             widgets.downloads(units, view, key="overview")
     elif charts_tab.open:
         bars, dist, n = data.memo("overview_charts", rev, view, overview_charts)

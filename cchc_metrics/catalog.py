@@ -506,11 +506,14 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "chart.ind_target": ("Chỉ tiêu", "Target"),
     "chart.ind_month": ("Tháng", "Month"),
     "col_rank_note": ("Ghi chú thứ hạng", "Rank note"),
-    "noise_fell": ("≈ chỉ thiếu {gap} điểm phần trăm là giữ hạng {prev} (dưới ngưỡng {limit})",
-                   "≈ {gap} percentage points short of keeping rank {prev} (under {limit})"),
-    "noise_rose": ("≈ chỉ hơn {gap} điểm phần trăm so với đơn vị nay ở hạng {prev} (dưới ngưỡng "
-                   "{limit})", "≈ only {gap} percentage points ahead of the unit now at rank "
-                   "{prev} (under {limit})"),
+    "noise_fell": ("chỉ thiếu {gap} điểm phần trăm là giữ hạng {prev}",
+                   "{gap} percentage points short of keeping rank {prev}"),
+    "noise_rose": ("chỉ hơn {gap} điểm phần trăm so với đơn vị nay ở hạng {prev}",
+                   "only {gap} percentage points ahead of the unit now at rank {prev}"),
+    "noise_note": ("≈ {why} (dưới ngưỡng {limit})", "≈ {why} (under {limit})"),
+    "noise_caption": ("≈ Thay đổi thứ hạng trong phạm vi nhiễu (chênh dưới {limit} điểm phần "
+                      "trăm): {items}.", "≈ Rank changes within noise (under {limit} percentage "
+                      "points): {items}."),
     "plan_intro": ("Giữ nguyên kết quả các đơn vị khác: {what}",
                    "With the other units' results unchanged: {what}"),
     "plan_rank": ("cần thêm {pts} điểm để lên hạng {rank}", "{pts} more points to rank {rank}"),

@@ -214,7 +214,7 @@ def ranking(revision: int, view: views.View) -> views.Screen:
     """The ranking table of the view as shown (views.ranking_table, formatted once)."""
     return memo("ranking", revision, view, lambda: views.screen_table(
         views.ranking_table(units(revision, view.bands), view, numeric_changes=True,
-                            lineage=lineage(revision)), view.lang))
+                            lineage=lineage(revision), note_column=False), view.lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

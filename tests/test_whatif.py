@@ -124,5 +124,10 @@ def test_the_ranking_marks_noise_and_says_why():
     assert table["Thay đổi hạng"].tolist() == ["▲ 1 ≈", "▼ 1 ≈", "="]
     assert table["Ghi chú thứ hạng"].iloc[1] == \
         "≈ chỉ thiếu 0,10 điểm phần trăm là giữ hạng 1 (dưới ngưỡng 0,50)"
+    screen = views.ranking_table(units, view, history=False, noise_pct=0.5, note_column=False)
+    assert "Ghi chú thứ hạng" not in screen and screen["Thay đổi hạng"].iloc[1] == "▼ 1 ≈"
+    assert screen.attrs["noise_note"].startswith(
+        "≈ Thay đổi thứ hạng trong phạm vi nhiễu (chênh dưới 0,50 điểm phần trăm): Sở 00 (chỉ "
+        "hơn 0,10 điểm phần trăm so với đơn vị nay ở hạng 2); Sở 01 (chỉ thiếu 0,10")
     plain = views.ranking_table(units, view, history=False, noise_pct=0)
     assert "Ghi chú thứ hạng" not in plain and plain["Thay đổi hạng"].iloc[0] == "▲ 1"

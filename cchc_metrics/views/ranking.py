@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cchc_metrics.i18n import band_labels, rank_change_texts, t
+from cchc_metrics.i18n import band_labels, number, rank_change_texts, t
 from cchc_metrics.keys import group_ids
 from cchc_metrics.views.selection import HISTORY_KEYS, View, select
 
@@ -48,27 +48,28 @@ def history_lists(units: pd.DataFrame, rows: pd.DataFrame) -> list[list[float]]:
     return history_column(units, rows).tolist() if not rows.empty else []
 
 
-def _noise_notes(rows: pd.DataFrame, noise_pct: float | None, lang: str) -> list[str]:
-    """Each row's note when its rank change is within noise (whatif.rank_noise), else ""."""
+def _noise_notes(rows: pd.DataFrame, noise_pct: float | None, lang: str
+                 ) -> tuple[list[str], float]:
+    """Each row's reason when its rank change is within noise (whatif.rank_noise), else "";
+    and the threshold used."""
     from cchc_metrics import settings
-    from cchc_metrics.i18n import number
     from cchc_metrics.whatif import rank_noise
 
     threshold = settings.get("rank_noise_pct") if noise_pct is None else noise_pct
     if not threshold or rows.empty:
-        return [""] * len(rows)
+        return [""] * len(rows), threshold
     found = rank_noise(rows, threshold)
     return [t("noise_fell" if c < 0 else "noise_rose", lang, gap=number(g, 2, lang),
-              prev=number(p, 0, lang), limit=number(threshold, 2, lang)) if w else ""
+              prev=number(p, 0, lang)) if w else ""
             for w, g, c, p in zip(found["within_noise"], found["noise_gap"],
                                   rows["rank_change"].fillna(0), rows["prev_rank"].fillna(0),
-                                  strict=True)]
+                                  strict=True)], threshold
 
 
 def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
                   numeric_changes: bool = False, lineage: pd.DataFrame | None = None,
                   codes: pd.DataFrame | None = None,
-                  noise_pct: float | None = None) -> pd.DataFrame:
+                  noise_pct: float | None = None, note_column: bool = True) -> pd.DataFrame:
     """The ranking table on screen and in exports: localized headers, rank order.
 
     Rank, unit, index and band come first (what a phone shows without scrolling sideways); the
@@ -76,7 +77,9 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
     The rank change is the screen's arrows, or with `numeric_changes` (files) a whole number,
     positive when the unit moved up, empty without a rank the year before in the same block.
     A rank change that an index gap under `noise_pct` (default: the rank_noise_pct setting; 0:
-    none) would have undone is marked «≈» and explained in a note column.
+    none) would have undone is marked «≈» and explained in a note column (files), or without
+    `note_column` in one sentence under the table (attrs["noise_note"]: the screen, where a
+    column of sentences would not fit beside the ranking).
     """
     lang = view.lang
     rows = select(units, view).sort_values(["year", "block", "rank", "unit"], kind="stable")
@@ -86,8 +89,10 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
             zip(lineage["level"], lineage["predecessor"], strict=True))
         texts = [t("rank_merged", lang) if pd.isna(c) and (lv, u) in formed else x for x, c, lv, u
                  in zip(texts, rows["rank_change"], rows["level"], rows["unit"], strict=True)]
-    notes = _noise_notes(rows, noise_pct, lang)
+    notes, threshold = _noise_notes(rows, noise_pct, lang)
     texts = [f"{x} ≈" if note else x for x, note in zip(texts, notes, strict=True)]
+
+    limit = number(threshold, 2, lang) if threshold else ""
     changes = rows["rank_change"].astype("Int64") if numeric_changes else texts
     table = pd.DataFrame({
         t("col_year", lang): rows["year"].astype(int),
@@ -102,9 +107,10 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
         t("col_points", lang): rows["points"],
         t("col_max", lang): rows["max_points"],
     })
-    if any(notes):  # after the rank change, where the eye goes next
+    if any(notes) and note_column:  # after the rank change, where the eye goes next
         table.insert(table.columns.get_loc(t("col_rank_change", lang)) + 1,
-                     t("col_rank_note", lang), notes)
+                     t("col_rank_note", lang),
+                     [t("noise_note", lang, why=n, limit=limit) if n else "" for n in notes])
     for key in ("col_year", "col_block", "col_parent"):  # one value on every row says nothing
         if table[t(key, lang)].nunique() <= 1:
             table = table.drop(columns=[t(key, lang)])
@@ -118,6 +124,9 @@ def ranking_table(units: pd.DataFrame, view: View, *, history: bool = True,
     if history:
         table[t("col_history", lang)] = history_column(units, rows)
     table = table.reset_index(drop=True)
+    if any(notes) and not note_column:
+        table.attrs["noise_note"] = t("noise_caption", lang, limit=limit, items="; ".join(
+            f"{u} ({n})" for u, n in zip(rows["unit"], notes, strict=True) if n))
     if numeric_changes:  # how the screen writes the numbers: ▲ 3, «mới» (screen_table)
         table.attrs["shown"] = {t("col_rank_change", lang): texts}
     return table
