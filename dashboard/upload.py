@@ -112,7 +112,6 @@ def indicator_file(s, name: str, raw: bytes, lang: str) -> bool:
     """Service indicators (monthly announcements, one-stop statistics): what each period and
     level holds, the file's own rates that differ, then confirm. False when not such a file."""
     from cchc_metrics.ingest.indicators import indicator_columns, read_indicators
-    from dashboard.widgets import problems
 
     _, columns = _probe("_indicator_columns", raw, lambda: indicator_columns(raw, name=name))
     if isinstance(columns, Exception) or columns.empty:
@@ -124,19 +123,28 @@ def indicator_file(s, name: str, raw: bytes, lang: str) -> bool:
         return shown
     st.subheader(t("ind_preview", lang, n=len(result.rows)))
     st.table(views.indicator_preview(result.rows, lang), hide_index=True)
-    ready = True
-    if result.warnings:
-        st.warning(t("warnings_found", lang, n=len(result.warnings)), icon=":material/warning:")
-        problems(views.problem_table(result.warnings, lang))
-        ready = st.checkbox(t("confirm_warnings", lang), key="indicator_warned")
-    note = st.text_input(t("note", lang), key="indicator_note")
-    if _confirmed("indicator", sha, t("ind_confirm", lang), lang) and ready:
-        with writing(lang):
-            set_id = s.indicators.import_rows(result.rows, file_name=name, file_bytes=raw,
-                                              user=actor(), note=note)
-            st.success(t("ind_done", lang, id=set_id, n=len(result.rows)),
-                       icon=":material/check_circle:")
+    _store_rows(s.indicators, "indicator", name, raw, sha, result.rows, result.warnings, lang)
     return True
+
+
+def _store_rows(sets, key: str, name: str, raw: bytes, sha: str, rows: pd.DataFrame,
+                warnings: list, lang: str) -> None:
+    """The warnings to confirm, a note, the confirm button, then the rows stored as a set
+    (store.indicators, store.criteria)."""
+    from dashboard.widgets import problems
+
+    ready = True
+    if warnings:
+        st.warning(t("warnings_found", lang, n=len(warnings)), icon=":material/warning:")
+        problems(views.problem_table(warnings, lang))
+        ready = st.checkbox(t("confirm_warnings", lang), key=f"{key}_warned")
+    note = st.text_input(t("note", lang), key=f"{key}_note")
+    if _confirmed(key, sha, t(f"{key}_confirm", lang), lang) and ready:
+        with writing(lang):
+            set_id = sets.import_rows(rows, file_name=name, file_bytes=raw, user=actor(),
+                                      note=note)
+            st.success(t(f"{key}_done", lang, id=set_id, n=len(rows)),
+                       icon=":material/check_circle:")
 
 
 def indicator_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -167,7 +175,6 @@ def criteria_file(s, name: str, raw: bytes, lang: str) -> bool:
     confirm. False when not such a file."""
     from cchc_metrics.ingest.criteria import read_criteria
     from dashboard.data import revision, scores
-    from dashboard.widgets import problems
 
     sha, result = _probe("_criteria_probe", raw, lambda: read_criteria(raw, name=name))
     if (shown := _refused(result, "no_criteria_header", lang)) is not None:
@@ -175,18 +182,7 @@ def criteria_file(s, name: str, raw: bytes, lang: str) -> bool:
     st.subheader(t("criteria_preview", lang, n=len(result.rows)))
     st.table(views.criteria_preview(result.rows, lang), hide_index=True)
     said = result.warnings + views.field_warnings(result.rows, scores(revision()))
-    ready = True
-    if said:
-        st.warning(t("warnings_found", lang, n=len(said)), icon=":material/warning:")
-        problems(views.problem_table(said, lang))
-        ready = st.checkbox(t("confirm_warnings", lang), key="criteria_warned")
-    note = st.text_input(t("note", lang), key="criteria_note")
-    if _confirmed("criteria", sha, t("criteria_confirm", lang), lang) and ready:
-        with writing(lang):
-            set_id = s.criteria.import_rows(result.rows, file_name=name, file_bytes=raw,
-                                            user=actor(), note=note)
-            st.success(t("criteria_done", lang, id=set_id, n=len(result.rows)),
-                       icon=":material/check_circle:")
+    _store_rows(s.criteria, "criteria", name, raw, sha, result.rows, said, lang)
     return True
 
 

@@ -179,20 +179,26 @@ lineage = sa.Table(
 # Service indicators (issue 23): each import is a set; for every period slice (year, level,
 # months) the newest active set that covers it is what pages read. Rolling back a set makes it
 # inactive, so the set before it shows again.
-indicator_sets = sa.Table(
-    "indicator_sets", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
-    sa.Column("sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
-    sa.Column("note", sa.Text, nullable=False),
-    sa.Column("slices", sa.Text, nullable=False),  # JSON [year, level, first, last, kind]
-    sa.Column("n_rows", sa.Integer, nullable=False),
-    sa.Column("active", sa.Boolean, nullable=False),
-    # the set's rows as one Arrow IPC stream (store/frames.py): read in one go, not row by row
-    sa.Column("frame", sa.LargeBinary, nullable=True),
-)
+def _row_sets(name: str) -> sa.Table:
+    """The sets table of a kind of imported rows (store/indicators.py RowSets): who imported
+    which file when, the slices it covers (JSON), whether it is active, and its rows as one
+    Arrow IPC stream (read in one go, not row by row)."""
+    return sa.Table(
+        name, metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(200), nullable=False),
+        sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
+        sa.Column("sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("slices", sa.Text, nullable=False),
+        sa.Column("n_rows", sa.Integer, nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+        sa.Column("frame", sa.LargeBinary, nullable=True),
+    )
+
+
+indicator_sets = _row_sets("indicator_sets")  # a slice: [year, level, first, last, kind]
 
 indicators = sa.Table(
     "indicators", metadata,
@@ -238,19 +244,7 @@ targets = sa.Table(
 
 
 # Criterion scores (issue 24): sets like the indicators', a slice being one unit's tree of a year.
-criterion_sets = sa.Table(
-    "criterion_sets", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("file_name", sa.String(MAX_FILE_NAME_CHARS), nullable=False),
-    sa.Column("sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
-    sa.Column("note", sa.Text, nullable=False),
-    sa.Column("slices", sa.Text, nullable=False),  # JSON [year, level, unit]
-    sa.Column("n_rows", sa.Integer, nullable=False),
-    sa.Column("active", sa.Boolean, nullable=False),
-    sa.Column("frame", sa.LargeBinary, nullable=True),
-)
+criterion_sets = _row_sets("criterion_sets")  # a slice: [year, level, unit]
 
 criteria = sa.Table(
     "criteria", metadata,
