@@ -9,6 +9,7 @@ rows, a «Tự ĐG | Thẩm định» pair under each unit's name).
 
 from __future__ import annotations
 
+import functools
 import io
 import zlib
 
@@ -178,6 +179,7 @@ def demo_criteria(years=(2024, 2025)) -> pd.DataFrame:
     return pd.DataFrame(out, columns=CRITERION_COLUMNS)
 
 
+@functools.lru_cache(maxsize=4)
 def criteria_workbook(year: int = 2025) -> bytes:
     """The transposed table appraisal councils publish: criteria down the rows (fields bold,
     numbered I, II …), the maximum in its own column, a «Tự ĐG | Thẩm định» pair under each

@@ -160,12 +160,14 @@ def _workbook(kind: str, rows: pd.DataFrame) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=1)
 def service_workbook() -> bytes:
     """The 24 monthly announcements of the service index in one workbook (a sheet a month)."""
     rows = demo_indicators()
     return _workbook("service", rows[rows["measure"].str.startswith("svc_")])
 
 
+@functools.lru_cache(maxsize=1)
 def statistics_workbook() -> bytes:
     """The 24 monthly one-stop statistics sheets in one workbook (a sheet a month)."""
     rows = demo_indicators()
