@@ -454,6 +454,7 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                          "Choose what each of these columns holds; leave «(ignore)» if not needed."),
     "col_criterion": ("Tiêu chí", "Criterion"),
     "col_code_criterion": ("Mã tiêu chí", "Criterion code"),
+    "col_prev_points": ("Thẩm định năm {year}", "Appraised {year}"),
     "sheet_criterion_detail": ("Chi tiết tiêu chí", "Criterion detail"),
     "col_share_lost": ("Đơn vị mất điểm (%)", "Units losing points (%)"),
     "col_mean_lost": ("Điểm mất bình quân", "Mean points lost"),

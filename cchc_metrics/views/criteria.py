@@ -47,7 +47,7 @@ def unit_criteria_table(rows: pd.DataFrame, unit: str, year: int, level: str,
     tree = unit_criteria(rows, unit=unit, year=year, level=level)
     if tree.empty:
         return pd.DataFrame()
-    return pd.DataFrame({
+    out = pd.DataFrame({
         t("col_criterion", lang): [INDENT * (d - 1) + f"{c} " +
                                    (field_label(n, lang) if d == 1 else n)
                                    for c, n, d in zip(tree["criterion"], tree["criterion_name"],
@@ -57,6 +57,14 @@ def unit_criteria_table(rows: pd.DataFrame, unit: str, year: int, level: str,
         t("col_points", lang): tree["points"].to_numpy(dtype=float),
         t("col_lost", lang): tree["lost"].to_numpy(dtype=float),
     })
+    before = unit_criteria(rows, unit=unit, year=year - 1, level=level)
+    if not before.empty:  # last year's points, only where the criterion is the same one
+        same = comparable(rows[rows["level"] == level], year, year - 1)
+        points = dict(zip(before["criterion"], before["points"], strict=True))
+        out[t("col_prev_points", lang, year=year - 1)] = [
+            points.get(c, float("nan")) if same.get(c, False) else float("nan")
+            for c in tree["criterion"]]
+    return out
 
 
 def criteria_grid(rows: pd.DataFrame, view: View, field: str) -> pd.DataFrame:

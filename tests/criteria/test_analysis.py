@@ -76,3 +76,18 @@ def test_a_tree_that_does_not_add_up_to_its_field_is_found(rows):
     found = field_check(off, scores)
     assert len(found) == 1 and found["criteria"].iloc[0] - found["scores"].iloc[0] == \
         pytest.approx(0.25)
+
+
+def test_a_unit_s_tree_shows_last_year_only_where_the_criterion_is_the_same(rows):
+    from cchc_metrics import views
+
+    table = views.unit_criteria_table(rows, "Sở Nội vụ", 2025, "department", "vi")
+    prev = table["Thẩm định năm 2024"]
+    assert prev.notna().all()  # the sample's framework did not change
+    renamed = rows.copy()
+    renamed.loc[(renamed["year"] == 2024) & (renamed["criterion"] == "1.2"),
+                "criterion_name"] = "Chế độ báo cáo định kỳ"
+    table = views.unit_criteria_table(renamed, "Sở Nội vụ", 2025, "department", "vi")
+    at = table["Tiêu chí"].str.strip().str.startswith("1.2 ")
+    assert table.loc[at, "Thẩm định năm 2024"].isna().all()
+    assert table.loc[~at, "Thẩm định năm 2024"].notna().all()
