@@ -94,12 +94,68 @@ def _header(rows: list[list]) -> tuple[int, dict] | None:
     return None
 
 
+FAST_CSV_LINES = 50_000  # a long CSV past this is parsed column-wise (pyarrow), not line by line
+
+
+def _fast_long_csv(source, name, year, level) -> CriteriaResult | None:
+    """A large CSV in the long layout, parsed by pyarrow's columnar reader: the same checks
+    (size and kind first, the row limit, every cell) in a fraction of the time. None when the
+    file is not such a CSV; the general path then reads it (and says what is wrong)."""
+    import csv
+    import io
+
+    from cchc_metrics import settings
+    from cchc_metrics.ingest.containers import read_source, sniff
+    from cchc_metrics.ingest.csv_text import decode_text, guess_delimiter
+
+    data, name = read_source(source, name)
+    if sniff(data, name) in ("zip", "xls"):
+        return None
+    text = decode_text(data)
+    lines = text.count("\n")
+    if not FAST_CSV_LINES < lines <= settings.get("max_rows"):
+        return None
+    head = text[:200_000].splitlines()[:30]
+    delimiter = guess_delimiter(head)
+    found = _long_header(list(csv.reader(head, delimiter=delimiter)))
+    if found is None:
+        return None
+    at, cols = found
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+
+        table = pcsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pcsv.ReadOptions(skip_rows=at + 1, autogenerate_column_names=True),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter),
+            convert_options=pcsv.ConvertOptions(column_types={
+                f"f{c}": pa.string() for role, c in cols.items()
+                if role not in ("max", "self", "points", "year")}))
+    except Exception:  # noqa: BLE001 — anything pyarrow cannot parse: the general path says why
+        return None
+    body = table.to_pandas(types_mapper=lambda t: None)
+    body.columns = range(body.shape[1])
+    sheet_name = re.sub(r"\.\w+$", "", name) or "CSV"
+    stated = year or next((int(m.group(1)) for text_ in (sheet_name, " ".join(head[:at]), name)
+                           if (m := _YEAR.search(text_))), None) or (0 if "year" in cols else None)
+    if stated is None:
+        return None
+    frame, problems, warnings = _long_body(body, sheet_name, at, cols, stated, level, name)
+    if problems:
+        raise ScoreFileError(problems)
+    return CriteriaResult(frame, warnings)
+
+
 def read_criteria(source, name: str | None = None, *, year: int | None = None,
                   level: str | None = None) -> CriteriaResult:
-    """Every transposed criterion sheet of a file, or ScoreFileError with each problem
-    located."""
+    """Every criterion sheet of a file (transposed, wide, long or one unit's form), or
+    ScoreFileError with each problem located."""
     from cchc_metrics.ingest.workbook import load_workbook
 
+    fast = _fast_long_csv(source, name, year, level)
+    if fast is not None:
+        return fast
     book = load_workbook(source, name=name)
     frames, problems, warnings = [], [], []
     for sheet in book.sheets:
@@ -286,10 +342,15 @@ def _long_rows(sheet, at, cols, year, level, file_name, located=None):
     """A long sheet's rows → (rows, problems, warnings), column by column. `located` (row
     numbers, role → column numbers, a value per line) says where each line's cells really are
     when the lines were laid out from another layout (wide)."""
+    body = pd.DataFrame(sheet.rows[at + 1:], dtype=object)  # no text conversion per column
+    return _long_body(body, sheet.name, at, cols, year, level, file_name, located)
+
+
+def _long_body(body, sheet_name, at, cols, year, level, file_name, located=None):
+    """_long_rows on the body as a frame whose columns are the sheet's column numbers."""
     from cchc_metrics.fields import FIELD_NAMES
     from cchc_metrics.numbers import parse_numbers
 
-    body = pd.DataFrame(sheet.rows[at + 1:], dtype=object)  # no text conversion per column
     for c in range(body.shape[1], max(cols.values()) + 1):
         body[c] = None  # a column the short rows never reach
     rownum = located[0] if located else np.arange(at + 2, at + 2 + len(body))
@@ -298,8 +359,13 @@ def _long_rows(sheet, at, cols, year, level, file_name, located=None):
         return column_letter(int(located[1][role][i]) if located else cols[role])
 
     def each(series: pd.Series, fn) -> pd.Series:
-        """fn once per distinct value (a country's file repeats its names a million times)."""
-        return series.map({v: fn(v) for v in pd.unique(series)})
+        """fn once per distinct value (a country's file repeats its names a million times),
+        spread back by the values' codes (no per-row lookup)."""
+        codes, uniques = pd.factorize(series)
+        done = np.empty(len(uniques) + 1, dtype=object)
+        done[:-1] = [fn(v) for v in uniques]
+        done[-1] = fn(None) if fn is clean else ""  # an empty cell (code -1)
+        return pd.Series(done[codes], index=series.index)
 
     def text(role):
         return each(body[cols[role]], clean) if role in cols else \
@@ -320,7 +386,7 @@ def _long_rows(sheet, at, cols, year, level, file_name, located=None):
             problems.append(problem(
                 "criteria_number", "Ô này phải là một số không âm (để trống nếu tiêu chí không "
                 "áp dụng).", "This cell must be a number, not negative (empty when the "
-                "criterion does not apply).", sheet=sheet.name, row=int(rownum[i]),
+                "criterion does not apply).", sheet=sheet_name, row=int(rownum[i]),
                 column=column_of(role, i), value=clean(body.iat[i, cols[role]])))
         values[role] = got
     over = keep.to_numpy() & (values["points"] > values["max"] + 1e-9)
@@ -328,7 +394,7 @@ def _long_rows(sheet, at, cols, year, level, file_name, located=None):
         problems.append(problem(
             "criteria_over_max", f"Điểm thẩm định {_n(values['points'][i], 'vi')} vượt điểm tối "
             f"đa {_n(values['max'][i], 'vi')}.", f"The appraised {_n(values['points'][i], 'en')} "
-            f"is above the maximum {_n(values['max'][i], 'en')}.", sheet=sheet.name,
+            f"is above the maximum {_n(values['max'][i], 'en')}.", sheet=sheet_name,
             row=int(rownum[i]), column=column_of("points", i),
             value=_n(values["points"][i], "vi")))
     k = keep.to_numpy()
@@ -350,10 +416,10 @@ def _long_rows(sheet, at, cols, year, level, file_name, located=None):
         "unit_code": text("unit_code")[k].to_numpy(), "field": field_of[k].to_numpy(),
         "criterion": code[k].to_numpy(), "criterion_name": names[k].to_numpy(),
         "max_points": values["max"][k], "self_points": values["self"][k],
-        "points": values["points"][k], "source": f"{file_name} · {sheet.name}"})
+        "points": values["points"][k], "source": f"{file_name} · {sheet_name}"})
     where = {"_row": rownum[k], "_col": (located[1]["points"][k] if located else
                                          np.full(int(k.sum()), cols["points"]))}
-    return frame, problems, sum_checks(frame, sheet.name, where)
+    return frame, problems, sum_checks(frame, sheet_name, where)
 
 
 def _n(value: float, lang: str) -> str:

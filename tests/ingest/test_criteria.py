@@ -124,3 +124,31 @@ def test_the_wide_layout_a_column_group_per_criterion_reads_as_the_same_nodes():
     assert mine["points"].tolist() == [3.5, 2, 1.5]
     assert mine["criterion_name"].tolist()[1] == "Kế hoạch CCHC năm"
     assert not got.warnings
+
+
+def test_a_large_long_csv_reads_column_wise_exactly_as_line_by_line(monkeypatch):
+    """The columnar path (pyarrow) for a large CSV: the same rows and the same located problems
+    as the general reader."""
+    import cchc_metrics.ingest.criteria as reader
+
+    lines = ["KẾT QUẢ CHẤM ĐIỂM NĂM 2025", "",
+             "Đơn vị;Mã tiêu chí;Tiêu chí;Điểm tối đa;Tự đánh giá;Thẩm định"]
+    for unit in ("Xã A", "Xã B", "Xã C"):
+        lines += [f"{unit};1;Công tác chỉ đạo, điều hành CCHC;4;4;3,5",
+                  f"{unit};1.1;Kế hoạch;2;2;2", f"{unit};1.2;Báo cáo;2;2;1,5"]
+    lines[-1] = "Xã C;1.2;Báo cáo;2;2;1,25"  # Xã C's parts add up to 3,25, not 3,5
+    data = "\n".join(lines).encode("utf-8")
+    monkeypatch.setattr(reader, "FAST_CSV_LINES", 10**9)
+    slow = read_criteria(data, name="xa.csv")
+    monkeypatch.setattr(reader, "FAST_CSV_LINES", 3)
+    assert reader._fast_long_csv(data, "xa.csv", None, None) is not None  # the path is taken
+    fast = read_criteria(data, name="xa.csv")
+    columns = ["year", "unit", "criterion", "criterion_name", "field", "max_points", "points"]
+    assert fast.rows[columns].equals(slow.rows[columns])
+    assert [(w.code, w.row, w.column) for w in fast.warnings] == \
+        [(w.code, w.row, w.column) for w in slow.warnings] == [("criteria_sum", 10, "F")]
+    bad = data.replace("Xã B;1.1;Kế hoạch;2;2;2".encode(), "Xã B;1.1;Kế hoạch;2;2;hai".encode())
+    with pytest.raises(ScoreFileError) as refused:
+        read_criteria(bad, name="xa.csv")
+    assert [(p.code, p.row, p.column) for p in refused.value.problems] == [
+        ("criteria_number", 8, "F")]
