@@ -60,6 +60,15 @@ def _probe(key: str, raw: bytes, read, extra=()):
     return probe[0][0], probe[1]
 
 
+def loaded(raw: bytes, name: str):
+    """The file loaded once (ingest.workbook.Workbook, or its ScoreFileError) for the readers
+    that ask whether it is their kind, kept for this file only."""
+    from cchc_metrics.ingest.workbook import load_workbook
+
+    book = _probe("_loaded", raw, lambda: load_workbook(raw, name=name))[1]
+    return raw if isinstance(book, Exception) else book  # a refusal: the reader says it
+
+
 def _refused(found, not_mine: str, lang: str) -> bool | None:
     """A reader's refusal: False when the file is simply not of its kind (`not_mine`), True
     when its problems were shown; None when the file was read."""
@@ -93,7 +102,8 @@ def crosswalk(s, name: str, raw: bytes, lang: str) -> bool:
     """
     from cchc_metrics.ingest.crosswalk import read_crosswalk
 
-    sha, frame = _probe("_crosswalk_probe", raw, lambda: read_crosswalk(raw, name=name))
+    book = loaded(raw, name)
+    sha, frame = _probe("_crosswalk_probe", raw, lambda: read_crosswalk(book, name=name))
     if (shown := _refused(frame, "no_header", lang)) is not None:
         return shown
     st.subheader(t("crosswalk_preview", lang, n=len(frame)))
@@ -113,12 +123,13 @@ def indicator_file(s, name: str, raw: bytes, lang: str) -> bool:
     level holds, the file's own rates that differ, then confirm. False when not such a file."""
     from cchc_metrics.ingest.indicators import indicator_columns, read_indicators
 
-    _, columns = _probe("_indicator_columns", raw, lambda: indicator_columns(raw, name=name))
+    book = loaded(raw, name)
+    _, columns = _probe("_indicator_columns", raw, lambda: indicator_columns(book, name=name))
     if isinstance(columns, Exception) or columns.empty:
         return False  # not an indicator file (or one its own reader will refuse below)
     mapping = indicator_mapping(columns, lang)
     sha, result = _probe("_indicator_probe", raw, lambda: read_indicators(
-        raw, name=name, mapping=mapping), tuple(sorted(mapping.items())))
+        book, name=name, mapping=mapping), tuple(sorted(mapping.items())))
     if (shown := _refused(result, "no_indicator_header", lang)) is not None:
         return shown
     st.subheader(t("ind_preview", lang, n=len(result.rows)))
@@ -176,7 +187,8 @@ def criteria_file(s, name: str, raw: bytes, lang: str) -> bool:
     from cchc_metrics.ingest.criteria import read_criteria
     from dashboard.data import revision, scores
 
-    sha, result = _probe("_criteria_probe", raw, lambda: read_criteria(raw, name=name))
+    book = loaded(raw, name)
+    sha, result = _probe("_criteria_probe", raw, lambda: read_criteria(book, name=name))
     if (shown := _refused(result, "no_criteria_header", lang)) is not None:
         return shown
     st.subheader(t("criteria_preview", lang, n=len(result.rows)))
@@ -191,7 +203,8 @@ def targets_file(s, name: str, raw: bytes, lang: str) -> bool:
     province's targets. False when not such a sheet."""
     from cchc_metrics.ingest.targets import read_targets
 
-    sha, frame = _probe("_targets_probe", raw, lambda: read_targets(raw, name=name))
+    book = loaded(raw, name)
+    sha, frame = _probe("_targets_probe", raw, lambda: read_targets(book, name=name))
     if (shown := _refused(frame, "no_targets_header", lang)) is not None:
         return shown
     st.subheader(t("targets_preview", lang, n=len(frame)))

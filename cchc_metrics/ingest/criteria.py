@@ -107,7 +107,12 @@ def _fast_long_csv(source, name, year, level) -> CriteriaResult | None:
     from cchc_metrics import settings
     from cchc_metrics.ingest.containers import read_source, sniff
     from cchc_metrics.ingest.csv_text import decode_text, guess_delimiter
+    from cchc_metrics.ingest.workbook import Workbook
 
+    if isinstance(source, Workbook):
+        if source.kind != "csv" or sum(len(s.rows) for s in source.sheets) <= FAST_CSV_LINES:
+            return None
+        source, name = source.data, source.name  # a large CSV: parsed column-wise all the same
     data, name = read_source(source, name)
     if sniff(data, name) in ("zip", "xls"):
         return None

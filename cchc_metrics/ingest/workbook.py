@@ -31,7 +31,11 @@ class Workbook:
 
 
 def load_workbook(source, name: str | None = None, sheet: str | None = None) -> Workbook:
-    """Any accepted input → a Workbook, or ScoreFileError; nothing else escapes."""
+    """Any accepted input → a Workbook, or ScoreFileError; nothing else escapes. A Workbook
+    already loaded is returned as it is (the upload page loads a file once for every reader
+    that asks whether the file is its kind)."""
+    if isinstance(source, Workbook) and sheet is None:
+        return source
     from cchc_metrics.ingest.containers import inspect_zip, read_source, sniff
     from cchc_metrics.ingest.csv_text import load_csv
 

@@ -119,3 +119,17 @@ def test_a_mapping_names_a_column_the_reader_does_not_know_and_columns_say_so():
                                                            "Đơn vị": "received"}).rows
     assert mapped.loc[mapped["measure"] == "digitised_dossiers", "value"].tolist() == [70]
     assert mapped["unit"].tolist()[0] == "Sở A"  # a mapping never takes a known column
+
+
+def test_a_file_loaded_once_serves_every_reader_as_its_bytes_would():
+    """The upload page loads a file once and asks each reader whether it is its kind."""
+    from cchc_metrics.ingest.crosswalk import read_crosswalk
+    from cchc_metrics.ingest.workbook import load_workbook
+
+    data = statistics_workbook()
+    book = load_workbook(data, name=STATISTICS_FILE)
+    assert load_workbook(book) is book
+    assert read_indicators(book).rows.equals(read_indicators(data, name=STATISTICS_FILE).rows)
+    with pytest.raises(ScoreFileError) as refused:
+        read_crosswalk(book)
+    assert refused.value.problems[0].code == "no_header"
