@@ -59,3 +59,5 @@ if not widgets.no_data(view):
                 st.info(t("criteria_none_chosen", lang), icon=":material/info:")
             else:
                 widgets.show_table(side, lang, key="compare_criteria")
+                if note := side.attrs.get("note"):
+                    st.caption(note)

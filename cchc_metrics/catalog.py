@@ -472,6 +472,8 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                       "Imported criterion set #{id} ({n} rows)."),
     "criteria_field": ("Lĩnh vực", "Field"),
     "criteria_compare": ("So sánh theo tiêu chí", "Criterion by criterion"),
+    "criteria_missing": ("Chưa có điểm chi tiết theo tiêu chí của: {units}.",
+                         "No criterion detail for: {units}."),
     "criteria_none_chosen": ("Các đơn vị đã chọn chưa có điểm chi tiết theo tiêu chí năm này.",
                              "The chosen units have no criterion detail this year."),
     "criteria_all": ("Tất cả lĩnh vực", "All fields"),

@@ -163,4 +163,7 @@ def compare_criteria(rows: pd.DataFrame, view: View, units: list[str], field: st
     })
     for unit in [u for u in units if u in wide.columns]:
         out[unit] = wide.loc[order, unit].to_numpy(dtype=float)
+    missing = [u for u in units if u not in wide.columns]
+    if missing:  # said under the table, not silently left out
+        out.attrs["note"] = t("criteria_missing", view.lang, units=", ".join(missing))
     return out

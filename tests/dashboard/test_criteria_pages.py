@@ -43,3 +43,11 @@ def test_compare_puts_the_chosen_units_side_by_side_per_criterion(app):
     side = shown(at.dataframe[-1])
     assert list(side.columns)[-2:] == ["Sở Nội vụ", "Sở Tư pháp"]
     assert side["Tiêu chí"].iloc[0].startswith("2.1 ")
+
+
+def test_compare_says_which_chosen_units_have_no_criterion_detail(app):
+    at = run_page(app, "app_pages/so-sanh.py", year=2025, level="department")
+    at.multiselect(key="units").set_value(["Sở Nội vụ", "Sở Ngoại vụ"]).run()
+    assert list(shown(at.dataframe[-1]).columns)[-1] == "Sở Nội vụ"
+    assert any(c.value == "Chưa có điểm chi tiết theo tiêu chí của: Sở Ngoại vụ."
+               for c in at.caption)
