@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import statistics
 import time
 from pathlib import Path
 
@@ -49,6 +50,13 @@ def write_csv() -> int:
     return len(frame)
 
 
+def timed(fn):
+    """(seconds, result) of one call."""
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -61,32 +69,35 @@ def main() -> None:
 
     n = write_csv()
     size = CSV.stat().st_size / 1e6
-    start = time.perf_counter()
-    result = read_criteria(CSV.read_bytes(), name=CSV.name, level="commune")
-    t_read = time.perf_counter() - start
-    rows = result.rows
-    start = time.perf_counter()
-    block_criteria(rows, year=2025, level="commune", depth=3)
-    t_all = time.perf_counter() - start
-    start = time.perf_counter()
-    block_criteria(rows[rows["parent"] == "Huyện 000"], year=2025, level="commune", depth=3)
-    t_block = time.perf_counter() - start
+    data = CSV.read_bytes()
+    reads = [timed(lambda: read_criteria(data, name=CSV.name, level="commune"))
+             for _ in range(4)]
+    rows = reads[0][1].rows
+    alls = [timed(lambda: block_criteria(rows, year=2025, level="commune", depth=3))[0]
+            for _ in range(4)]
+    district = rows[rows["parent"] == "Huyện 000"]
+    t_block = timed(lambda: block_criteria(district, year=2025, level="commune", depth=3))[0]
+    t_read, t_all = [r[0] for r in reads], alls
+    met = statistics.median(t_read[1:]) <= 3 and statistics.median(t_all[1:]) <= 0.5
     text = [HEADING, "",
             f"Measured {dt.date.today().isoformat()} with `python -m bench.bench_criteria`. "
             f"Machine: nproc {os.cpu_count()}, {cpu_model()}, {ram_gib():.1f} GiB RAM, "
             f"{platform.system()} {platform.release()}; Python {platform.python_version()}.", "",
             f"Input: {N_COMMUNES:,} communes × {N_SUB} sub-criteria = {n:,} rows in the long "
             f"layout, a {size:.1f} MB CSV (fictional numbers, fixed seed); the row, file-size "
-            "and cell limits raised for a country's file.", "",
-            "| Step | Time | Target |", "|---|---:|---:|",
-            f"| read and check (`read_criteria`, {len(rows):,} rows) | {t_read:.2f} s | ≤ 3 s |",
-            f"| the criteria analysis over the whole country (`block_criteria`) | {t_all:.2f} s "
-            "| ≤ 0.5 s |",
-            f"| the same for one district's 14 communes | {t_block:.3f} s | |", "",
-            "Reading still misses its target. A CSV this large is parsed column-wise by pyarrow "
-            "(under a second) instead of Python's csv module (4 s); what remains is pandas "
-            "turning a million text cells into the contract's string columns and back for the "
-            "checks (issue 24 note)."]
+            "and cell limits raised for a country's file. Each step is run four times in one "
+            "process: the first run (cold: lazy imports, first allocations) and the median of "
+            "the other three (as on a running dashboard).", "",
+            "| Step | First run | Median of 3 more | Target |", "|---|---:|---:|---:|",
+            f"| read and check (`read_criteria`, {len(rows):,} rows) | {t_read[0]:.2f} s | "
+            f"{statistics.median(t_read[1:]):.2f} s | ≤ 3 s |",
+            f"| the criteria analysis over the whole country (`block_criteria`) | "
+            f"{t_all[0]:.2f} s | {statistics.median(t_all[1:]):.2f} s | ≤ 0.5 s |",
+            f"| the same for one district's 14 communes | {t_block:.3f} s | | |", "",
+            ("Both targets are met on a running dashboard. " if met else
+             "A target is still missed on a running dashboard. ") +
+            "The CSV is parsed column-wise by pyarrow; each distinct name is cleaned once and "
+            "spread back by its code as Arrow text (no million Python strings)."]
     publish(HEADING, "\n".join(text) + "\n", write=not args.no_write)
 
 

@@ -15,10 +15,12 @@ of its children's is a located warning with both numbers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cchc_metrics.contract import CRITERION_COLUMNS, DEFAULT_BLOCKS
 from cchc_metrics.fields import canonical_field
@@ -101,6 +103,7 @@ def _fast_long_csv(source, name, year, level) -> CriteriaResult | None:
     """A large CSV in the long layout, parsed by pyarrow's columnar reader: the same checks
     (size and kind first, the row limit, every cell) in a fraction of the time. None when the
     file is not such a CSV; the general path then reads it (and says what is wrong)."""
+    import codecs
     import csv
     import io
 
@@ -116,29 +119,33 @@ def _fast_long_csv(source, name, year, level) -> CriteriaResult | None:
     data, name = read_source(source, name)
     if sniff(data, name) in ("zip", "xls"):
         return None
-    text = decode_text(data)
-    lines = text.count("\n")
+    if data.startswith(codecs.BOM_UTF8) or not data.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and data[1:2] != b"\x00":
+        raw, cleaner = data.removeprefix(codecs.BOM_UTF8), _clean_nfc  # UTF-8 checked by pyarrow
+        head = decode_text(raw[:200_000].rsplit(b"\n", 1)[0]).splitlines()[:30]
+    else:  # UTF-16: decoded (and composed) as a whole first
+        text = decode_text(data)
+        raw, cleaner, head = text.encode("utf-8"), clean, text[:200_000].splitlines()[:30]
+    lines = raw.count(b"\n")
     if not FAST_CSV_LINES < lines <= settings.get("max_rows"):
         return None
-    head = text[:200_000].splitlines()[:30]
     delimiter = guess_delimiter(head)
     found = _long_header(list(csv.reader(head, delimiter=delimiter)))
     if found is None:
         return None
     at, cols = found
     try:
-        import pyarrow as pa
         import pyarrow.csv as pcsv
 
         table = pcsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(raw),
             read_options=pcsv.ReadOptions(skip_rows=at + 1, autogenerate_column_names=True),
             parse_options=pcsv.ParseOptions(delimiter=delimiter),
             convert_options=pcsv.ConvertOptions(column_types={
                 f"f{c}": pa.string() for role, c in cols.items()
                 if role not in ("max", "self", "points", "year")}))
-    except Exception:  # noqa: BLE001 — anything pyarrow cannot parse: the general path says why
-        return None
+    except Exception:  # noqa: BLE001 — anything pyarrow cannot parse (Windows-1258 too): the
+        return None     # general path reads it or says why
     body = table.to_pandas(types_mapper=lambda t: None)
     body.columns = range(body.shape[1])
     sheet_name = re.sub(r"\.\w+$", "", name) or "CSV"
@@ -146,10 +153,16 @@ def _fast_long_csv(source, name, year, level) -> CriteriaResult | None:
                            if (m := _YEAR.search(text_))), None) or (0 if "year" in cols else None)
     if stated is None:
         return None
-    frame, problems, warnings = _long_body(body, sheet_name, at, cols, stated, level, name)
+    frame, problems, warnings = _long_body(body, sheet_name, at, cols, stated, level, name,
+                                           cleaner=cleaner)
     if problems:
         raise ScoreFileError(problems)
     return CriteriaResult(frame, warnings)
+
+
+def _clean_nfc(value) -> str:
+    """clean() in composed form: the fast path reads UTF-8 as is, without composing it whole."""
+    return unicodedata.normalize("NFC", clean(value))
 
 
 def read_criteria(source, name: str | None = None, *, year: int | None = None,
@@ -351,50 +364,77 @@ def _long_rows(sheet, at, cols, year, level, file_name, located=None):
     return _long_body(body, sheet.name, at, cols, year, level, file_name, located)
 
 
-def _long_body(body, sheet_name, at, cols, year, level, file_name, located=None):
+@dataclass
+class _Coded:
+    """A column as its distinct values and each row's index into them: a country's file repeats
+    its names a million times, so every rule runs once per distinct value and text is built
+    only for the rows kept (as Arrow text: no million Python strings)."""
+
+    codes: np.ndarray
+    values: list
+
+    @classmethod
+    def of(cls, series: pd.Series, fn=clean) -> _Coded:
+        codes, uniques = pd.factorize(series)
+        codes = np.where(codes < 0, len(uniques), codes)  # an empty cell: the last value
+        return cls(codes, [fn(v) for v in uniques] + [fn(None)])
+
+    @classmethod
+    def constant(cls, n: int, value) -> _Coded:
+        return cls(np.zeros(n, dtype=np.intp), [value])
+
+    def map(self, fn) -> _Coded:
+        return _Coded(self.codes, [fn(v) for v in self.values])
+
+    def pairs(self, other: _Coded, fn) -> _Coded:
+        """fn(mine, other's) once per distinct pair of the two columns."""
+        key = self.codes * len(other.values) + other.codes
+        seen, codes = np.unique(key, return_inverse=True)
+        return _Coded(codes.ravel(), [fn(self.values[x // len(other.values)],
+                                         other.values[x % len(other.values)]) for x in seen])
+
+    def array(self, dtype=object) -> np.ndarray:
+        return np.asarray(self.values, dtype=dtype)[self.codes]
+
+    def text(self, keep: np.ndarray) -> pd.Series:
+        return pa.array(self.values, pa.string()).take(self.codes[keep]).to_pandas()
+
+
+def _long_body(body, sheet_name, at, cols, year, level, file_name, located=None, cleaner=clean):
     """_long_rows on the body as a frame whose columns are the sheet's column numbers."""
     from cchc_metrics.fields import FIELD_NAMES
     from cchc_metrics.numbers import parse_numbers
 
+    n = len(body)
     for c in range(body.shape[1], max(cols.values()) + 1):
         body[c] = None  # a column the short rows never reach
-    rownum = located[0] if located else np.arange(at + 2, at + 2 + len(body))
+    rownum = located[0] if located else np.arange(at + 2, at + 2 + n)
 
     def column_of(role: str, i: int) -> str:
         return column_letter(int(located[1][role][i]) if located else cols[role])
 
-    def each(series: pd.Series, fn) -> pd.Series:
-        """fn once per distinct value (a country's file repeats its names a million times),
-        spread back by the values' codes (no per-row lookup)."""
-        codes, uniques = pd.factorize(series)
-        done = np.empty(len(uniques) + 1, dtype=object)
-        done[:-1] = [fn(v) for v in uniques]
-        done[-1] = fn(None) if fn is clean else ""  # an empty cell (code -1)
-        return pd.Series(done[codes], index=series.index)
+    def text(role) -> _Coded:
+        return _Coded.of(body[cols[role]], cleaner) if role in cols else _Coded.constant(n, "")
 
-    def text(role):
-        return each(body[cols[role]], clean) if role in cols else \
-            pd.Series("", index=body.index)
-
-    code = each(text("code"), lambda c: str(ROMAN[fold(c).rstrip(".")]) if fold(c).rstrip(".")
-                in ROMAN else c.rstrip("."))
+    code = text("code").map(lambda c: str(ROMAN[fold(c).rstrip(".")])
+                            if fold(c).rstrip(".") in ROMAN else c.rstrip("."))
     unit = text("unit")
-    keep = (unit != "") & each(code, lambda c: bool(_CODE.match(c)))
+    keep = unit.map(bool).array(bool) & code.map(lambda c: bool(_CODE.match(c))).array(bool)
     problems = []
     values = {}
     for role in ("max", "self", "points"):
         if role not in cols:
-            values[role] = np.full(len(body), np.nan)
+            values[role] = np.full(n, np.nan)
             continue
         got, bad = parse_numbers(body[cols[role]].to_numpy())
-        for i in np.flatnonzero(bad & keep.to_numpy())[:50]:
+        for i in np.flatnonzero(bad & keep)[:50]:
             problems.append(problem(
                 "criteria_number", "Ô này phải là một số không âm (để trống nếu tiêu chí không "
                 "áp dụng).", "This cell must be a number, not negative (empty when the "
                 "criterion does not apply).", sheet=sheet_name, row=int(rownum[i]),
                 column=column_of(role, i), value=clean(body.iat[i, cols[role]])))
         values[role] = got
-    over = keep.to_numpy() & (values["points"] > values["max"] + 1e-9)
+    over = keep & (values["points"] > values["max"] + 1e-9)
     for i in np.flatnonzero(over)[:50]:
         problems.append(problem(
             "criteria_over_max", f"Điểm thẩm định {_n(values['points'][i], 'vi')} vượt điểm tối "
@@ -402,29 +442,38 @@ def _long_body(body, sheet_name, at, cols, year, level, file_name, located=None)
             f"is above the maximum {_n(values['max'][i], 'en')}.", sheet=sheet_name,
             row=int(rownum[i]), column=column_of("points", i),
             value=_n(values["points"][i], "vi")))
-    k = keep.to_numpy()
-    years = (pd.to_numeric(text("year"), errors="coerce").fillna(year).astype(int)
-             if "year" in cols else pd.Series(year, index=body.index))
+    k = keep
+    years = (_Coded.of(body[cols["year"]], lambda v: _year(v, year)).array(int)
+             if "year" in cols else np.full(n, year))
     names = text("name")
-    first = each(code, lambda c: c.split(".", 1)[0])
-    depth1 = k & ~each(code, lambda c: "." in c).to_numpy(dtype=bool)
-    by_number = dict(zip(first[depth1], names[depth1].map(lambda n: canonical_field(n) or n),
-                         strict=True))
-    field_of = each(first, lambda f: by_number.get(f) or (
-        FIELD_NAMES[int(f) - 1] if f.isdigit() and 0 < int(f) <= len(FIELD_NAMES) else ""))
-    levels = each(unit, lambda u: level_of_unit_name(u) or "department") if not level \
-        else pd.Series(level, index=body.index)
-    blocks = text("block").where(text("block") != "", levels.map(DEFAULT_BLOCKS).fillna(""))
+    # a field's name from its own row («2 | Cải cách thể chế»), else the standard list's
+    fields_named = {}
+    for c, name in {(code.values[a], names.values[b])
+                    for a, b in zip(code.codes[k], names.codes[k], strict=True)}:
+        if "." not in c:
+            fields_named.setdefault(c, canonical_field(name) or name)
+    field_of = code.map(lambda c: fields_named.get(c.split(".", 1)[0]) or (
+        FIELD_NAMES[int(f) - 1] if (f := c.split(".", 1)[0]).isdigit()
+        and 0 < int(f) <= len(FIELD_NAMES) else ""))
+    levels = unit.map(lambda u: level_of_unit_name(u) or "department") if not level \
+        else _Coded.constant(n, level)
+    blocks = text("block").pairs(levels, lambda b, lv: b or DEFAULT_BLOCKS.get(lv, ""))
     frame = pd.DataFrame({
-        "year": years[k].to_numpy(), "level": levels[k].to_numpy(), "block": blocks[k].to_numpy(),
-        "province": "", "parent": text("parent")[k].to_numpy(), "unit": unit[k].to_numpy(),
-        "unit_code": text("unit_code")[k].to_numpy(), "field": field_of[k].to_numpy(),
-        "criterion": code[k].to_numpy(), "criterion_name": names[k].to_numpy(),
+        "year": years[k], "level": levels.text(k), "block": blocks.text(k),
+        "province": "", "parent": text("parent").text(k), "unit": unit.text(k),
+        "unit_code": text("unit_code").text(k), "field": field_of.text(k),
+        "criterion": code.text(k), "criterion_name": names.text(k),
         "max_points": values["max"][k], "self_points": values["self"][k],
         "points": values["points"][k], "source": f"{file_name} · {sheet_name}"})
     where = {"_row": rownum[k], "_col": (located[1]["points"][k] if located else
                                          np.full(int(k.sum()), cols["points"]))}
     return frame, problems, sum_checks(frame, sheet_name, where)
+
+
+def _year(cell, default: int) -> int:
+    """A row's «Năm» cell as a year (2025, «2025», 2025.0); the sheet's year when empty."""
+    number = parse_number(cell)
+    return int(number) if number is not None and not np.isnan(number) else default
 
 
 def _n(value: float, lang: str) -> str:

@@ -29,8 +29,9 @@ def decode_text(data: bytes) -> str:
     elif len(data) > 3 and data[0:1] == b"\x00" and data[2:3] == b"\x00":
         encodings = ["utf-16-be"]
     else:
-        encodings = ["utf-8", windows_encoding(data)]
+        encodings = ["utf-8", None]  # None: Windows-1258 or -1252, looked for only when needed
     for enc in encodings:
+        enc = enc or windows_encoding(data)
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:

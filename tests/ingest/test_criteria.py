@@ -152,3 +152,27 @@ def test_a_large_long_csv_reads_column_wise_exactly_as_line_by_line(monkeypatch)
         read_criteria(bad, name="xa.csv")
     assert [(p.code, p.row, p.column) for p in refused.value.problems] == [
         ("criteria_number", 8, "F")]
+
+
+def test_the_columnar_path_composes_text_and_reads_a_year_column_like_the_general_one(monkeypatch):
+    """A UTF-8 file with a BOM, names typed in decomposed form and a «Năm» column: the columnar
+    path (which does not compose the whole file) gives the same composed names and years."""
+    import unicodedata
+
+    import cchc_metrics.ingest.criteria as reader
+
+    lines = ["Năm,Đơn vị,Mã tiêu chí,Tiêu chí,Điểm tối đa,Tự đánh giá,Thẩm định"]
+    for year in (2024, 2025):
+        for unit in ("Xã Hòa Bình", "Phường Đông Hải"):
+            lines += [f"{year},{unit},1,Công tác chỉ đạo,4,4,3.5", f"{year},{unit},1.1,Kế hoạch,4,4,3.5"]
+    data = b"\xef\xbb\xbf" + unicodedata.normalize("NFD", "\n".join(lines)).encode("utf-8")
+    monkeypatch.setattr(reader, "FAST_CSV_LINES", 10**9)
+    slow = read_criteria(data, name="xa.csv")
+    monkeypatch.setattr(reader, "FAST_CSV_LINES", 3)
+    assert reader._fast_long_csv(data, "xa.csv", None, None) is not None  # the path is taken
+    fast = read_criteria(data, name="xa.csv")
+    columns = ["year", "level", "block", "unit", "criterion", "criterion_name", "points"]
+    assert fast.rows[columns].equals(slow.rows[columns])
+    assert set(fast.rows["unit"]) == {"Xã Hòa Bình", "Phường Đông Hải"}  # composed (NFC)
+    assert sorted(set(fast.rows["year"])) == [2024, 2025]
+    assert set(fast.rows["level"]) == {"commune"}
