@@ -21,7 +21,11 @@ st.download_button(t("template", lang), build_template(), "mau_nhap_diem_cchc.xl
                    icon=":material/download:", on_click="ignore")
 upload.allow_uploads()  # this session may now hold the one file it chooses
 chosen = st.file_uploader(t("upload_file", lang), help=t("upload_help", lang), key="upload",
-                          type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"])
+                          type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"],
+                          accept_multiple_files=True)
+if len(chosen) > 1:  # several files at once: one self-assessment form per unit
+    upload.criteria_batch(store, [(f.name, f.getvalue()) for f in chosen], lang)
+chosen = chosen[0] if len(chosen) == 1 else None
 # a merger crosswalk, service indicators, criterion scores or a targets sheet are previewed and
 # stored by their own readers (each says False when the file is not of its kind); any other
 # file is scores

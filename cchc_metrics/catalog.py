@@ -457,6 +457,7 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_prev_points": ("Thẩm định năm {year}", "Appraised {year}"),
     "sheet_criterion_detail": ("Chi tiết tiêu chí", "Criterion detail"),
     "col_share_lost": ("Đơn vị mất điểm (%)", "Units losing points (%)"),
+    "col_prev_share": ("Mất điểm năm {year} (%)", "Losing points in {year} (%)"),
     "col_mean_lost": ("Điểm mất bình quân", "Mean points lost"),
     "col_total_lost": ("Tổng điểm mất", "Total points lost"),
     "col_self_gap": ("Tự ĐG cao hơn thẩm định (bình quân)", "Self-assessed above appraised "
@@ -470,6 +471,18 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "criteria_confirm": ("Xác nhận nhập điểm tiêu chí", "Import these criterion scores"),
     "criteria_done": ("Đã nhập bộ điểm tiêu chí #{id} ({n} dòng).",
                       "Imported criterion set #{id} ({n} rows)."),
+    "batch_preview": ("{files} tệp, {n} dòng điểm tiêu chí", "{files} files, {n} criterion "
+                      "rows"),
+    "batch_confirm": ("Xác nhận nhập {files} tệp", "Import these {files} files"),
+    "batch_done": ("Đã nhập {files} tệp: bộ điểm tiêu chí #{first}–#{last}, mỗi tệp một bộ.",
+                   "Imported {files} files: criterion sets #{first}–#{last}, one per file."),
+    "batch_only_forms": ("Tải nhiều tệp cùng lúc dành cho phiếu tự đánh giá theo tiêu chí (mỗi "
+                         "đơn vị một tệp). Bảng điểm, bảng đối chiếu, chỉ số phục vụ hay chỉ tiêu "
+                         "hãy tải từng tệp một.", "Several files at once are for criterion "
+                         "self-assessment forms (one per unit). Upload score tables, crosswalks, "
+                         "service indicators or targets one file at a time."),
+    "col_units": ("Đơn vị", "Units"),
+    "col_nodes": ("Dòng tiêu chí", "Criterion rows"),
     "criteria_field": ("Lĩnh vực", "Field"),
     "criteria_compare": ("So sánh theo tiêu chí", "Criterion by criterion"),
     "criteria_missing": ("Chưa có điểm chi tiết theo tiêu chí của: {units}.",

@@ -81,6 +81,9 @@ def _s(name, default, vi, en, minimum=None) -> Setting:
 SETTINGS = [
     _s("max_file_mb", 50, "Tệp điểm lớn nhất được nhận (MB); giữ bằng server.maxUploadSize.",
        "Largest score file accepted, in MB; keep equal to server.maxUploadSize.", 1),
+    _s("max_upload_files", 200, "Số tệp nhiều nhất tải lên cùng lúc (phiếu tự đánh giá, mỗi đơn "
+       "vị một tệp); tổng dung lượng vẫn không quá max_file_mb.", "Most files uploaded together "
+       "(self-assessment forms, one per unit); their total size stays within max_file_mb.", 1),
     _s("max_uncompressed_mb", 400, "Tổng dung lượng giải nén lớn nhất của một tệp .xlsx/.ods (MB).",
        "Largest total uncompressed size of an .xlsx/.ods, in MB.", 1),
     _s("max_compression_ratio", 200, "Tỷ lệ nén lớn nhất (giải nén/nén) của tệp dạng zip.",

@@ -7,7 +7,7 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from cchc_metrics import views
+from cchc_metrics import settings, views
 from cchc_metrics.i18n import t
 from dashboard.auth import actor
 from dashboard.data import store
@@ -198,6 +198,48 @@ def criteria_file(s, name: str, raw: bytes, lang: str) -> bool:
     return True
 
 
+def criteria_batch(s, files: list[tuple[str, bytes]], lang: str) -> None:
+    """Several files at once, one self-assessment form per unit: every file's problems, the
+    units each gives, then all stored together (each file its unit's version) or none."""
+    import hashlib
+
+    from cchc_metrics.ingest.criteria import read_criteria_files
+    from cchc_metrics.ingest.problems import ScoreFileError
+    from dashboard.data import revision, scores
+    from dashboard.widgets import problems
+
+    sha = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for _, raw in files)).hexdigest()
+    bar = st.progress(0.0, t("reading", lang)) if "_batch_probe" not in st.session_state or \
+        st.session_state["_batch_probe"][0][0] != sha else None
+    _, read = _probe("_batch_probe", sha.encode(), lambda: read_criteria_files(files))
+    if bar is not None:
+        bar.empty()
+    if isinstance(read, ScoreFileError):
+        if {p.code for p in read.problems} == {"no_criteria_header"}:
+            st.warning(t("batch_only_forms", lang), icon=":material/info:")
+            return
+        st.error(t("errors_found", lang, n=len(read.problems)), icon=":material/error:")
+        problems(views.problem_table(read.problems, lang))
+        return
+    rows = pd.concat([r.rows for _, r in read], ignore_index=True)
+    st.subheader(t("batch_preview", lang, files=len(read), n=len(rows)))
+    st.table(views.batch_preview(read, lang), hide_index=True)
+    said = [w for _, r in read for w in r.warnings] + views.field_warnings(rows, scores(revision()))
+    ready = True
+    if said:
+        st.warning(t("warnings_found", lang, n=len(said)), icon=":material/warning:")
+        problems(views.problem_table(said, lang))
+        ready = st.checkbox(t("confirm_warnings", lang), key="batch_warned")
+    note = st.text_input(t("note", lang), key="batch_note")
+    if _confirmed("batch", sha, t("batch_confirm", lang, files=len(read)), lang) and ready:
+        with writing(lang):
+            ids = s.criteria.import_batch([(r.rows, name, raw) for (name, r), (_, raw)
+                                           in zip(read, files, strict=True)],
+                                          user=actor(), note=note)
+            st.success(t("batch_done", lang, files=len(ids), first=ids[0], last=ids[-1]),
+                       icon=":material/check_circle:")
+
+
 def targets_file(s, name: str, raw: bytes, lang: str) -> bool:
     """A targets sheet («Chỉ tiêu | Cấp | Năm | Đơn vị | Giá trị»): preview, then replace the
     province's targets. False when not such a sheet."""
@@ -380,7 +422,8 @@ def confirm_rollback(s, picked: int, row, me, lang: str) -> None:
 # long as that session lives, for any session, signed in or not, shown an upload widget or not
 # (10 × 45 MB took a server from 78 MB to 641 MB). Streamlit has no setting for this, so the
 # upload manager is wrapped once per process: files are kept only for sessions the upload page
-# has shown its file chooser to (signed-in editors), one file per session.
+# has shown its file chooser to (signed-in editors), within one file's budget per session
+# (CCHC_MAX_FILE_MB in all, CCHC_MAX_UPLOAD_FILES files).
 
 _UPLOADERS: set[str] = set()  # session ids shown the file chooser
 _UPLOADERS_MAX = 10_000  # a bound on the set itself
@@ -408,8 +451,14 @@ def guard_uploads(manager=None) -> None:
                 # Streamlit never sends a file id twice: a second PUT to the same URL (read
                 # from a proxy log) would swap the file an editor previewed
                 return
+            # a batch (one form per unit) within one file's budget: the oldest files go first
+            budget = settings.get("max_file_mb") * 1024 * 1024
+            files = settings.get("max_upload_files")
             for other in list(held):
-                manager.remove_file(session_id, other)  # one file at a time per session
+                if len(held) < files and sum(len(f.data) for f in held.values()) + \
+                        len(file.data) <= budget:
+                    break
+                manager.remove_file(session_id, other)
             add(session_id, file)
 
     manager.add_file = add_file

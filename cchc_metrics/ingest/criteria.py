@@ -208,6 +208,37 @@ def read_criteria(source, name: str | None = None, *, year: int | None = None,
     return CriteriaResult(pd.concat(frames, ignore_index=True), warnings)
 
 
+def read_criteria_files(files: list[tuple[str, bytes]], *, year: int | None = None,
+                        level: str | None = None) -> list[tuple[str, CriteriaResult]]:
+    """Several files read together — one self-assessment form per unit — as (name, result) per
+    file; or ScoreFileError with every file's problems, each located in its file, and a unit
+    whose year two files both give (which form is right is a person's call)."""
+    from dataclasses import replace
+
+    read, problems, owner = [], [], {}
+    for name, data in files:
+        try:
+            result = read_criteria(data, name=name, year=year, level=level)
+        except ScoreFileError as exc:
+            problems += [replace(p, sheet=f"{name} · {p.sheet}" if p.sheet else name)
+                         for p in exc.problems]
+            continue
+        for unit, y in result.rows[["unit", "year"]].drop_duplicates().itertuples(index=False):
+            if (unit, y) in owner:
+                problems.append(problem(
+                    "criteria_twice", f"{unit} năm {y} có trong cả hai tệp «{owner[unit, y]}» và "
+                    f"«{name}»: hãy bỏ tệp không đúng rồi tải lại.", f"{unit} ({y}) is in both "
+                    f"«{owner[unit, y]}» and «{name}»: leave out the wrong file and upload again.",
+                    sheet=name, value=unit))
+            owner.setdefault((unit, y), name)
+        result.warnings = [replace(p, sheet=f"{name} · {p.sheet}" if p.sheet else name)
+                           for p in result.warnings]
+        read.append((name, result))
+    if problems:
+        raise ScoreFileError(problems)
+    return read
+
+
 def _path(code: str, name: str, roman: bool, current: int | None) -> tuple[str, int] | None:
     """(code path, field number) of a row: «II» → («2», 2); under it «3.1» → («2.3.1», 2) when
     fields are numbered in Roman, else «2.3.1» as written."""
@@ -301,27 +332,30 @@ def _wide_header(rows: list[list]) -> tuple[int, dict] | None:
 
 def _wide_rows(sheet, at, cols, year, level, file_name):
     """A wide sheet → the long layout's rows (a line per unit × criterion), then read as long."""
-    codes = list(dict.fromkeys((code, name) for code, name, _, _ in cols["groups"]))
-    roman = any(fold(c) in ROMAN for c, _ in codes)
-    where, current, paths = {}, None, {}
-    for code, name in codes:  # fields numbered in Roman prefix the codes after them
+    # the column groups in order (under Roman fields the criteria's own numbers repeat from
+    # field to field: «1. Kế hoạch» under I and «1. Xây dựng văn bản» under II are two groups)
+    groups: list[tuple[str, str, dict]] = []
+    for code, name, role, c in cols["groups"]:
+        if not groups or groups[-1][:2] != (code, name) or role in groups[-1][2]:
+            groups.append((code, name, {}))
+        groups[-1][2][role] = c
+    roman = any(fold(code) in ROMAN for code, _, _ in groups)
+    current, paths = None, []
+    for code, name, _ in groups:  # fields numbered in Roman prefix the codes after them
         found = _path(code, name, roman, current)
-        if found:
-            paths[code] = found[0]
-            if found[0].count(".") == 0:
-                current = found[1]
-    for code, _, role, c in cols["groups"]:
-        where[(code, role)] = c
+        paths.append(found[0] if found else None)
+        if found and found[0].count(".") == 0:
+            current = found[1]
     lines, rows_at, columns = [], [], {"max": [], "self": [], "points": []}
     for r, row in enumerate(sheet.rows[at + 1:], start=at + 2):
         unit = clean(row[cols["unit"]]) if cols["unit"] < len(row) else ""
         if not unit:
             continue
-        for code, name in codes:
-            if code not in paths:
+        for (_, name, where), path in zip(groups, paths, strict=True):
+            if path is None:
                 continue
-            at_col = {role: where.get((code, role), -1) for role in columns}
-            lines.append([unit, paths[code], name, *[
+            at_col = {role: where.get(role, -1) for role in columns}
+            lines.append([unit, path, name, *[
                 row[c] if 0 <= c < len(row) else None for c in at_col.values()]])
             rows_at.append(r)
             for role, c in at_col.items():

@@ -82,32 +82,45 @@ class RowSets:
                     note: str = "") -> int:
         """Store rows (the kind's columns) as a new active set; returns its id. Editors and
         admins only; nothing is stored when the rows are empty."""
+        return self.import_batch([(frame, file_name, file_bytes)], user=user, note=note)[0]
+
+    def import_batch(self, parts: list[tuple[pd.DataFrame, str, bytes]], *, user,
+                     note: str = "") -> list[int]:
+        """Several files (one self-assessment form per unit), each stored as its own set, in
+        one transaction: all of them or none. Returns the sets' ids."""
         from cchc_metrics.store.database import fitting_name
 
         k = self._kind
         grant = self._store.accounts.authorise(user, "editor", k.what)
-        if frame.empty:
+        if not parts or any(frame.empty for frame, _, _ in parts):
             raise StoreError(*k.empty)
-        frame = frame[k.columns].copy()
-        for column in k.columns:
-            if column not in k.integers and column not in k.numbers:
-                frame[column] = frame[column].fillna("").astype(str)
-        encoded = sf.encode(frame, k.columns) if sf.frames_available() else None
-        slices = sorted({tuple(int(v) if isinstance(v, (int, np.integer)) else str(v) for v in r)
-                         for r in k.slice_of(frame).itertuples(index=False)})
+        ready = []
+        for frame, file_name, file_bytes in parts:
+            frame = frame[k.columns].copy()
+            for column in k.columns:
+                if column not in k.integers and column not in k.numbers:
+                    frame[column] = frame[column].fillna("").astype(str)
+            encoded = sf.encode(frame, k.columns) if sf.frames_available() else None
+            slices = sorted({tuple(int(v) if isinstance(v, (int, np.integer)) else str(v)
+                                   for v in r)
+                             for r in k.slice_of(frame).itertuples(index=False)})
+            ready.append((frame, str(file_name), bytes(file_bytes), encoded, slices))
+        ids = []
         with self._store._write() as conn:
             self._store.accounts.confirm(conn, grant, "editor", k.what)
-            sha = _keep_file(conn, bytes(file_bytes))
-            set_id = conn.execute(k.sets.insert().values(
-                created_at=datetime.now(UTC), created_by=grant.name,
-                file_name=fitting_name(str(file_name)), sha256=sha, note=str(note or ""),
-                slices=json.dumps(slices, ensure_ascii=False), n_rows=len(frame),
-                active=True, frame=encoded)).inserted_primary_key[0]
-            self._insert(conn, frame, set_id)
-            self._store._log(conn, grant.name, f"{k.action}_import", None,
-                             {"set": set_id, "file_name": str(file_name), "n_rows": len(frame),
-                              "slices": len(slices), "note": note or ""})
-        return int(set_id)
+            for frame, file_name, file_bytes, encoded, slices in ready:
+                sha = _keep_file(conn, file_bytes)
+                set_id = conn.execute(k.sets.insert().values(
+                    created_at=datetime.now(UTC), created_by=grant.name,
+                    file_name=fitting_name(file_name), sha256=sha, note=str(note or ""),
+                    slices=json.dumps(slices, ensure_ascii=False), n_rows=len(frame),
+                    active=True, frame=encoded)).inserted_primary_key[0]
+                self._insert(conn, frame, set_id)
+                self._store._log(conn, grant.name, f"{k.action}_import", None,
+                                 {"set": set_id, "file_name": file_name, "n_rows": len(frame),
+                                  "slices": len(slices), "note": note or ""})
+                ids.append(int(set_id))
+        return ids
 
     def _insert(self, conn, frame: pd.DataFrame, set_id: int) -> None:
         """The rows, by the driver's executemany in chunks (a million rows in seconds, where

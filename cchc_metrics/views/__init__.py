@@ -9,6 +9,7 @@ from cchc_metrics.views.compare import (
     differences_table,
 )
 from cchc_metrics.views.criteria import (
+    batch_preview,
     compare_criteria,
     criteria_grid,
     criteria_preview,
@@ -114,6 +115,7 @@ from cchc_metrics.views.upload import (
 )
 
 __all__ = [
+    "batch_preview",
     "below_target",
     "compare_criteria",
     "criteria_grid",

@@ -27,7 +27,7 @@ def criteria_table(rows: pd.DataFrame, view: View, field: str | None = None,
     lang = view.lang
     found = block_criteria(rows, year=int(view.year), level=view.level, depth=depth,
                            field=field)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         t("col_criterion", lang): [f"{c} {n}" for c, n in zip(found["criterion"],
                                                               found["criterion_name"],
                                                               strict=True)],
@@ -39,6 +39,15 @@ def criteria_table(rows: pd.DataFrame, view: View, field: str | None = None,
         t("col_self_gap", lang): found["mean_gap"].to_numpy(dtype=float),
         t("col_max", lang): found["max_points"].to_numpy(dtype=float),
     })
+    year = int(view.year)
+    before = block_criteria(rows, year=year - 1, level=view.level, depth=depth, field=field)
+    if not before.empty:  # last year's share, only where the criterion is the same one
+        same = comparable(rows[rows["level"] == view.level], year, year - 1)
+        share = dict(zip(before["criterion"], before["share_lost"], strict=True))
+        out.insert(4, t("col_prev_share", lang, year=year - 1), [
+            share.get(c, float("nan")) if same.get(c, False) else float("nan")
+            for c in found["criterion"]])
+    return out
 
 
 def unit_criteria_table(rows: pd.DataFrame, unit: str, year: int, level: str,
@@ -122,6 +131,21 @@ def criteria_preview(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=[t("col_year", lang), t("level", lang),
                                       t("col_n_units_short", lang), t("col_n_fields", lang),
                                       t("col_n_criteria", lang), t("col_n_sub_criteria", lang)])
+
+
+def batch_preview(read: list, lang: str) -> pd.DataFrame:
+    """What each file of a batch holds (one form per unit): its units, year, criterion rows
+    and the appraised points of its fields."""
+    out = []
+    for name, result in read:
+        rows = result.rows
+        top = rows[depth_of(rows["criterion"]) == 1]
+        out.append((name, "; ".join(dict.fromkeys(rows["unit"])),
+                    ", ".join(str(y) for y in sorted(set(rows["year"].astype(int)))),
+                    number(len(rows), 0, lang), number(top["points"].sum(min_count=1), 2, lang)))
+    return pd.DataFrame(out, columns=[t("col_file", lang), t("col_units", lang),
+                                      t("col_year", lang), t("col_nodes", lang),
+                                      t("col_points", lang)])
 
 
 def field_warnings(rows: pd.DataFrame, scores: pd.DataFrame) -> list:

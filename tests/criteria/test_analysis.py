@@ -91,3 +91,25 @@ def test_a_unit_s_tree_shows_last_year_only_where_the_criterion_is_the_same(rows
     at = table["Tiêu chí"].str.strip().str.startswith("1.2 ")
     assert table.loc[at, "Thẩm định năm 2024"].isna().all()
     assert table.loc[~at, "Thẩm định năm 2024"].notna().all()
+
+
+def test_the_block_s_criteria_show_last_year_s_share_only_where_the_criterion_is_the_same(rows):
+    """Last year's share of units losing points, counted here by hand from the rows."""
+    from cchc_metrics import views
+
+    view = views.View(year=2025, level="department", lang="vi")
+    table = views.criteria_table(rows, view)
+    prev = table["Mất điểm năm 2024 (%)"]
+    assert prev.notna().all()
+    code = table["Tiêu chí"].iloc[0].split(" ", 1)[0]
+    part = rows[(rows["year"] == 2024) & (rows["level"] == "department") &
+                (rows["criterion"] == code) & rows["max_points"].notna() & rows["points"].notna()]
+    lost = (part["max_points"] - part["points"]) > 0.005
+    assert prev.iloc[0] == pytest.approx(round(100 * lost.sum() / len(part), 2))
+    renamed = rows.copy()
+    renamed.loc[(renamed["year"] == 2024) & (renamed["criterion"] == code),
+                "criterion_name"] = "Một tiêu chí khác"
+    table = views.criteria_table(renamed, view)
+    at = table["Tiêu chí"].str.startswith(code + " ")
+    assert table.loc[at, "Mất điểm năm 2024 (%)"].isna().all()
+    assert table.loc[~at, "Mất điểm năm 2024 (%)"].notna().all()

@@ -384,3 +384,35 @@ def test_a_criterion_tree_that_differs_from_the_stored_field_is_a_warning_to_con
     at.button(key="criteria_go").click().run()  # not confirmed: nothing stored
     with open_store(db) as s:
         assert len(s.criteria.sets()) == before
+
+
+def test_forms_one_per_unit_uploaded_together_are_previewed_then_stored_all_at_once(db):
+    from tests.ingest import forms as F
+
+    files = F.render_criteria(F.CriterionForm(layout="form", container="xlsx"))
+    at = signed_in_app()
+    at.switch_page("app_pages/tai-len.py").run()
+    at.file_uploader(key="upload").set_value([(n, b, XLSX) for n, b in files]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(h.value.startswith(f"{len(files)} tệp,") for h in at.subheader)
+    preview = at.table[0].value
+    assert preview["Tệp"].tolist() == [n for n, _ in files]
+    assert preview["Đơn vị"].tolist()[0] == F.BLOCKS["Khối phường"][0]
+    with open_store(db) as s:
+        before = len(s.criteria.sets())
+    at.button(key="batch_go").click().run()
+    assert any("Đã nhập 18 tệp" in m.value for m in at.success)
+    with open_store(db) as s:
+        assert len(s.criteria.sets()) == before + len(files)
+        assert set(s.criteria.rows()["unit"]) >= set(F.BLOCKS["Khối xã"])
+
+
+def test_several_files_that_are_not_forms_are_sent_back_one_at_a_time(db):
+    at = signed_in_app()
+    at.switch_page("app_pages/tai-len.py").run()
+    table = B.xlsx({"S": B.totals_table()})
+    at.file_uploader(key="upload").set_value([("a.xlsx", table, XLSX),
+                                              ("b.xlsx", table, XLSX)]).run()
+    assert not at.exception
+    assert any("từng tệp một" in w.value for w in at.warning)
+    assert not any(b.key == "batch_go" for b in at.button)

@@ -21,13 +21,28 @@ def test_files_are_kept_only_for_sessions_shown_the_file_chooser(monkeypatch):
         manager.add_file("anonymous-session", record(f"f{i}", 45_000))
     assert manager.get_stats() == [] or sum(s.value for s in manager.get_stats()) == 0
     manager.add_file("editor-session", record("a", 1000))
-    manager.add_file("editor-session", record("b", 2000))  # a second file replaces the first
-    assert list(manager.file_storage["editor-session"]) == ["b"]
+    manager.add_file("editor-session", record("b", 2000))  # a batch: both kept
+    assert list(manager.file_storage["editor-session"]) == ["a", "b"]
     assert "anonymous-session" not in manager.file_storage or \
         not manager.file_storage["anonymous-session"]
     upload.guard_uploads(manager)  # wrapping twice changes nothing
     manager.add_file("editor-session", record("c", 10))
-    assert list(manager.file_storage["editor-session"]) == ["c"]
+    assert list(manager.file_storage["editor-session"]) == ["a", "b", "c"]
+
+
+def test_a_session_holds_one_file_s_budget_the_oldest_files_going_first(monkeypatch):
+    """Several files (one form per unit) at once, but never more than CCHC_MAX_FILE_MB in all
+    nor more than CCHC_MAX_UPLOAD_FILES files."""
+    monkeypatch.setattr(upload, "_UPLOADERS", {"editor-session"})
+    monkeypatch.setenv("CCHC_MAX_FILE_MB", "1")
+    monkeypatch.setenv("CCHC_MAX_UPLOAD_FILES", "3")
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    upload.guard_uploads(manager)
+    for name in "abcd":
+        manager.add_file("editor-session", record(name, 100))
+    assert list(manager.file_storage["editor-session"]) == ["b", "c", "d"]  # three files at most
+    manager.add_file("editor-session", record("big", 1024 * 1024 - 150))
+    assert list(manager.file_storage["editor-session"]) == ["d", "big"]  # within 1 MB in all
 
 
 def test_a_second_put_to_the_same_url_cannot_swap_an_editors_file(monkeypatch):

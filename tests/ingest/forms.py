@@ -415,3 +415,220 @@ def windows_1258(text: str) -> str:
         base = "".join(c for c in parts if c not in TONES)
         out.append(unicodedata.normalize("NFC", base) + "".join(c for c in parts if c in TONES))
     return "".join(out)
+
+
+# ---- criterion detail (issue 24): one known tree, in the layouts it comes in ---------------------
+# fields → criteria → sub-criteria with their maxima; a criterion with parts is their sum
+TREE = (("Công tác chỉ đạo, điều hành CCHC", (("Kế hoạch CCHC năm", (1.0, 1.0)),
+                                             ("Báo cáo CCHC", (1.5,)))),
+        ("Cải cách thể chế", (("Xây dựng văn bản QPPL", (2.0, 1.0, 1.0)),
+                              ("Rà soát văn bản", (2.0,)))),
+        ("Cải cách thủ tục hành chính", (("Công khai TTHC", (1.5, 1.5)),
+                                         ("Kết quả giải quyết hồ sơ", (3.0, 2.0)),
+                                         ("Tiếp nhận phản ánh, kiến nghị", (1.0,)))))
+CRITERION_LAYOUTS = ("transposed", "long", "wide", "form")
+PAIRS = (("Tự ĐG", "Thẩm định"), ("Tự chấm", "Điểm thẩm định"),
+         ("Điểm tự đánh giá", "Kết quả thẩm định"))
+MAXIMUM_HEADERS = ("Điểm tối đa", "Thang điểm", "Điểm chuẩn")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One unit's points at one node of the tree in one year."""
+
+    year: int
+    unit: str
+    code: str  # the path: «2», «2.1», «2.1.2»
+    name: str
+    maximum: float
+    self_points: float
+    points: float
+
+
+def nodes() -> list[tuple[str, str, float]]:
+    """(path, name, maximum) of every node, fields first then their criteria and parts."""
+    out = []
+    for f, (field_name, criteria) in enumerate(TREE, start=1):
+        kids = []
+        for c, (name, parts) in enumerate(criteria, start=1):
+            kids.append((f"{f}.{c}", name, sum(parts)))
+            if len(parts) > 1:
+                kids += [(f"{f}.{c}.{p}", f"{name} — ý {p}", m) for p, m in enumerate(parts, 1)]
+        out += [(str(f), field_name, sum(m for code, _, m in kids if code.count(".") == 1)),
+                *kids]
+    return out
+
+
+def criterion_truth(seed: int = 24) -> list[Node]:
+    """Every unit of BLOCKS in both years: leaves in quarter steps, appraised at most
+    self-assessed, each parent the sum of its parts (so the files add up)."""
+    rng = random.Random(seed)
+    tree = nodes()
+    kids = {code: [k for k, _, _ in tree if k.rsplit(".", 1)[0] == code and "." in k]
+            for code, _, _ in tree}
+    out = []
+    for year in YEARS:
+        for unit in (u for units in BLOCKS.values() for u in units):
+            got = {}
+            for code, _, top in sorted(tree, key=lambda n: -n[0].count(".")):  # leaves first
+                if kids[code]:
+                    got[code] = tuple(sum(got[k][i] for k in kids[code]) for i in (0, 1))
+                else:
+                    own = round(rng.uniform(0.5, 1.0) * top * 4) / 4
+                    got[code] = (own, round(rng.uniform(0.3, 1.0) * own * 4) / 4)
+            out += [Node(year, unit, code, name, top, *got[code]) for code, name, top in tree]
+    return out
+
+
+CRITERION_TRUTH = criterion_truth()
+
+
+@dataclass(frozen=True)
+class CriterionForm:
+    """How a criterion file is written; `describe()` names it in a failing test."""
+
+    layout: str = "transposed"
+    container: str = "xlsx"
+    numbering: str = "roman"  # fields I, II … with criteria 1, 2 … under them; "arabic": paths
+    pair: int = 0  # which «Tự ĐG | Thẩm định» wording
+    maximum: int = 0  # which «Điểm tối đa» wording
+    numbers: str = "numbers"  # or "comma text"
+    title_rows: int = 2
+    year_in: str = "title"  # "title", "sheet" (the sheet's name), "column" (long: a Năm column)
+
+    def describe(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+
+
+def criterion_forms(n: int, seed: int = 24) -> list[CriterionForm]:
+    """n forms: every layout in turn, the other parts drawn from a fixed seed."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        layout = CRITERION_LAYOUTS[i % len(CRITERION_LAYOUTS)]
+        container = rng.choice(("xlsx", "ods", "xls") + (("csv;utf-8-sig", "csv,utf-8")
+                                                         if layout == "long" else ()))
+        year_in = "column" if container.startswith("csv") else rng.choice(
+            ("title", "sheet", "column") if layout == "long" else ("title", "sheet"))
+        out.append(CriterionForm(
+            layout=layout, container=container, numbering=rng.choice(("roman", "arabic")),
+            pair=rng.randrange(len(PAIRS)), maximum=rng.randrange(len(MAXIMUM_HEADERS)),
+            numbers=rng.choice(("numbers", "comma text")), title_rows=rng.choice((0, 1, 2)),
+            year_in=year_in))
+    return out
+
+
+def _code(form: CriterionForm, code: str) -> str:
+    """The code as the file prints it: «II», then «1», «1.2» under it (Roman), or the path."""
+    if form.numbering == "arabic":
+        return code
+    head, _, rest = code.partition(".")
+    return rest or ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")[int(head) - 1]
+
+
+def _num(form: CriterionForm, value: float) -> object:
+    if form.numbers == "comma text":
+        return f"{value:g}".replace(".", ",")
+    return value
+
+
+def _title(form: CriterionForm, year: int, what: str) -> B.Rows:
+    """Title lines; the year is in the first unless the sheet's name or a column gives it."""
+    lines = [[f"{what} NĂM {year}" if form.year_in == "title" else what],
+             ["(Kèm theo Quyết định số …/QĐ-UBND)"]]
+    return lines[:max(form.title_rows, form.year_in == "title")]
+
+
+def _criterion_sheet(form: CriterionForm, year: int, units: list[str]) -> B.Rows:
+    """One year's table of the given units in the form's layout."""
+    mine = {(n.unit, n.code): n for n in CRITERION_TRUTH if n.year == year}
+    self_head, app_head = PAIRS[form.pair]
+    top = MAXIMUM_HEADERS[form.maximum]
+    if form.layout in ("transposed", "form"):
+        rows = _title(form, year, "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CCHC")
+        if form.layout == "form":
+            rows = [*rows, [f"Đơn vị: {units[0]}"]]
+            rows += [["STT", "Lĩnh vực, tiêu chí", top, self_head, app_head]]
+        else:
+            over = ["", "", ""]
+            under = ["STT", "Lĩnh vực, tiêu chí", top]
+            for unit in units:
+                over += [unit, ""]
+                under += [self_head, app_head]
+            rows += [over, under]
+        for code, name, maximum in nodes():
+            row = [_code(form, code), name, _num(form, maximum)]
+            for unit in units:
+                n = mine[unit, code]
+                row += [_num(form, n.self_points), _num(form, n.points)]
+            rows.append(row)
+        return rows
+    if form.layout == "wide":
+        rows = _title(form, year, "KẾT QUẢ THẨM ĐỊNH CHỈ SỐ CCHC")
+        over, under = ["STT", "Đơn vị"], ["", ""]
+        for code, name, _ in nodes():
+            over += [f"{_code(form, code)}. {name}", "", ""]
+            under += [top, self_head, app_head]
+        rows += [over, under]
+        for i, unit in enumerate(units, start=1):
+            row = [i, unit]
+            for code, _, maximum in nodes():
+                n = mine[unit, code]
+                row += [_num(form, maximum), _num(form, n.self_points), _num(form, n.points)]
+            rows.append(row)
+        return rows
+    # long: a row per unit × node, with the full path as its code
+    rows = _title(form, year, "ĐIỂM CHI TIẾT THEO TIÊU CHÍ") if form.year_in != "column" else []
+    head = ["Đơn vị", "Mã tiêu chí", "Tiêu chí", top, self_head, app_head]
+    rows.append((["Năm"] if form.year_in == "column" else []) + head)
+    for unit in units:
+        for code, name, maximum in nodes():
+            n = mine[unit, code]
+            rows.append(([year] if form.year_in == "column" else []) + [
+                unit, code, name, _num(form, maximum), _num(form, n.self_points),
+                _num(form, n.points)])
+    return rows
+
+
+def render_criteria(form: CriterionForm) -> list[tuple[str, bytes]]:
+    """The files (name, bytes): one per unit and year for the self-assessment form, else one
+    file with a sheet per year (or one table with a Năm column). Names never state the year:
+    the title, the sheet's name or the column must."""
+    units = [u for block in BLOCKS.values() for u in block]
+    sheet = {y: f"Năm {y}" if form.year_in == "sheet" else f"Biểu {i}"
+             for i, y in enumerate(YEARS, start=1)}
+    if form.layout == "form":
+        books = {f"tu_danh_gia_{i:02d}": {sheet[year]: _criterion_sheet(form, year, [unit])}
+                 for i, (year, unit) in enumerate((y, u) for y in YEARS for u in units)}
+    elif form.year_in == "column":
+        first, *rest = [_criterion_sheet(form, y, units) for y in YEARS]
+        books = {"ket_qua_tieu_chi": {"Tiêu chí": first + [r for t in rest for r in t[1:]]}}
+    else:
+        books = {"ket_qua_tieu_chi": {sheet[y]: _criterion_sheet(form, y, units)
+                                      for y in YEARS}}
+    out = []
+    for stem, book in books.items():
+        if form.container == "xlsx":
+            out.append((f"{stem}.xlsx", B.xlsx(book, {k: _merges(form, v)
+                                                       for k, v in book.items()})))
+        elif form.container == "ods":
+            out.append((f"{stem}.ods", B.ods(book)))
+        elif form.container == "xls":
+            out.append((f"{stem}.xls", B.xls(book)))
+        else:
+            (rows,) = book.values()
+            delimiter, encoding = (";", "utf-8-sig") if form.container == "csv;utf-8-sig" else \
+                (",", "utf-8")
+            out.append((f"{stem}.csv", B.csv_bytes(rows, delimiter=delimiter, encoding=encoding)))
+    return out
+
+
+def _merges(form: CriterionForm, rows: B.Rows) -> list[str]:
+    """Each unit's name merged over its «Tự ĐG | Thẩm định» pair (transposed), each criterion
+    over its three columns (wide), as the published tables merge them."""
+    if form.layout not in ("transposed", "wide"):
+        return []
+    stt = next(i for i, row in enumerate(rows) if row and row[0] == "STT")
+    at, width, first = (stt - 1, 2, 3) if form.layout == "transposed" else (stt, 3, 2)
+    return [f"{B.letter(c + 1)}{at + 1}:{B.letter(c + width)}{at + 1}"
+            for c, v in enumerate(rows[at]) if v and c >= first]

@@ -100,3 +100,21 @@ def test_criterion_trees_are_versioned_per_unit_and_year(store):
     store.criteria.set_active(later, False, user=editor)
     assert store.criteria.rows()["points"].sum() == pytest.approx(rows["points"].sum())
     assert store.audit()["action"].tolist()[-1] == "criteria_rollback"
+
+
+def test_forms_uploaded_together_are_stored_all_or_none_one_set_per_file(store):
+    from cchc_metrics.sample.criteria import demo_criteria
+    from cchc_metrics.store import StoreError
+
+    rows = demo_criteria()
+    rows = rows[rows["year"] == 2025]
+    units = list(dict.fromkeys(rows["unit"]))[:3]
+    parts = [(rows[rows["unit"] == u], f"{u}.xlsx", u.encode()) for u in units]
+    editor = store.accounts.system_actor("bientap")
+    with pytest.raises(StoreError):  # one file with nothing in it: none of them is stored
+        store.criteria.import_batch([*parts, (rows.iloc[:0], "trong.xlsx", b"")], user=editor)
+    assert store.criteria.rows().empty
+    ids = store.criteria.import_batch(parts, user=editor, note="phiếu tự đánh giá")
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert list(dict.fromkeys(store.criteria.rows()["unit"])) == units
+    assert store.audit()["action"].tolist()[-3:] == ["criteria_import"] * 3
