@@ -92,9 +92,13 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "upload_file": ("Chọn tệp kết quả (.xlsx, .xlsm, .xls, .ods, .csv)",
                     "Choose a results file (.xlsx, .xlsm, .xls, .ods, .csv)"),
     "upload_help": ("Tệp như tỉnh vẫn ban hành: có thể có dòng tiêu đề, hai dòng tiêu đề cột, "
-                    "dòng khối đánh số La Mã. Hoặc dùng mẫu nhập điểm bên dưới.",
+                    "dòng khối đánh số La Mã. Hoặc dùng mẫu nhập điểm bên dưới. Phiếu tự đánh "
+                    "giá theo tiêu chí của từng đơn vị: chọn nhiều tệp cùng lúc (tổng không quá "
+                    "giới hạn dung lượng).",
                     "The file as the province publishes it: title rows, one or two header rows "
-                    "and Roman-numeral block rows are fine. Or use the template below."),
+                    "and Roman-numeral block rows are fine. Or use the template below. Units' "
+                    "criterion self-assessment forms: choose several files at once (within the "
+                    "size limit in all)."),
     "template": ("Tải mẫu nhập điểm (.xlsx)", "Download the blank template (.xlsx)"),
     "corrections": ("Điều chỉnh khi tệp không ghi rõ", "Corrections when the file is unclear"),
     "auto": ("Tự nhận biết", "Detect"),
