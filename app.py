@@ -50,6 +50,7 @@ DASHBOARD = [
     page("phuc-vu", "page_services", "support_agent", filters={"search": False}),
     page("ban-do", "page_map", "map", filters={"search": False}),
     page("du-lieu", "page_data", "table_view", filters={"all_blocks": True}),
+    page("bao-cao", "page_reports", "description", filters={"search": False}),
 ]
 LOGIN = page("dang-nhap", "page_login", "login")
 

@@ -820,4 +820,109 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                    "các xếp loại được so sánh theo tỷ lệ.",
                    "The units ranked rose from {before} ({prev}) to {now} ({year}): the bands "
                    "are compared by their share."),
+    # ---- reports (cchc_metrics/reports): documents in the state's format
+    "page_reports": ("Báo cáo", "Reports"),
+    "report_kind": ("Loại văn bản", "Document"),
+    "report_kind_block": ("Báo cáo của khối", "Block report"),
+    "report_kind_unit": ("Báo cáo của đơn vị", "Unit report"),
+    "report_kind_appendix": ("Phụ lục quyết định", "Decision appendix"),
+    "report_letterhead": ("Cơ quan ban hành, số hiệu, người ký", "Issuer, number and signer"),
+    "report_parent_body": ("Cơ quan chủ quản", "Parent body"),
+    "report_issuing_body": ("Cơ quan ban hành", "Issuing body"),
+    "report_number": ("Số, ký hiệu", "Number"),
+    "report_number_hint": ("Để trống: «Số:   /BC-…» để văn thư điền", "Blank: left for the "
+                           "clerk to fill"),
+    "report_place": ("Địa danh", "Place"),
+    "report_date_field": ("Ngày ban hành", "Date"),
+    "report_date_help": ("Để trống: «ngày … tháng … năm …», ghi khi ký.",
+                         "Blank: dated when signed."),
+    "report_signer_title": ("Chức vụ người ký (\\n: xuống dòng)", "Signer's title (\\n: new line)"),
+    "report_signer_name": ("Họ tên người ký", "Signer's name"),
+    "report_make": ("Tạo văn bản Word", "Make the Word document"),
+    "report_making": ("Đang tạo văn bản…", "Making the document…"),
+    "report_download": ("Tải văn bản (.docx)", "Download (.docx)"),
+    "report_see": ("Soạn báo cáo", "Draft the report"),
+    "report_preview_note": ("Bản xem trước nội dung; văn bản Word theo thể thức Nghị định "
+                            "30/2020/NĐ-CP (khổ A4, Times New Roman) kèm biểu đồ. Xem ngày "
+                            "{today}.", "A preview of the text; the Word document follows "
+                            "Decree 30/2020/NĐ-CP (A4, Times New Roman) with its charts. "
+                            "Previewed {today}."),
+    "col_stt": ("STT", "No."),
+    "col_appraised": ("Điểm thẩm định", "Appraised"),
+    "col_survey": ("Điểm ĐTXHH", "Survey points"),
+    "col_total": ("Tổng điểm", "Total points"),
+    "col_measure": ("Nội dung", "Measure"),
+    "col_prev_rank": ("Thứ hạng năm trước", "Rank last year"),
+    "median_index": ("Chỉ số trung vị", "Median index"),
+    "report_nation": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "report_motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+    "report_number_blank": ("Số:        /{symbol}-{issuer}", "No.:        /{symbol}-{issuer}"),
+    "report_date_blank": ("{place}, ngày      tháng      năm", "{place}, date"),
+    "report_date": ("{place}, ngày {d} tháng {m} năm {y}", "{place}, {y}-{m}-{d}"),
+    "report_recipients": ("Nơi nhận:", "To:"),
+    "report_recipients_default": ("- Như trên;\n- Lưu: VT.", "- As above;\n- Archived."),
+    "report_archive": ("Lưu: VT.", "Archived."),
+    "report_sample": ("(Số liệu mẫu của một tỉnh giả định, không phải số liệu thật)",
+                      "(Sample data of a fictional province, not real figures)"),
+    "report_done": ("Đã tạo văn bản", "Document ready"),
+    "report_title_block": ("Báo cáo", "Report"),
+    "report_subtitle_block": ("Kết quả Chỉ số cải cách hành chính năm {year} của {words}",
+                              "Results of the PAR Index {year}: {words}"),
+    "report_title_unit": ("Báo cáo", "Report"),
+    "report_subtitle_unit": ("Kết quả Chỉ số cải cách hành chính năm {year} của {unit}",
+                             "PAR Index {year}: {unit}"),
+    "report_title_appendix": ("Phụ lục", "Appendix"),
+    "report_subtitle_appendix": ("Kết quả xếp hạng Chỉ số cải cách hành chính năm {year} của "
+                                 "{words}\n(Kèm theo Quyết định số        /QĐ-UBND ngày      "
+                                 "tháng      năm {year_next})", "PAR Index {year} ranking: "
+                                 "{words}\n(Attached to Decision No.        of …)"),
+    "report_step_headline": ("Kết quả chung", "Headline"),
+    "report_step_ranking": ("Bảng xếp hạng", "Ranking"),
+    "report_step_fields": ("Kết quả theo lĩnh vực", "Fields"),
+    "report_step_indicators": ("Chỉ số phục vụ", "Service indicators"),
+    "report_headline": ("Kết quả chung", "Headline results"),
+    "report_headline_text": ("Năm {year}, {words} có {n} đơn vị được đánh giá, xếp hạng; Chỉ số "
+                             "CCHC bình quân đạt {mean}, trung vị {median}",
+                             "In {year}, {n} units of {words} were assessed and ranked; the "
+                             "mean PAR Index was {mean}, the median {median}"),
+    "report_headline_change": (", {change} so với năm {prev}", ", {change} from {prev}"),
+    "report_headline_ends": (". Đứng đầu là {best} ({best_idx}), thấp nhất là {worst} "
+                             "({worst_idx}).", ". Highest: {best} ({best_idx}); lowest: {worst} "
+                             "({worst_idx})."),
+    "report_ranking": ("Bảng xếp hạng", "Ranking"),
+    "report_ranking_text": ("Kết quả xếp hạng {n} đơn vị theo Chỉ số CCHC, kèm thay đổi thứ hạng "
+                            "và chỉ số so với năm trước:", "The {n} units ranked by the PAR "
+                            "Index, with their change in rank and index from last year:"),
+    "report_movers": ("Đơn vị tăng, giảm thứ hạng nhiều nhất", "Largest moves in rank"),
+    "report_up": ("Tăng nhiều bậc nhất: {units}.", "Rose most: {units}."),
+    "report_down": ("Giảm nhiều bậc nhất: {units}.", "Fell most: {units}."),
+    "report_moved": ("{unit} ({n} bậc, đứng thứ {rank})", "{unit} ({n} places, now {rank})"),
+    "report_fields": ("Kết quả theo lĩnh vực", "Results by field"),
+    "report_fields_text": ("Tỷ lệ điểm đạt bình quân thấp nhất ở lĩnh vực {low}, cao nhất ở lĩnh "
+                           "vực {high}; các đơn vị mất nhiều điểm nhất ở lĩnh vực {lost} điểm "
+                           "bình quân.", "The lowest mean share of maximum is in {low}, the "
+                           "highest in {high}; units lose most points in {lost} points on "
+                           "average."),
+    "report_criteria": ("Tiêu chí nhiều đơn vị mất điểm nhất", "Criteria most units lose points "
+                        "on"),
+    "report_criteria_text": ("Các tiêu chí nhiều đơn vị bị trừ điểm nhất: {items}.",
+                             "The criteria most units lose points on: {items}."),
+    "report_indicators": ("Chỉ số phục vụ người dân, doanh nghiệp", "Service indicators"),
+    "report_unit_result": ("Kết quả Chỉ số CCHC", "PAR Index result"),
+    "report_unit_history": ("Chỉ số CCHC qua các năm", "PAR Index over the years"),
+    "report_unit_fields": ("Kết quả theo lĩnh vực so với bình quân khối",
+                           "Fields against the block's mean"),
+    "report_unit_fields_text": ("Có {above} lĩnh vực đạt tỷ lệ bằng hoặc cao hơn bình quân của "
+                                "khối và {below} lĩnh vực thấp hơn: {names}.",
+                                "{above} fields are at or above the block's mean and {below} "
+                                "below: {names}."),
+    "report_unit_self": ("Điểm tự đánh giá và điểm thẩm định", "Self-assessed and appraised"),
+    "report_self_text": ("Tổng điểm tự đánh giá của các lĩnh vực là {own} điểm, điểm thẩm định "
+                         "{got} điểm (chênh lệch {gap} điểm).", "The fields were self-assessed "
+                         "at {own} points and appraised at {got} (a gap of {gap})."),
+    "report_unit_plan": ("Để nâng thứ hạng", "To move up"),
+    "report_unit_criteria": ("Điểm theo tiêu chí", "Points by criterion"),
+    "report_unit_lineage": ("Các đơn vị trước sắp xếp", "The units before the merger"),
+    "report_legend_unit": ("Đơn vị", "Unit"),
+    "report_legend_block": ("Bình quân khối", "Block mean"),
 }

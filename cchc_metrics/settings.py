@@ -132,6 +132,12 @@ SETTINGS = [
     _s("province_name", None, "Tên tỉnh ghi ở đầu mỗi tệp xuất, vd. «Tỉnh Bến Tre» (mặc định: tỉnh "
        "của dữ liệu).", "The province named at the top of every export, e.g. «Tỉnh Bến Tre» "
        "(default: the data's province)."),
+    _s("report_place", None, "Địa danh ghi trên báo cáo, vd. «An Hòa» (mặc định: tên tỉnh trong "
+       "CCHC_PROVINCE_NAME).", "The place written on reports, e.g. «An Hòa» (default: the "
+       "province in CCHC_PROVINCE_NAME)."),
+    _s("report_signer_title", None, "Chức vụ người ký báo cáo, vd. «KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC» "
+       "(\\n: xuống dòng).", "The report signer's title, e.g. «GIÁM ĐỐC» (\\n: a new line)."),
+    _s("report_signer_name", None, "Họ tên người ký báo cáo.", "The report signer's name."),
     _s("issuing_body", None, "Cơ quan ban hành ghi ở đầu mỗi tệp xuất, vd. «Sở Nội vụ» (mặc định: "
        "không ghi).", "The issuing body named at the top of every export, e.g. «Sở Nội vụ» "
        "(default: none)."),

@@ -55,6 +55,13 @@ from cchc_metrics.views.profile import (
     unit_history,
 )
 from cchc_metrics.views.ranking import history_column, history_lists, ranking_table
+from cchc_metrics.views.report import (
+    appendix_table,
+    headline_table,
+    movers,
+    movers_table,
+    unit_history_table,
+)
 from cchc_metrics.views.screen import (
     SORTABLE_ROWS,
     Screen,
@@ -115,6 +122,11 @@ from cchc_metrics.views.upload import (
 )
 
 __all__ = [
+    "appendix_table",
+    "headline_table",
+    "movers",
+    "movers_table",
+    "unit_history_table",
     "batch_preview",
     "below_target",
     "compare_criteria",

@@ -1,0 +1,256 @@
+"""A report as a Word document in the format of Nghị định 30/2020/NĐ-CP (python-docx): A4, its
+margins, Times New Roman, the issuing body and number, the national motto, place and date,
+title, sections, «Nơi nhận» and the signature block."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+import numpy as np
+import pandas as pd
+
+from cchc_metrics.i18n import t
+from cchc_metrics.reports.content import Report
+from cchc_metrics.views.screen import number_texts
+
+FONT = "Times New Roman"
+BODY_PT = 14  # NĐ 30: 13–14
+TABLE_PT = 12
+APPENDIX_PT = 11
+# NĐ 30, Phụ lục I: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+
+
+@dataclass
+class Letterhead:
+    """Who issues the document and who signs it: settings give the defaults, the page and the
+    command line each field."""
+
+    parent_body: str = ""  # the body above the issuer: «UBND TỈNH AN HÒA»
+    issuing_body: str = ""  # «SỞ NỘI VỤ»
+    number: str = ""  # «Số: 125/BC-SNV»; blank: «Số:      /BC-SNV» for the clerk to fill
+    place: str = ""  # «An Hòa»
+    date: dt.date | None = None  # None: «ngày … tháng … năm …», dated when signed
+    signer_title: str = ""  # «GIÁM ĐỐC», «KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC»
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_settings(cls, lang: str = "vi") -> Letterhead:
+        from cchc_metrics import settings
+
+        province = settings.get("province_name") or ""
+        place = province.removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
+        return cls(parent_body=(f"UBND {province}".upper() if province else ""),
+                   issuing_body=(settings.get("issuing_body") or "").upper(),
+                   place=settings.get("report_place") or place,
+                   signer_title=(settings.get("report_signer_title") or "").replace(
+                       "\\n", "\n").upper(),
+                   signer_name=settings.get("report_signer_name") or "",
+                   recipients=t("report_recipients_default", lang).split("\n"))
+
+
+def initials(body: str) -> str:
+    """«Sở Nội vụ» → «SNV», the issuer's part of a document's symbol."""
+    return "".join(w[0] for w in body.split() if w and w[0].isalpha()).upper()
+
+
+def to_docx(report: Report, letterhead: Letterhead, *, images: bool = True,
+            progress=None) -> bytes:
+    """The report as .docx bytes."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Pt
+
+    step = progress or (lambda fraction, text: None)
+    lang = report.lang
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    if report.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    for side, mm in MARGINS_MM.items():
+        setattr(section, f"{side}_margin", Mm(mm))
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(BODY_PT)
+    style.element.rPr.rFonts.set(_qn("w:eastAsia"), FONT)  # Word's fallback for Vietnamese
+    style.paragraph_format.space_after = Pt(6)
+    _masthead(doc, report, letterhead)
+    _title(doc, report, letterhead)
+    if report.sample:
+        _para(doc, t("report_sample", lang), italic=True, align="center", size=12)
+    for i, part in enumerate(report.sections, start=1):
+        step(0.1 + 0.8 * i / max(len(report.sections), 1), part.heading)
+        heading = part.heading if report.kind == "appendix" else f"{i}. {part.heading}"
+        _para(doc, heading, bold=True, keep=True)
+        for text in part.paragraphs:
+            _para(doc, text, indent=True, align="both")
+        if part.table is not None and not part.table.empty:
+            _table(doc, part.table, APPENDIX_PT if report.kind == "appendix" else TABLE_PT,
+                   lang)
+        if part.caption:
+            _para(doc, part.caption, italic=True, size=12)
+        if images and part.chart is not None and not part.chart.data.empty:
+            from docx.shared import Cm
+
+            from cchc_metrics.reports.images import render
+
+            png = render(part.chart.kind, part.chart.data, lang, part.chart.bands,
+                         part.chart.title)
+            doc.add_picture(io.BytesIO(png), width=Cm(16))
+            doc.paragraphs[-1].alignment = 1
+    _signature(doc, report, letterhead)
+    out = io.BytesIO()
+    doc.save(out)
+    step(1.0, t("report_done", lang))
+    return out.getvalue()
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _para(doc, text: str, *, bold=False, italic=False, underline=False, size=None,
+          align=None, indent=False, keep=False, space_after=None, cell=None):
+    """A paragraph (in the document, or in a table cell) of one run."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    p = (cell.add_paragraph() if cell is not None else doc.add_paragraph())
+    run = p.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    if size:
+        run.font.size = Pt(size)
+    if align:
+        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "both": WD_ALIGN_PARAGRAPH.JUSTIFY,
+                       "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    if indent:
+        p.paragraph_format.first_line_indent = Cm(1)
+    if keep:
+        p.paragraph_format.keep_with_next = True
+    if space_after is not None:
+        p.paragraph_format.space_after = Pt(space_after)
+    return p
+
+
+def _grid(doc, widths_cm: list[float]):
+    """A borderless table of one row for the masthead and the signature."""
+    from docx.shared import Cm
+
+    table = doc.add_table(rows=1, cols=len(widths_cm))
+    table.autofit = False
+    for cell, width in zip(table.rows[0].cells, widths_cm, strict=True):
+        cell.width = Cm(width)
+        cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
+    return table.rows[0].cells
+
+
+def _masthead(doc, report: Report, head: Letterhead) -> None:
+    """Issuer and number on the left; the national motto, place and date on the right."""
+    lang = report.lang
+    wide = 25.0 if report.landscape else 16.5
+    left, right = _grid(doc, [wide * 0.42, wide * 0.58])
+    if head.parent_body:
+        _para(doc, head.parent_body.upper(), size=13, align="center", space_after=0, cell=left)
+    _para(doc, (head.issuing_body or " ").upper(), bold=True, size=13, align="center",
+          space_after=2, cell=left)
+    symbol = {"block": "BC", "unit": "BC", "appendix": "PL"}[report.kind]
+    number = head.number or t("report_number_blank", lang, symbol=symbol,
+                              issuer=initials(head.issuing_body))
+    _para(doc, number, size=13, align="center", space_after=0, cell=left)
+    _para(doc, t("report_nation", lang), bold=True, size=13, align="center", space_after=0,
+          cell=right)
+    _para(doc, t("report_motto", lang), bold=True, underline=True, size=14, align="center",
+          space_after=6, cell=right)
+    _para(doc, _place_date(head, lang), italic=True, size=14, align="center", space_after=0,
+          cell=right)
+
+
+def _place_date(head: Letterhead, lang: str) -> str:
+    place = head.place or "…"
+    if head.date is None:
+        return t("report_date_blank", lang, place=place)
+    return t("report_date", lang, place=place, d=f"{head.date.day:02d}",
+             m=f"{head.date.month:02d}", y=head.date.year)
+
+
+def _title(doc, report: Report, head: Letterhead) -> None:
+    _para(doc, "", space_after=0)
+    _para(doc, report.title.upper(), bold=True, size=14, align="center", space_after=0)
+    first, *rest = report.subtitle.split("\n")  # an appendix: the decision it is attached to
+    _para(doc, first, bold=True, size=14, align="center", space_after=0 if rest else 12)
+    for line in rest:
+        _para(doc, line, italic=True, size=14, align="center", space_after=12)
+
+
+def _signature(doc, report: Report, head: Letterhead) -> None:
+    """«Nơi nhận:» and its list on the left; the signer's title and name on the right."""
+    lang = report.lang
+    _para(doc, "", space_after=0)
+    wide = 25.0 if report.landscape else 16.5
+    left, right = _grid(doc, [wide * 0.45, wide * 0.55])
+    _para(doc, t("report_recipients", lang), bold=True, italic=True, size=12, space_after=0,
+          cell=left)
+    for line in head.recipients or ["- " + t("report_archive", lang)]:
+        _para(doc, line, size=11, space_after=0, cell=left)
+    for line in (head.signer_title or " ").upper().split("\n"):
+        _para(doc, line, bold=True, size=14, align="center", space_after=0, cell=right)
+    for _ in range(4):  # room for the signature and the seal
+        _para(doc, "", space_after=0, cell=right)
+    _para(doc, head.signer_name or " ", bold=True, size=14, align="center", cell=right)
+
+
+def cell_texts(table: pd.DataFrame, lang: str) -> list[list[str]]:
+    """Each column's cells as the document prints them: the language's decimal mark, two
+    decimals for points and indices, none for whole numbers, «—» for missing."""
+    columns = []
+    for _, column in table.items():
+        if pd.api.types.is_float_dtype(column):
+            columns.append(number_texts(column.to_numpy(float, na_value=np.nan), 2, lang))
+        elif pd.api.types.is_integer_dtype(column):
+            values = column.astype("Float64").to_numpy(float, na_value=np.nan)
+            columns.append(number_texts(values, 0, lang))
+        else:
+            columns.append(np.array(["" if v is None or (isinstance(v, float) and v != v)
+                                     else str(v) for v in column.tolist()], dtype=object))
+    return [list(row) for row in zip(*columns, strict=True)] if columns else []
+
+
+def _table(doc, table: pd.DataFrame, size_pt: int, lang: str) -> None:
+    """The table as one piece of WordprocessingML, built as text and parsed once: python-docx
+    adds cells one by one (a national ranking of 10,035 rows would take minutes)."""
+    from docx.oxml import parse_xml
+
+    half = size_pt * 2
+    numeric = [pd.api.types.is_numeric_dtype(c) for _, c in table.items()]
+    run = f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" ' \
+          f'w:cs="{FONT}"/><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
+    bold_run = run.replace("<w:rPr>", "<w:rPr><w:b/>")
+
+    def cell(text: str, right: bool, head: bool = False) -> str:
+        jc = '<w:jc w:val="right"/>' if right else '<w:jc w:val="center"/>' if head else ""
+        return (f'<w:tc><w:p><w:pPr><w:spacing w:before="20" w:after="20"/>{jc}</w:pPr>'
+                f'<w:r>{bold_run if head else run}<w:t xml:space="preserve">{escape(text)}'
+                '</w:t></w:r></w:p></w:tc>')
+
+    rows = ['<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>' +
+            "".join(cell(str(c), False, True) for c in table.columns) + "</w:tr>"]
+    for texts in cell_texts(table, lang):
+        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(
+            cell(v, n) for v, n in zip(texts, numeric, strict=True)) + "</w:tr>")
+    border = "".join(f'<w:{b} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                     for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    xml = ('<w:tbl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           f'<w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>{border}</w:tblBorders>'
+           '<w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="60" w:type="dxa"/>'
+           '<w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>' +
+           '<w:gridCol/>' * len(table.columns) + "</w:tblGrid>" + "".join(rows) + "</w:tbl>")
+    body = doc.element.body
+    body.insert(len(body) - 1, parse_xml(xml))  # before the section's properties
+    doc.add_paragraph().paragraph_format.space_after = 0
