@@ -63,6 +63,10 @@ for line in (shown["goals"], shown["indicators"]):  # its registered goals; its 
         st.markdown(escape.markdown(line))
 if shown["code"]:  # a commune's or district's official identity, for a person to check
     st.caption(escape.markdown(shown["code"]))
+st.page_link("app_pages/bao-cao.py", label=t("report_see", lang), icon=":material/description:",
+             query_params={k: v for k, v in (("kind", "unit"), ("unit", unit),
+                                             ("year", str(shown["year"])),
+                                             ("level", view.level)) if v})
 fields_tab, charts_tab = widgets.panes([t("tab_fields", lang), t("tab_charts", lang)],
                                  key="profile_tab")
 if fields_tab.open:

@@ -36,6 +36,11 @@ if not widgets.no_data(view):
             if note := table.frame.attrs.get("noise_note"):  # why a «≈» is there
                 st.caption(note)
             widgets.downloads(units, view, key="overview")
+            st.page_link("app_pages/bao-cao.py", label=t("report_see", lang),
+                         icon=":material/description:",
+                         query_params={k: v for k, v in (
+                             ("kind", "block"), ("year", str(view.year)),
+                             ("level", view.level), ("block", view.block)) if v})
     elif charts_tab.open:
         bars, dist, n = data.memo("overview_charts", rev, view, overview_charts)
         with charts_tab:

@@ -776,6 +776,8 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "cli.wrote_xlsx": ("Đã ghi «{path}» ({size}): {n} đơn vị; trang tính: {sheets}.",
                        {"one": "Wrote «{path}» ({size}): 1 unit; sheets: {sheets}.",
                         "other": "Wrote «{path}» ({size}): {n} units; sheets: {sheets}."}),
+    "cli.wrote_docx": ("Đã ghi «{path}» ({size}): {n} mục.", "Wrote «{path}» ({size}): {n} "
+                       "sections."),
     "cli.wrote_csv": ("Đã ghi «{path}» ({size}): {n} đơn vị.",
                       {"one": "Wrote «{path}» ({size}): 1 unit.",
                        "other": "Wrote «{path}» ({size}): {n} units."}),

@@ -10,7 +10,8 @@ import sys
 # commands need (the database, plotly) only when one of them runs: `summarize FILE` stays light.
 COMMAND_MODULES = ["cchc_metrics.cli.summarize", "cchc_metrics.cli.store", "cchc_metrics.cli.users",
                    "cchc_metrics.cli.export", "cchc_metrics.cli.settings",
-                   "cchc_metrics.cli.resolve", "cchc_metrics.cli.lineage"]
+                   "cchc_metrics.cli.resolve", "cchc_metrics.cli.lineage",
+                   "cchc_metrics.cli.report"]
 
 
 class CommandError(Exception):

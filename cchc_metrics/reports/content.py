@@ -73,7 +73,7 @@ def block_report(units: pd.DataFrame, scores: pd.DataFrame, view: View, *,
                             [_headline_sentence(units, view)] + ([cards.note] if cards.note else []),
                             headline))
     step(0.3, t("report_step_ranking", lang))
-    ranking = views.ranking_table(units, view, history=False)
+    ranking = views.ranking_table(units, view, history=False, note_column=False)
     sections.append(Section(t("report_ranking", lang), [t("report_ranking_text", lang,
                                                           n=number(len(rows), 0, lang))],
                             ranking, Chart("ranking", rows, t("report_ranking", lang), view.bands),

@@ -91,7 +91,7 @@ def to_docx(report: Report, letterhead: Letterhead, *, images: bool = True,
             _para(doc, text, indent=True, align="both")
         if part.table is not None and not part.table.empty:
             _table(doc, part.table, APPENDIX_PT if report.kind == "appendix" else TABLE_PT,
-                   lang)
+                   lang, _text_cm(report))
         if part.caption:
             _para(doc, part.caption, italic=True, size=12)
         if images and part.chart is not None and not part.chart.data.empty:
@@ -140,11 +140,14 @@ def _para(doc, text: str, *, bold=False, italic=False, underline=False, size=Non
 
 
 def _grid(doc, widths_cm: list[float]):
-    """A borderless table of one row for the masthead and the signature."""
+    """A borderless table of one row for the masthead and the signature, its columns fixed
+    (Word and LibreOffice both keep them)."""
     from docx.shared import Cm
 
     table = doc.add_table(rows=1, cols=len(widths_cm))
     table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
     for cell, width in zip(table.rows[0].cells, widths_cm, strict=True):
         cell.width = Cm(width)
         cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
@@ -154,8 +157,8 @@ def _grid(doc, widths_cm: list[float]):
 def _masthead(doc, report: Report, head: Letterhead) -> None:
     """Issuer and number on the left; the national motto, place and date on the right."""
     lang = report.lang
-    wide = 25.0 if report.landscape else 16.5
-    left, right = _grid(doc, [wide * 0.42, wide * 0.58])
+    wide = _text_cm(report)
+    left, right = _grid(doc, [wide - 10.5, 10.5])  # the nation's line on one line at 12 pt
     if head.parent_body:
         _para(doc, head.parent_body.upper(), size=13, align="center", space_after=0, cell=left)
     _para(doc, (head.issuing_body or " ").upper(), bold=True, size=13, align="center",
@@ -164,12 +167,18 @@ def _masthead(doc, report: Report, head: Letterhead) -> None:
     number = head.number or t("report_number_blank", lang, symbol=symbol,
                               issuer=initials(head.issuing_body))
     _para(doc, number, size=13, align="center", space_after=0, cell=left)
-    _para(doc, t("report_nation", lang), bold=True, size=13, align="center", space_after=0,
+    _para(doc, t("report_nation", lang), bold=True, size=12, align="center", space_after=0,
           cell=right)
     _para(doc, t("report_motto", lang), bold=True, underline=True, size=14, align="center",
           space_after=6, cell=right)
     _para(doc, _place_date(head, lang), italic=True, size=14, align="center", space_after=0,
           cell=right)
+
+
+def _text_cm(report: Report) -> float:
+    """The text's width between the margins, in centimetres."""
+    page = 29.7 if report.landscape else 21.0
+    return page - (MARGINS_MM["left"] + MARGINS_MM["right"]) / 10
 
 
 def _place_date(head: Letterhead, lang: str) -> str:
@@ -193,7 +202,7 @@ def _signature(doc, report: Report, head: Letterhead) -> None:
     """«Nơi nhận:» and its list on the left; the signer's title and name on the right."""
     lang = report.lang
     _para(doc, "", space_after=0)
-    wide = 25.0 if report.landscape else 16.5
+    wide = _text_cm(report)
     left, right = _grid(doc, [wide * 0.45, wide * 0.55])
     _para(doc, t("report_recipients", lang), bold=True, italic=True, size=12, space_after=0,
           cell=left)
@@ -210,8 +219,11 @@ def cell_texts(table: pd.DataFrame, lang: str) -> list[list[str]]:
     """Each column's cells as the document prints them: the language's decimal mark, two
     decimals for points and indices, none for whole numbers, «—» for missing."""
     columns = []
-    for _, column in table.items():
-        if pd.api.types.is_float_dtype(column):
+    year = t("col_year", lang)
+    for name, column in table.items():
+        if name == year:  # 2025, never «2.025»
+            columns.append(np.array([str(v) for v in column.tolist()], dtype=object))
+        elif pd.api.types.is_float_dtype(column):
             columns.append(number_texts(column.to_numpy(float, na_value=np.nan), 2, lang))
         elif pd.api.types.is_integer_dtype(column):
             values = column.astype("Float64").to_numpy(float, na_value=np.nan)
@@ -222,7 +234,19 @@ def cell_texts(table: pd.DataFrame, lang: str) -> list[list[str]]:
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
 
 
-def _table(doc, table: pd.DataFrame, size_pt: int, lang: str) -> None:
+def _column_twips(table: pd.DataFrame, texts: list[list[str]], total: int) -> list[int]:
+    """Column widths in proportion to what they hold: a unit's name wide, a rank narrow (a
+    header wraps at its words; long cells wrap past 28 characters)."""
+    sample = texts[:200]
+    weights = []
+    for i, header in enumerate(table.columns):
+        longest_word = max((len(w) for w in str(header).split()), default=1)
+        cells = max((len(line[i]) for line in sample), default=1)
+        weights.append(max(longest_word + 2, min(cells, 28), 4) + 1)
+    return [int(total * w / sum(weights)) for w in weights]
+
+
+def _table(doc, table: pd.DataFrame, size_pt: int, lang: str, width_cm: float) -> None:
     """The table as one piece of WordprocessingML, built as text and parsed once: python-docx
     adds cells one by one (a national ranking of 10,035 rows would take minutes)."""
     from docx.oxml import parse_xml
@@ -239,18 +263,21 @@ def _table(doc, table: pd.DataFrame, size_pt: int, lang: str) -> None:
                 f'<w:r>{bold_run if head else run}<w:t xml:space="preserve">{escape(text)}'
                 '</w:t></w:r></w:p></w:tc>')
 
+    texts = cell_texts(table, lang)
     rows = ['<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>' +
             "".join(cell(str(c), False, True) for c in table.columns) + "</w:tr>"]
-    for texts in cell_texts(table, lang):
+    for line in texts:
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(
-            cell(v, n) for v, n in zip(texts, numeric, strict=True)) + "</w:tr>")
+            cell(v, n) for v, n in zip(line, numeric, strict=True)) + "</w:tr>")
+    twips = _column_twips(table, texts, int(width_cm * 567))
     border = "".join(f'<w:{b} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                      for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
     xml = ('<w:tbl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-           f'<w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>{border}</w:tblBorders>'
-           '<w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="60" w:type="dxa"/>'
-           '<w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>' +
-           '<w:gridCol/>' * len(table.columns) + "</w:tblGrid>" + "".join(rows) + "</w:tbl>")
+           f'<w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblBorders>{border}'
+           '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="60" '
+           'w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>' +
+           "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>" + "".join(rows) +
+           "</w:tbl>")
     body = doc.element.body
     body.insert(len(body) - 1, parse_xml(xml))  # before the section's properties
     doc.add_paragraph().paragraph_format.space_after = 0

@@ -1,0 +1,40 @@
+"""AppTest of «Báo cáo»: the preview shows the document's text and tables; the button makes the
+.docx the download gives, and the overview and profile link to it."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+
+from tests.dashboard import test_pages as pages
+
+app, demo_db, run_page, set_widget, texts = (pages.app, pages.demo_db, pages.run_page,
+                                             pages.set_widget, pages.texts)
+
+
+def test_the_report_page_previews_then_makes_the_word_document(app):
+    at = run_page(app, "app_pages/bao-cao.py", year=2025, level="department")
+    said = texts(at)
+    assert "**1. Kết quả chung**" in said and "**2. Bảng xếp hạng**" in said
+    assert not at.get("download_button")  # made on request only
+    at.button(key="report_make").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    (download,) = [b for b in at.get("download_button")]
+    assert download.proto.label == "Tải văn bản (.docx)"
+    made = at.session_state["_report_docx"][1]
+    doc = Document(io.BytesIO(made))
+    assert "Độc lập - Tự do - Hạnh phúc" in doc.tables[0].rows[0].cells[1].text
+    preview = [m.value for m in at.markdown if m.value.startswith("Năm 2025,")][0]
+    assert preview.replace("\\", "") in "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_a_unit_report_and_the_links_from_overview_and_profile(app):
+    at = run_page(app, "app_pages/tong-quan.py", year=2025, level="department")
+    links = [p for p in at.get("page_link") if p.proto.label == "Soạn báo cáo"]
+    assert links and "kind=block" in str(links[0].proto)
+    at = run_page(app, "app_pages/bao-cao.py", year=2025, level="department")
+    at.radio(key="kind").set_value("unit").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "**1. Kết quả Chỉ số CCHC**" in texts(at)
+    assert "đứng thứ" in texts(at)
