@@ -7,7 +7,8 @@ import streamlit as st
 from cchc_metrics import escape, reports, views
 from cchc_metrics.exports import file_stem
 from cchc_metrics.i18n import t
-from dashboard import data, filters, url, widgets
+from cchc_metrics.reports.template import PLACEHOLDERS, default_template
+from dashboard import auth, data, filters, upload, url, widgets
 
 view, units, rev = filters.page("page_reports")
 lang = view.lang
@@ -46,19 +47,34 @@ with st.expander(t("report_letterhead", lang)):
             t("report_recipients", lang), "\n".join(base.recipients),
             key="report_recipients").splitlines() if line.strip()])
 
+with st.expander(t("report_template", lang)):  # a province's own Word template (docxtpl)
+    stored = data.store().report_template()
+    st.caption(t("report_template_help", lang, fields=", ".join(
+        f"{{{{ {k} }}}} ({m.text(lang)})" for k, m in PLACEHOLDERS.items())))
+    st.download_button(t("report_template_default", lang), lambda: default_template(lang),
+                       "mau_bao_cao.docx", icon=":material/download:", on_click="ignore",
+                       key="report_template_default")
+    st.caption(t("report_template_current", lang, file=stored[0]) if stored
+               else t("report_template_none", lang))
+    if auth.allowed("editor"):
+        upload.report_template(data.store(), lang)
+        stored = data.store().report_template()
+
 report = data.memo("report", rev, (view, kind, unit), lambda: reports.build(
     kind, units, data.scores(rev), view, unit=unit, lineage=data.lineage(rev),
     criteria=data.criteria(rev), indicators=data.indicators(rev), targets=data.targets(rev),
     sample=data.is_sample(rev)))
 
 # the document: made on request (a national ranking takes seconds), then downloaded
-key = (rev, view, kind, unit, head)
+key = (rev, view, kind, unit, head, stored[0] if stored else None)
 made = st.session_state.get("_report_docx")
 if st.button(t("report_make", lang), type="primary", icon=":material/description:",
              key="report_make"):
     bar = st.progress(0.0, t("report_making", lang))
-    made = (key, reports.to_docx(report, head, progress=lambda f, m: bar.progress(
-        min(f, 1.0), f"{t('report_making', lang)} {escape.markdown(m)}")))
+    made = (key, reports.to_docx(report, head, template=stored[1] if stored else None,
+                                 progress=lambda f, m: bar.progress(
+                                     min(f, 1.0), f"{t('report_making', lang)} "
+                                                  f"{escape.markdown(m)}")))
     st.session_state["_report_docx"] = made
     bar.empty()
 if made is not None and made[0] == key:

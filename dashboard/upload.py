@@ -480,3 +480,33 @@ def allow_uploads() -> None:
                 {s for s in _UPLOADERS if Runtime.instance().is_active_session(s)})
     if len(_UPLOADERS) < _UPLOADERS_MAX:
         _UPLOADERS.add(ctx.session_id)
+
+
+def report_template(s, lang: str) -> None:
+    """A province's Word template for reports: checked (reports.template), then kept; or back
+    to the default layout. Editors only."""
+    from cchc_metrics.ingest.problems import ScoreFileError
+    from cchc_metrics.reports.template import check_template
+    from dashboard.widgets import problems
+
+    allow_uploads()
+    chosen = st.file_uploader(t("report_template_upload", lang), type=["docx"],
+                              key="report_template_file")
+    if chosen is not None:
+        try:
+            data = check_template(chosen.getvalue(), chosen.name)
+        except ScoreFileError as exc:
+            st.error(t("report_template_refused", lang), icon=":material/error:")
+            problems(views.problem_table(exc.problems, lang))
+        else:
+            if st.button(t("report_template_use", lang, file=chosen.name), type="primary",
+                         key="report_template_use"):
+                with writing(lang):
+                    s.save_report_template(data, chosen.name, user=actor())
+                st.success(t("report_template_saved", lang, file=chosen.name),
+                           icon=":material/check_circle:")
+    if s.report_template() is not None and st.button(t("report_template_reset", lang),
+                                                     key="report_template_reset"):
+        with writing(lang):
+            s.save_report_template(None, user=actor())
+        st.rerun()

@@ -26,6 +26,8 @@ def register(sub, add_format) -> None:
     p.add_argument("--bands", help='thang xếp loại, vd. "Tốt:80,Khá:60,Kém:0"')
     p.add_argument("--issuer", help="cơ quan ban hành / issuing body (CCHC_ISSUING_BODY)")
     p.add_argument("--signer", help="người ký / signer's name (CCHC_REPORT_SIGNER_NAME)")
+    p.add_argument("--template", help="mẫu Word của tỉnh (.docx; mặc định: mẫu đã lưu) / "
+                                      "the province's Word template (default: the stored one)")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.add_argument("-o", "--output", required=True, help="tệp .docx / output file")
     p.set_defaults(handler=run)
@@ -51,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
             criteria = store.criteria.rows()
             indicators = prepared(store.indicators.rows())
             targets = store.targets.rows()
+            template = store.report_template()
     except StoreError as exc:
         raise CommandError(str(exc.msg)) from None
     spec = ",".join(f"{label}:{bound:g}" for label, bound in parse_bands(bands))
@@ -70,7 +73,11 @@ def run(args: argparse.Namespace) -> int:
         head.issuing_body = args.issuer.upper()
     if args.signer:
         head.signer_name = args.signer
-    data = reports.to_docx(report, head)
+    if args.template:  # checked like an upload: it is a file from outside
+        from cchc_metrics.reports.template import check_template
+
+        template = (args.template, check_template(Path(args.template), args.template))
+    data = reports.to_docx(report, head, template=template[1] if template else None)
     Path(args.output).write_bytes(data)
     sys.stderr.write("".join(t("cli.wrote_docx", lang, path=args.output,
                                size=size_text(len(data), lang), n=len(report.sections)) + "\n"

@@ -80,6 +80,26 @@ def sniff(data: bytes, name: str) -> str:
 
 def inspect_zip(data: bytes) -> tuple[str, list[str]]:
     """Check a zip container's sizes before parsing; return its kind and notes."""
+    kinds = []
+
+    def extent_of(zf, names):
+        kinds.append(container_kind(zf, names))
+        return lambda name: Extent(name, kinds[0])
+
+    names = unpacked_within_limits(data, extent_of)
+    notes = []
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        notes.append(problem("macros_ignored", "Tệp có macro (VBA): macro bị bỏ qua, chỉ đọc giá trị.",
+                             "The file contains macros (VBA): they are ignored; only values are "
+                             "read.", severity="warning"))
+    return kinds[0], notes
+
+
+def unpacked_within_limits(data: bytes, extent_of=None) -> set[str]:
+    """A zip container decompressed once with a running cap (sizes in headers can lie, CRCs
+    catch truncation) within CCHC_MAX_UNCOMPRESSED_MB and the compression ratio; its members'
+    names. `extent_of(zf, names)` may give, per member name, a checker fed its bytes (a sheet's
+    XML is scanned for the cells it reaches, since the parser allocates the whole rectangle)."""
     max_total = settings.get("max_uncompressed_mb") * 1024 * 1024
     max_ratio = settings.get("max_compression_ratio")
     try:
@@ -96,32 +116,26 @@ def inspect_zip(data: bytes) -> tuple[str, list[str]]:
     if declared > max_total or declared > max_ratio * max(len(data), 1):
         raise zip_bomb(declared, len(data), max_total, max_ratio)
     names = {i.filename for i in infos}
-    kind = container_kind(zf, names)
-    # Decompress once with a running cap: sizes in headers can lie, CRCs catch truncation.
-    # Sheet XML is also scanned for the cells it reaches, since the parser allocates the
-    # whole rectangle up to the farthest cell before any row limit could be checked.
+    checker = extent_of(zf, names) if extent_of else None
     seen = 0
     try:
         for info in infos:
-            extent = Extent(info.filename, kind)
+            extent = checker(info.filename) if checker else None
             with zf.open(info) as member:
                 while chunk := member.read(1 << 20):
                     seen += len(chunk)
                     if seen > max_total or seen > max_ratio * max(len(data), 1):
                         raise zip_bomb(seen, len(data), max_total, max_ratio)
-                    extent.feed(chunk)
-            extent.check()
+                    if extent is not None:
+                        extent.feed(chunk)
+            if extent is not None:
+                extent.check()
     except ScoreFileError:
         raise
     except Exception as exc:  # zlib.error, BadZipFile (CRC), EOFError …
         raise refuse("corrupt", f"Tệp hỏng hoặc bị cắt cụt ({exc}). Hãy lưu lại từ Excel.",
                      f"The file is corrupt or truncated ({exc}). Save it again from Excel.") from None
-    notes = []
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        notes.append(problem("macros_ignored", "Tệp có macro (VBA): macro bị bỏ qua, chỉ đọc giá trị.",
-                             "The file contains macros (VBA): they are ignored; only values are "
-                             "read.", severity="warning"))
-    return kind, notes
+    return names
 
 
 def zip_bomb(size: int, packed: int, max_total: int, max_ratio: int) -> ScoreFileError:

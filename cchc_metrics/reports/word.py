@@ -58,16 +58,56 @@ def initials(body: str) -> str:
     return "".join(w[0] for w in body.split() if w and w[0].isalpha()).upper()
 
 
+def fills(report: Report, head: Letterhead) -> dict[str, str]:
+    """What goes in each place of the layout (and each placeholder of a province's template):
+    capitals where NĐ 30 writes capitals; lines split by «\\n»."""
+    lang = report.lang
+    symbol = {"block": "BC", "unit": "BC", "appendix": "PL"}[report.kind]
+    return {
+        "co_quan_chu_quan": head.parent_body.upper(),
+        "co_quan_ban_hanh": head.issuing_body.upper(),
+        "so_hieu": head.number or t("report_number_blank", lang, symbol=symbol,
+                                    issuer=initials(head.issuing_body)),
+        "quoc_hieu": t("report_nation", lang),
+        "tieu_ngu": t("report_motto", lang),
+        "dia_danh_ngay": _place_date(head, lang),
+        "tieu_de": report.title.upper(),
+        "trich_yeu": report.subtitle,
+        "noi_nhan": "\n".join(head.recipients or ["- " + t("report_archive", lang)]),
+        "chuc_vu_nguoi_ky": head.signer_title.upper(),
+        "nguoi_ky": head.signer_name,
+    }
+
+
 def to_docx(report: Report, letterhead: Letterhead, *, images: bool = True,
-            progress=None) -> bytes:
-    """The report as .docx bytes."""
+            progress=None, template: bytes | None = None) -> bytes:
+    """The report as .docx bytes: the default layout, or a province's own template
+    (reports.template) with the sections poured into its {{p noi_dung}}."""
     from docx import Document
+
+    step = progress or (lambda fraction, text: None)
+    if template is not None:
+        from cchc_metrics.reports.template import render_template
+
+        data = render_template(template, report, fills(report, letterhead),
+                               lambda doc: body(doc, report, images=images, progress=step))
+    else:
+        doc = Document()
+        layout(doc, report, fills(report, letterhead),
+               lambda: body(doc, report, images=images, progress=step))
+        out = io.BytesIO()
+        doc.save(out)
+        data = out.getvalue()
+    step(1.0, t("report_done", report.lang))
+    return data
+
+
+def layout(doc, report: Report, fill: dict[str, str], write_body) -> None:
+    """The page (A4, NĐ 30's margins, Times New Roman), the masthead, the title, the body
+    (`write_body`) and the signature, with `fill`'s texts (or placeholders: the template)."""
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
 
-    step = progress or (lambda fraction, text: None)
-    lang = report.lang
-    doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     if report.landscape:
@@ -79,8 +119,16 @@ def to_docx(report: Report, letterhead: Letterhead, *, images: bool = True,
     style.font.name, style.font.size = FONT, Pt(BODY_PT)
     style.element.rPr.rFonts.set(_qn("w:eastAsia"), FONT)  # Word's fallback for Vietnamese
     style.paragraph_format.space_after = Pt(6)
-    _masthead(doc, report, letterhead)
-    _title(doc, report, letterhead)
+    _masthead(doc, report, fill)
+    _title(doc, fill)
+    write_body()
+    _signature(doc, report, fill)
+
+
+def body(doc, report: Report, *, images: bool = True, progress=None) -> None:
+    """The sample label and the sections: headings, paragraphs, tables, charts."""
+    step = progress or (lambda fraction, text: None)
+    lang = report.lang
     if report.sample:
         _para(doc, t("report_sample", lang), italic=True, align="center", size=12)
     for i, part in enumerate(report.sections, start=1):
@@ -103,11 +151,6 @@ def to_docx(report: Report, letterhead: Letterhead, *, images: bool = True,
                          part.chart.title)
             doc.add_picture(io.BytesIO(png), width=Cm(16))
             doc.paragraphs[-1].alignment = 1
-    _signature(doc, report, letterhead)
-    out = io.BytesIO()
-    doc.save(out)
-    step(1.0, t("report_done", lang))
-    return out.getvalue()
 
 
 def _qn(tag: str) -> str:
@@ -154,24 +197,18 @@ def _grid(doc, widths_cm: list[float]):
     return table.rows[0].cells
 
 
-def _masthead(doc, report: Report, head: Letterhead) -> None:
+def _masthead(doc, report: Report, fill: dict[str, str]) -> None:
     """Issuer and number on the left; the national motto, place and date on the right."""
-    lang = report.lang
-    wide = _text_cm(report)
-    left, right = _grid(doc, [wide - 10.5, 10.5])  # the nation's line on one line at 12 pt
-    if head.parent_body:
-        _para(doc, head.parent_body.upper(), size=13, align="center", space_after=0, cell=left)
-    _para(doc, (head.issuing_body or " ").upper(), bold=True, size=13, align="center",
+    left, right = _grid(doc, [_text_cm(report) - 10.5, 10.5])  # the nation's line: one line
+    if fill["co_quan_chu_quan"]:
+        _para(doc, fill["co_quan_chu_quan"], size=13, align="center", space_after=0, cell=left)
+    _para(doc, fill["co_quan_ban_hanh"] or " ", bold=True, size=13, align="center",
           space_after=2, cell=left)
-    symbol = {"block": "BC", "unit": "BC", "appendix": "PL"}[report.kind]
-    number = head.number or t("report_number_blank", lang, symbol=symbol,
-                              issuer=initials(head.issuing_body))
-    _para(doc, number, size=13, align="center", space_after=0, cell=left)
-    _para(doc, t("report_nation", lang), bold=True, size=12, align="center", space_after=0,
-          cell=right)
-    _para(doc, t("report_motto", lang), bold=True, underline=True, size=14, align="center",
+    _para(doc, fill["so_hieu"], size=13, align="center", space_after=0, cell=left)
+    _para(doc, fill["quoc_hieu"], bold=True, size=12, align="center", space_after=0, cell=right)
+    _para(doc, fill["tieu_ngu"], bold=True, underline=True, size=14, align="center",
           space_after=6, cell=right)
-    _para(doc, _place_date(head, lang), italic=True, size=14, align="center", space_after=0,
+    _para(doc, fill["dia_danh_ngay"], italic=True, size=14, align="center", space_after=0,
           cell=right)
 
 
@@ -189,30 +226,29 @@ def _place_date(head: Letterhead, lang: str) -> str:
              m=f"{head.date.month:02d}", y=head.date.year)
 
 
-def _title(doc, report: Report, head: Letterhead) -> None:
+def _title(doc, fill: dict[str, str]) -> None:
     _para(doc, "", space_after=0)
-    _para(doc, report.title.upper(), bold=True, size=14, align="center", space_after=0)
-    first, *rest = report.subtitle.split("\n")  # an appendix: the decision it is attached to
+    _para(doc, fill["tieu_de"], bold=True, size=14, align="center", space_after=0)
+    first, *rest = fill["trich_yeu"].split("\n")  # an appendix: the decision it is attached to
     _para(doc, first, bold=True, size=14, align="center", space_after=0 if rest else 12)
     for line in rest:
         _para(doc, line, italic=True, size=14, align="center", space_after=12)
 
 
-def _signature(doc, report: Report, head: Letterhead) -> None:
+def _signature(doc, report: Report, fill: dict[str, str]) -> None:
     """«Nơi nhận:» and its list on the left; the signer's title and name on the right."""
-    lang = report.lang
     _para(doc, "", space_after=0)
     wide = _text_cm(report)
     left, right = _grid(doc, [wide * 0.45, wide * 0.55])
-    _para(doc, t("report_recipients", lang), bold=True, italic=True, size=12, space_after=0,
-          cell=left)
-    for line in head.recipients or ["- " + t("report_archive", lang)]:
+    _para(doc, t("report_recipients", report.lang), bold=True, italic=True, size=12,
+          space_after=0, cell=left)
+    for line in fill["noi_nhan"].split("\n"):
         _para(doc, line, size=11, space_after=0, cell=left)
-    for line in (head.signer_title or " ").upper().split("\n"):
+    for line in (fill["chuc_vu_nguoi_ky"] or " ").split("\n"):
         _para(doc, line, bold=True, size=14, align="center", space_after=0, cell=right)
     for _ in range(4):  # room for the signature and the seal
         _para(doc, "", space_after=0, cell=right)
-    _para(doc, head.signer_name or " ", bold=True, size=14, align="center", cell=right)
+    _para(doc, fill["nguoi_ky"] or " ", bold=True, size=14, align="center", cell=right)
 
 
 def cell_texts(table: pd.DataFrame, lang: str) -> list[list[str]]:

@@ -72,6 +72,8 @@ DATA_ACTIONS = ("import", "rollback", "lineage_import", "lineage_rollback", "ind
 IMPORT_VI_EN = ("nhập dữ liệu điểm", "import score data")
 ROLLBACK_VI_EN = ("khôi phục phiên bản dữ liệu", "roll back a dataset")
 REMEMBER_VI_EN = ("lưu cách ghép cột", "save a column mapping")
+TEMPLATE_VI_EN = ("thay mẫu văn bản báo cáo", "change the report template")
+TEMPLATE_KEY = "report_template"
 
 
 @dataclass(frozen=True)
@@ -588,6 +590,30 @@ class Store:
         if data is None:
             raise StoreError(f"Không có tệp với SHA-256 {sha256}.", f"No file with SHA-256 {sha256}.")
         return bytes(data)
+
+    def save_report_template(self, data: bytes | None, name: str = "", *,
+                             user: Actor | None = None) -> None:
+        """The province's Word template for reports (checked by reports.template first), kept
+        with its name and audited; None goes back to the default layout. Editors and admins."""
+        from cchc_metrics.store.indicators import _keep_file
+
+        grant = self.accounts.authorise(user, "editor", TEMPLATE_VI_EN)
+        p = preferences_table.c
+        with self._write() as conn:
+            self.accounts.confirm(conn, grant, "editor", TEMPLATE_VI_EN)
+            value = None if data is None else {"sha256": _keep_file(conn, bytes(data)),
+                                               "file_name": str(name)}
+            conn.execute(preferences_table.delete().where(p.key == TEMPLATE_KEY))
+            if value is not None:
+                conn.execute(preferences_table.insert().values(
+                    key=TEMPLATE_KEY, value=_json(value), updated_at=_now()))
+            self._log(conn, grant.name, "report_template", None,
+                      {"file_name": str(name)} if value else {"default": True})
+
+    def report_template(self) -> tuple[str, bytes] | None:
+        """(name, bytes) of the province's report template, or None (the default layout)."""
+        kept = self.recall(TEMPLATE_KEY)
+        return None if not kept else (kept["file_name"], self.file_bytes(kept["sha256"]))
 
     def remember(self, key: str, value, *, user: Actor | None = None) -> None:
         """Keep a small JSON-able choice for next time (not score data: the revision stays).

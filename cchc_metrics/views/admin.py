@@ -56,6 +56,9 @@ def audit_text(action: str, dataset_id, detail, lang: str) -> str:
     elif action in ("lineage_import", "indicator_import", "targets_save", "criteria_import"):
         text = t(f"audit.{action}", lang, file=d.get("file_name", "?"), id=d.get("set", "?"),
                  n=int(d.get("n_rows", 0)))
+    elif action == "report_template":
+        text = t("audit.template_default" if d.get("default") else "audit.template", lang,
+                 file=d.get("file_name", "?"))
     elif action in ("lineage_rollback", "targets_rollback"):
         text = t(f"audit.{action}", lang, id=d.get("set", "?"))
     elif action in ("indicator_rollback", "criteria_rollback"):

@@ -38,3 +38,37 @@ def test_a_unit_report_and_the_links_from_overview_and_profile(app):
     assert not at.exception, [e.message for e in at.exception]
     assert "**1. Kết quả Chỉ số CCHC**" in texts(at)
     assert "đứng thứ" in texts(at)
+
+
+def test_an_editor_uploads_the_province_s_template_and_reports_use_it(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from cchc_metrics.reports.template import default_template
+    from cchc_metrics.store import open_store
+    from tests.dashboard import test_upload as up
+
+    url = up.db.__wrapped__(tmp_path, monkeypatch)  # an empty store and an editor
+    at = up.signed_in_app()
+    at.switch_page("app_pages/bao-cao.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    bad = default_template().replace(b"word/document.xml", b"word/documenx.xml")
+    at.file_uploader(key="report_template_file").set_value(("hong.docx", bad, DOCX)).run()
+    assert any("Chưa dùng được mẫu này" in e.value for e in at.error)
+    with open_store(url) as s:
+        assert s.report_template() is None  # nothing kept
+    mine = default_template()
+    at.file_uploader(key="report_template_file").set_value(("mau_tinh.docx", mine, DOCX)).run()
+    at.button(key="report_template_use").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    with open_store(url) as s:
+        assert s.report_template() == ("mau_tinh.docx", mine)
+        assert s.audit()["action"].tolist()[-1] == "report_template"
+    at.run()
+    assert any("«mau_tinh.docx»" in c.value for c in at.caption)
+    at.button(key="report_make").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.get("download_button")
+    st.cache_resource.clear()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -1,0 +1,161 @@
+"""A province's own Word template (docxtpl): checked like any untrusted upload — size, zip limits,
+macros, what the file really is — its Jinja run in a sandbox, the report poured into it."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from cchc_metrics.i18n import Msg
+from cchc_metrics.ingest.problems import ScoreFileError, problem, refuse
+
+# Each place a template may fill: the masthead, the title, the body, the signature.
+PLACEHOLDERS: dict[str, Msg] = {
+    "co_quan_chu_quan": Msg("cơ quan chủ quản, vd. UBND TỈNH AN HÒA", "the parent body"),
+    "co_quan_ban_hanh": Msg("cơ quan ban hành, vd. SỞ NỘI VỤ", "the issuing body"),
+    "so_hieu": Msg("số, ký hiệu văn bản", "the document's number"),
+    "quoc_hieu": Msg("quốc hiệu", "the nation's name"),
+    "tieu_ngu": Msg("tiêu ngữ", "the motto"),
+    "dia_danh_ngay": Msg("địa danh, ngày tháng năm", "place and date"),
+    "tieu_de": Msg("tên loại văn bản, vd. BÁO CÁO", "the kind of document, e.g. REPORT"),
+    "trich_yeu": Msg("trích yếu nội dung", "what the document is about"),
+    "noi_dung": Msg("nội dung báo cáo (viết {{p noi_dung }} trên một đoạn riêng)",
+                    "the report's body (write {{p noi_dung }} in a paragraph of its own)"),
+    "noi_nhan": Msg("danh sách nơi nhận", "the recipients"),
+    "chuc_vu_nguoi_ky": Msg("chức vụ người ký", "the signer's title"),
+    "nguoi_ky": Msg("họ tên người ký", "the signer's name"),
+}
+# a province's template may write the nation's name, the motto and the parent body as text
+OPTIONAL = {"co_quan_chu_quan", "quoc_hieu", "tieu_ngu"}
+REQUIRED = [k for k in PLACEHOLDERS if k not in OPTIONAL]
+
+
+def _sandbox():
+    """Jinja that cannot reach Python's internals: a template is an uploaded file."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment()
+
+
+def check_template(data: bytes, name: str = "") -> bytes:
+    """The template's bytes when it can be used; else ScoreFileError saying what is wrong:
+    not a Word document, too large, macros, a Jinja error, a placeholder missing or unknown."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    from cchc_metrics.ingest.containers import read_source, sniff, unpacked_within_limits
+
+    data, name = read_source(data, name)
+    if sniff(data, name) != "zip":
+        raise _not_docx()
+    names = unpacked_within_limits(data)
+    if "word/document.xml" not in names:
+        raise _not_docx()
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise refuse("template_macros", "Mẫu có macro (.docm): hãy lưu lại dạng .docx không "
+                     "macro.", "The template has macros (.docm): save it as a .docx without "
+                     "macros.")
+    try:
+        found = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(
+            jinja_env=_sandbox())
+    except TemplateError as exc:
+        raise refuse("template_syntax", f"Chỗ điền viết sai: {exc}. Mỗi chỗ điền có dạng "
+                     "{{ ten }}.", f"A placeholder is malformed: {exc}. Each is written "
+                     "{{ name }}.") from None
+    except Exception as exc:  # noqa: BLE001 — lxml, a missing part: the file is broken
+        raise refuse("template_corrupt", f"Không mở được mẫu ({type(exc).__name__}): hãy lưu "
+                     "lại bằng Word dạng .docx.", f"The template cannot be opened "
+                     f"({type(exc).__name__}): save it again from Word as .docx.") from None
+    problems = [problem("template_missing", f"Mẫu thiếu chỗ điền {{{{ {k} }}}} "
+                        f"({PLACEHOLDERS[k].vi}).", f"The template lacks the placeholder "
+                        f"{{{{ {k} }}}} ({PLACEHOLDERS[k].en}).", value=k)
+                for k in REQUIRED if k not in found]
+    known = ", ".join(PLACEHOLDERS)
+    problems += [problem("template_unknown", f"{{{{ {k} }}}} không phải chỗ điền của báo cáo; "
+                         f"các chỗ điền: {known}.", f"{{{{ {k} }}}} is not a placeholder of "
+                         f"reports; they are: {known}.", value=k)
+                 for k in sorted(found) if k not in PLACEHOLDERS]
+    if problems:
+        raise ScoreFileError(problems)
+    if not _BODY.search(_text_of(data)):  # inside a sentence, a body breaks the paragraph
+        raise _body_refusal()
+    _trial(data)
+    return data
+
+
+def _not_docx() -> ScoreFileError:
+    return refuse("template_not_docx", "Mẫu văn bản phải là tệp Word (.docx).",
+                  "The template must be a Word document (.docx).")
+
+
+def _trial(data: bytes) -> None:
+    """A small report poured into the template and opened again: «{{ noi_dung }}» written
+    inside a sentence instead of on a paragraph of its own breaks the document."""
+    from docx import Document
+
+    from cchc_metrics.reports.content import Report, Section
+
+    report = Report("block", "Báo cáo", "Thử mẫu", [Section("Thử", ["Một đoạn."])])
+    fill = {k: k for k in PLACEHOLDERS}
+    from jinja2.exceptions import SecurityError
+
+    try:
+        out = render_template(data, report, fill, lambda doc: doc.add_paragraph("Một đoạn."))
+        Document(io.BytesIO(out))
+    except SecurityError:
+        raise refuse("template_unsafe", "Mẫu có biểu thức không được phép (chỉ dùng các chỗ "
+                     "điền {{ ten }}).", "The template holds an expression that is not allowed "
+                     "(use only the placeholders {{ name }}).") from None
+    except Exception:  # noqa: BLE001 — whatever else breaks, the person's fix is the same
+        raise _body_refusal() from None
+
+
+_BODY = re.compile(r"\{\{p\s+noi_dung\s*\}\}")
+
+
+def _text_of(data: bytes) -> str:
+    """The document's text with Word's run boundaries taken out («{{p noi_» «dung }}»)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8", "replace")
+    return re.sub(r"<[^>]+>", "", xml)
+
+
+def _body_refusal() -> ScoreFileError:
+    return refuse("template_body", "Chỗ điền nội dung phải đứng riêng một đoạn và viết "
+                  "{{p noi_dung }} (có chữ p).", "The body's placeholder must be a paragraph of "
+                  "its own, written {{p noi_dung }} (with the p).")
+
+
+def render_template(template: bytes, report, fill: dict[str, str], write_body) -> bytes:
+    """The template filled: `fill`'s texts (lines kept), the body written by `write_body`
+    into a sub-document at {{p noi_dung }}; values escaped, Jinja sandboxed."""
+    from docxtpl import DocxTemplate, Listing
+
+    tpl = DocxTemplate(io.BytesIO(template))
+    sub = tpl.new_subdoc()
+    write_body(sub)
+    context = {k: Listing(v) if "\n" in v else v for k, v in fill.items()}
+    context["noi_dung"] = sub
+    tpl.render(context, jinja_env=_sandbox(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def default_template(lang: str = "vi") -> bytes:
+    """The default layout with a placeholder in each place: a province edits it in Word and
+    uploads it back."""
+    from docx import Document
+
+    from cchc_metrics.reports.content import Report
+    from cchc_metrics.reports.word import _para, layout
+
+    doc = Document()
+    report = Report("block", "", "", [], lang)
+    fill = {k: f"{{{{ {k} }}}}" for k in PLACEHOLDERS}
+    layout(doc, report, fill, lambda: _para(doc, "{{p noi_dung }}"))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
