@@ -15,7 +15,7 @@ lang = view.lang
 if widgets.no_data(view):
     st.stop()
 kinds = {k: t(f"report_kind_{k}", lang) for k in reports.KINDS}
-kind = url.bound(st.radio, t("report_kind", lang), list(kinds), "kind", horizontal=True,
+kind = url.bound(st.selectbox, t("report_kind", lang), list(kinds), "kind",
                  format_func=kinds.get) or "block"
 unit = None
 if kind == "unit":

@@ -58,6 +58,11 @@ def bound(widget, label: str, options: list, key: str, *, cast=str, default: int
         # shows the value the page uses (it would keep showing the old one)
         settle_widget(key, options[default] if options else None)
         st.session_state[f"_url_{key}"] = default  # nor does the link's choice hold any more
+    if key in st.session_state and st.session_state.get(f"_lang_{key}", lang()) != lang():
+        # the language changed: set the value again so the browser redraws the box with the
+        # options' new words (it keeps the old ones otherwise)
+        settle_widget(key, st.session_state[key])
+    st.session_state[f"_lang_{key}"] = lang()
     follow_link(key)
     index = url_index(key, options, cast, default)
     if key in st.session_state.get("_settled", set()):

@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser import support  # noqa: E402
 
 PAGES = ["tong-quan", "ho-so", "so-sanh", "xu-huong", "linh-vuc", "phuc-vu", "ban-do", "du-lieu",
+         "bao-cao",
          "tai-len", "quan-tri"]
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 CHART_PANES = {p: {"vi": "Biểu đồ", "en": "Charts"} for p in ("tong-quan", "ho-so")}

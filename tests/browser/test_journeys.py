@@ -295,6 +295,29 @@ def test_excel_export_holds_the_filtered_table(app, page, shot, demo_units, tmp_
     assert sheet.freeze_panes == f"A{header_row(sheet) + 1}"
 
 
+def test_a_report_is_made_and_downloaded_as_word(app, page, shot, demo_units, tmp_path):
+    """«Báo cáo»: the preview, then «Tạo văn bản Word» and the .docx it downloads — its motto and
+    its ranking table hold the library's units and indices in rank order."""
+    from docx import Document
+
+    first_load(page, app, "Báo cáo", "/bao-cao", year=2024, level="district")
+    page.get_by_text("1. Kết quả chung").first.wait_for()
+    shot(page, "bao-cao")
+    page.get_by_role("button", name="Tạo văn bản Word").click()
+    page.get_by_role("button", name="Tải văn bản (.docx)").wait_for(timeout=FIRST_LOAD_MS)
+    shot(page, "bao-cao-tao")
+    path = download(page, "Tải văn bản (.docx)", tmp_path / "bao-cao.docx")
+    doc = Document(str(path))
+    assert "Độc lập - Tự do - Hạnh phúc" in doc.tables[0].rows[0].cells[1].text
+    want = expected(demo_units, 2024, "district")
+    ranking = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == [
+        "Hạng", "Đơn vị"])
+    rows = [[c.text for c in r.cells] for r in ranking.rows[1:]]
+    assert [r[1] for r in rows] == want["unit"].tolist()
+    assert [r[2] for r in rows] == [cm_pct(v).replace("\u00a0%", "") for v in want["index_pct"]]
+    assert not app_exceptions(page)
+
+
 def header_row(sheet) -> int:
     """The row number of the column headers (the first row whose first cell is "Hạng")."""
     for number, (first,) in enumerate(sheet.iter_rows(max_col=1, values_only=True), 1):
@@ -320,6 +343,7 @@ def test_switch_to_english_and_back(app, page, shot):
     settle(page)
     shot(page, "english")
     assert chosen(page, "Year") == "2022"
+    assert chosen(page, "Level") == "District People's Committees"  # its words, not «UBND …»
     assert "Rank" in grid_frame(ranking_grid(page)).columns
     assert "year=2022" in page.url and "level=district" in page.url
     page.get_by_role("radio", name="Tiếng Việt").click()
@@ -328,6 +352,7 @@ def test_switch_to_english_and_back(app, page, shot):
     settle(page)
     shot(page, "tieng-viet")
     assert chosen(page, "Năm") == "2022"
+    assert chosen(page, "Cấp") == "UBND cấp huyện"
     page.goto(app.url("/so-sanh", lang="en"))
     heading(page, "Compare")
     shot(page, "link-english")

@@ -17,10 +17,10 @@ def test_the_report_page_previews_then_makes_the_word_document(app):
     at = run_page(app, "app_pages/bao-cao.py", year=2025, level="department")
     said = texts(at)
     assert "**1. Kết quả chung**" in said and "**2. Bảng xếp hạng**" in said
-    assert not at.get("download_button")  # made on request only
+    assert not [b for b in at.get("download_button") if b.key == "report_download"]  # on request
     at.button(key="report_make").click().run()
     assert not at.exception, [e.message for e in at.exception]
-    (download,) = [b for b in at.get("download_button")]
+    (download,) = [b for b in at.get("download_button") if b.key == "report_download"]
     assert download.proto.label == "Tải văn bản (.docx)"
     made = at.session_state["_report_docx"][1]
     doc = Document(io.BytesIO(made))
@@ -34,7 +34,7 @@ def test_a_unit_report_and_the_links_from_overview_and_profile(app):
     links = [p for p in at.get("page_link") if p.proto.label == "Soạn báo cáo"]
     assert links and "kind=block" in str(links[0].proto)
     at = run_page(app, "app_pages/bao-cao.py", year=2025, level="department")
-    at.radio(key="kind").set_value("unit").run()
+    set_widget(at, "kind", "unit")
     assert not at.exception, [e.message for e in at.exception]
     assert "**1. Kết quả Chỉ số CCHC**" in texts(at)
     assert "đứng thứ" in texts(at)
