@@ -872,6 +872,8 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_survey": ("Điểm ĐTXHH", "Survey points"),
     "col_total": ("Tổng điểm", "Total points"),
     "col_measure": ("Nội dung", "Measure"),
+    "col_change": ("Thay đổi", "Change"),
+    "pp": ("điểm phần trăm", "pp"),
     "col_prev_rank": ("Thứ hạng năm trước", "Rank last year"),
     "median_index": ("Chỉ số trung vị", "Median index"),
     "report_nation": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),

@@ -9,6 +9,7 @@ from cchc_metrics.bands import band_counts
 from cchc_metrics.contract import SURVEY, TOTAL
 from cchc_metrics.i18n import band_label, band_labels, number, pct, t
 from cchc_metrics.metrics import block_summary
+from cchc_metrics.views.cards import signed
 from cchc_metrics.views.selection import View, select
 
 
@@ -54,25 +55,38 @@ def headline_table(units: pd.DataFrame, view: View) -> pd.DataFrame:
     def cell(year, fn):
         return fn(summary.loc[year]) if year in summary.index else ""
 
+    def change(column, decimals, unit=""):
+        if not all(y in summary.index for y in years):
+            return ""
+        d = float(summary.loc[years[0], column]) - float(summary.loc[years[1], column])
+        return signed(round(d, decimals), lang, decimals) + unit
+
+    pp = " " + t("pp", lang)
     rows = [
         (t("units_ranked", lang), *[cell(y, lambda s: number(int(s["n_units"]), 0, lang))
-                                    for y in years]),
+                                    for y in years], change("n_units", 0)),
         (t("mean_index", lang), *[cell(y, lambda s: pct(s["mean_index_pct"], 2, lang))
-                                  for y in years]),
+                                  for y in years], change("mean_index_pct", 2, pp)),
         (t("median_index", lang), *[cell(y, lambda s: pct(s["median_index_pct"], 2, lang))
-                                    for y in years]),
+                                    for y in years], change("median_index_pct", 2, pp)),
         (t("best_unit", lang), *[cell(y, lambda s: f"{s['best_unit']} "
-                                      f"({pct(s['best_index_pct'], 2, lang)})") for y in years]),
+                                      f"({pct(s['best_index_pct'], 2, lang)})") for y in years],
+         ""),
         (t("worst_unit", lang), *[cell(y, lambda s: f"{s['worst_unit']} "
                                        f"({pct(s['worst_index_pct'], 2, lang)})")
-                                  for y in years]),
+                                  for y in years], ""),
     ]
     for band in dict.fromkeys(counts["band"]):
         got = counts[counts["band"] == band].set_index("year")
+        both = all(y in got.index for y in years)
         rows.append((f"{t('col_band', lang)} {band_label(band, lang)}", *[
             f"{number(int(got.loc[y, 'count']), 0, lang)} ({pct(got.loc[y, 'share_pct'], 2, lang)})"
-            if y in got.index else "" for y in years]))
-    return pd.DataFrame(rows, columns=[t("col_measure", lang), str(years[0]), str(years[1])])
+            if y in got.index else "" for y in years],
+            f"{signed(int(got.loc[years[0], 'count'] - got.loc[years[1], 'count']), lang, 0)} "
+            f"({signed(round(got.loc[years[0], 'share_pct'] - got.loc[years[1], 'share_pct'], 2), lang, 2)}{pp})"
+            if both else ""))
+    return pd.DataFrame(rows, columns=[t("col_measure", lang), str(years[0]), str(years[1]),
+                                       t("col_change", lang)])
 
 
 def movers(units: pd.DataFrame, view: View, most: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -180,3 +180,19 @@ def test_cchc_report_writes_the_same_document_from_the_store(tmp_path, monkeypat
                for t in doc.tables)
     assert main(["report", "--db", url, "--year", "2024", "--level", "district", "--kind",
                  "unit", "--unit", "Không Có", "-o", str(tmp_path / "x.docx")]) == 2
+
+
+def test_the_headline_table_gives_each_number_beside_last_year_s_and_the_change(demo):
+    """Counted here from the units: units ranked, mean, median and each band's count."""
+    scores, units = demo
+    table = views.headline_table(units, views.View(year=2024, level="commune"))
+    rows = units[units["level"] == "commune"]
+    now, before = rows[rows["year"] == 2024], rows[rows["year"] == 2023]
+    by = dict(zip(table["Nội dung"], table.itertuples(index=False), strict=True))
+    assert by["Số đơn vị xếp hạng"][1:3] == (str(len(now)), str(len(before)))
+    mean_change = round(now["index_pct"].mean(), 2) - round(before["index_pct"].mean(), 2)
+    assert by["Chỉ số trung bình"][3] == \
+        f"{'+' if mean_change >= 0 else '-'}{format_number(abs(mean_change), 2)} điểm phần trăm"
+    good_now, good_before = (now["band"] == "Tốt").sum(), (before["band"] == "Tốt").sum()
+    assert by["Xếp loại Tốt"][1].startswith(f"{good_now} (")
+    assert by["Xếp loại Tốt"][3].startswith(f"{good_now - good_before:+d} (")
