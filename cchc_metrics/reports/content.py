@@ -67,13 +67,18 @@ def block_report(units: pd.DataFrame, scores: pd.DataFrame, view: View, *,
     rows = views.select(units, view)
     sections = []
     step(0.1, t("report_step_headline", lang))
-    cards = views.overview_cards(units, view)
+    # the overview's note when the number of units changed (its cards are a block's)
+    note = views.overview_cards(units, view).note if view.block or \
+        rows["block"].nunique() == 1 else ""
     headline = views.headline_table(units, view)
     sections.append(Section(t("report_headline", lang),
-                            [_headline_sentence(units, view)] + ([cards.note] if cards.note else []),
+                            [_headline_sentence(units, view)] + ([note] if note else []),
                             headline))
     step(0.3, t("report_step_ranking", lang))
     ranking = views.ranking_table(units, view, history=False, note_column=False)
+    block, parent = t("col_block", lang), t("col_parent", lang)
+    if block in ranking and parent in ranking and ranking[block].equals(ranking[parent]):
+        ranking = ranking.drop(columns=parent)  # communes ranked by district: said once
     sections.append(Section(t("report_ranking", lang), [t("report_ranking_text", lang,
                                                           n=number(len(rows), 0, lang))],
                             ranking, Chart("ranking", rows, t("report_ranking", lang), view.bands),

@@ -270,16 +270,32 @@ def cell_texts(table: pd.DataFrame, lang: str) -> list[list[str]]:
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
 
 
-def _column_twips(table: pd.DataFrame, texts: list[list[str]], total: int) -> list[int]:
-    """Column widths in proportion to what they hold: a unit's name wide, a rank narrow (a
-    header wraps at its words; long cells wrap past 28 characters)."""
-    sample = texts[:200]
-    weights = []
-    for i, header in enumerate(table.columns):
-        longest_word = max((len(w) for w in str(header).split()), default=1)
+def _column_twips(table: pd.DataFrame, texts: list[list[str]], total: int,
+                  size_pt: int) -> list[int]:
+    """Column widths: numbers and short words never wrap (each column at least as wide as its
+    longest cell, and its header's longest word); what is left goes to the columns of names,
+    in proportion to how long they are (a long name wraps past 28 characters)."""
+    char = size_pt * 0.52 * 20  # the average glyph of Times New Roman: about half an em (twips)
+    bold = size_pt * 0.68 * 20  # a header's bold capitals are wider: «Hạng» must not split
+    pad = 180  # the cell's margins
+    sample = texts[:500]
+    need, more = [], []
+    for i, (header, column) in enumerate(table.items()):
+        word = max((len(w) for w in str(header).split()), default=1) * bold
         cells = max((len(line[i]) for line in sample), default=1)
-        weights.append(max(longest_word + 2, min(cells, 28), 4) + 1)
-    return [int(total * w / sum(weights)) for w in weights]
+        if pd.api.types.is_numeric_dtype(column) or cells <= 10:
+            need.append(max(word, cells * char) + pad)
+            more.append(0.0)
+        else:
+            need.append(max(word, 6 * char) + pad)
+            more.append(max(min(cells, 28) * char + pad - need[-1], 0.0))
+    spare = total - sum(need)
+    if spare <= 0:  # even the numbers do not fit: all shrink alike (and wrap)
+        return [int(n * total / sum(need)) for n in need]
+    share = sum(more) or 1.0
+    widths = [n + spare * (m / share if sum(more) else 1 / len(need)) for n, m in zip(
+        need, more, strict=True)]
+    return [int(w) for w in widths]
 
 
 def _table(doc, table: pd.DataFrame, size_pt: int, lang: str, width_cm: float) -> None:
@@ -305,7 +321,7 @@ def _table(doc, table: pd.DataFrame, size_pt: int, lang: str, width_cm: float) -
     for line in texts:
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(
             cell(v, n) for v, n in zip(line, numeric, strict=True)) + "</w:tr>")
-    twips = _column_twips(table, texts, int(width_cm * 567))
+    twips = _column_twips(table, texts, int(width_cm * 567), size_pt)
     border = "".join(f'<w:{b} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                      for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
     xml = ('<w:tbl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'

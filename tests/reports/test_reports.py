@@ -63,6 +63,19 @@ def test_a_block_report_holds_the_library_s_numbers_and_tables(demo):
     assert len(doc.inline_shapes) >= 2  # the ranking's and the fields' charts
 
 
+def test_a_level_of_several_blocks_is_reported_as_a_whole(demo):
+    """Communes ranked within their districts: the headline counts every block together."""
+    scores, units = demo
+    view = views.View(year=2024, level="commune")
+    report = reports.build("block", units, scores, view)
+    rows = units[(units["year"] == 2024) & (units["level"] == "commune")]
+    assert rows["block"].nunique() > 1
+    text = " ".join(report.sections[0].paragraphs)
+    assert f"có {len(rows)} đơn vị" in text
+    ranking = report.sections[1].table
+    assert len(ranking) == len(rows) and "Khối" in ranking.columns
+
+
 def test_the_format_is_the_state_s(demo):
     """A4, NĐ 30's margins, Times New Roman, the motto block, place and date, the signature."""
     scores, units = demo
