@@ -871,6 +871,11 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "col_appraised": ("Điểm thẩm định", "Appraised"),
     "col_survey": ("Điểm ĐTXHH", "Survey points"),
     "col_total": ("Tổng điểm", "Total points"),
+    "profile_unranked": ("Năm {year}, {unit} chưa có Chỉ số CCHC nên chưa được xếp hạng trong "
+                         "các {words}.", "In {year}, {unit} has no PAR Index and is not ranked "
+                         "among the {words}."),
+    "plan_unranked": ("Năm này đơn vị chưa có chỉ số nên chưa được xếp hạng.",
+                      "The unit has no index this year, so it is not ranked."),
     "col_measure": ("Nội dung", "Measure"),
     "col_change": ("Thay đổi", "Change"),
     "pp": ("điểm phần trăm", "pp"),
@@ -888,14 +893,14 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
                       "(Sample data of a fictional province, not real figures)"),
     "report_done": ("Đã tạo văn bản", "Document ready"),
     "report_title_block": ("Báo cáo", "Report"),
-    "report_subtitle_block": ("Kết quả Chỉ số cải cách hành chính năm {year} của {words}",
+    "report_subtitle_block": ("Kết quả Chỉ số cải cách hành chính năm {year} của các {words}",
                               "Results of the PAR Index {year}: {words}"),
     "report_title_unit": ("Báo cáo", "Report"),
     "report_subtitle_unit": ("Kết quả Chỉ số cải cách hành chính năm {year} của {unit}",
                              "PAR Index {year}: {unit}"),
     "report_title_appendix": ("Phụ lục", "Appendix"),
     "report_subtitle_appendix": ("Kết quả xếp hạng Chỉ số cải cách hành chính năm {year} của "
-                                 "{words}\n(Kèm theo Quyết định số        /QĐ-UBND ngày      "
+                                 "các {words}\n(Kèm theo Quyết định số        /QĐ-UBND ngày      "
                                  "tháng      năm {year_next})", "PAR Index {year} ranking: "
                                  "{words}\n(Attached to Decision No.        of …)"),
     "report_step_headline": ("Kết quả chung", "Headline"),
@@ -903,7 +908,7 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "report_step_fields": ("Kết quả theo lĩnh vực", "Fields"),
     "report_step_indicators": ("Chỉ số phục vụ", "Service indicators"),
     "report_headline": ("Kết quả chung", "Headline results"),
-    "report_headline_text": ("Năm {year}, {words} có {n} đơn vị được đánh giá, xếp hạng; Chỉ số "
+    "report_headline_text": ("Năm {year}, khối {words} có {n} đơn vị được đánh giá, xếp hạng; Chỉ số "
                              "CCHC bình quân đạt {mean}, trung vị {median}",
                              "In {year}, {n} units of {words} were assessed and ranked; the "
                              "mean PAR Index was {mean}, the median {median}"),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cchc_metrics import views
 from cchc_metrics.fields import field_label
-from cchc_metrics.i18n import level_label, number, pct, t
+from cchc_metrics.i18n import number, pct, t
 from cchc_metrics.views import View
 
 KINDS = ("block", "unit", "appendix")
@@ -53,7 +53,12 @@ class Report:
 
 
 def _words(view: View) -> str:
-    return view.block or level_label(view.level, view.lang)
+    """Who the report is of, as a report says it: «sở, ban, ngành», «xã, thị trấn của huyện
+    Mỹ Lộc» (views.block_words), or the level's units."""
+    from cchc_metrics.views.profile import block_words
+
+    return block_words(view.level, view.block, view.lang) if view.block else \
+        t(f"level_units_{view.level}", view.lang)
 
 
 def block_report(units: pd.DataFrame, scores: pd.DataFrame, view: View, *,
@@ -110,23 +115,21 @@ def block_report(units: pd.DataFrame, scores: pd.DataFrame, view: View, *,
 
 
 def _headline_sentence(units: pd.DataFrame, view: View) -> str:
+    """The headline table's numbers in a sentence (views.headline: the same summary row)."""
     lang = view.lang
-    block = views.select(units, view.but(search="", parent=None, province=None), year=False)
-    now = block[block["year"] == view.year]
-    before = block[block["year"] == view.year - 1]
-    mean = now["index_pct"].mean()
+    s = views.headline(units, view)
+    if s is None:
+        return ""
     text = t("report_headline_text", lang, year=view.year, words=_words(view),
-             n=number(len(now), 0, lang), mean=pct(mean, 2, lang),
-             median=pct(now["index_pct"].median(), 2, lang))
-    if not before.empty:
-        delta = round(mean, 2) - round(before["index_pct"].mean(), 2)
+             n=number(int(s["n_units"]), 0, lang), mean=pct(s["mean_index_pct"], 2, lang),
+             median=pct(s["median_index_pct"], 2, lang))
+    if pd.notna(s["delta_mean_pct"]):
+        delta = float(s["delta_mean_pct"])
         text += t("report_headline_change", lang, prev=view.year - 1, change=t(
             "index_up" if delta >= 0 else "index_down", lang, d=number(abs(delta), 2, lang)))
-    best = now.sort_values(["index_pct", "unit"], ascending=[False, True]).iloc[0]
-    worst = now.sort_values(["index_pct", "unit"], ascending=[True, True]).iloc[0]
-    return text + t("report_headline_ends", lang, best=best["unit"],
-                    best_idx=pct(best["index_pct"], 2, lang), worst=worst["unit"],
-                    worst_idx=pct(worst["index_pct"], 2, lang))
+    return text + t("report_headline_ends", lang, best=s["best_unit"],
+                    best_idx=pct(s["best_index_pct"], 2, lang), worst=s["worst_unit"],
+                    worst_idx=pct(s["worst_index_pct"], 2, lang))
 
 
 def _movers_sentence(up: pd.DataFrame, down: pd.DataFrame, lang: str) -> str:
@@ -191,7 +194,7 @@ def unit_report(units: pd.DataFrame, scores: pd.DataFrame, view: View, unit: str
                         views.unit_history_table(history, lang),
                         Chart("history", history, t("report_unit_history", lang)))]
     table, fields = views.unit_field_table(block, row, lang)
-    if not table.empty:
+    if not table.empty and fields["points"].notna().any():
         sections.append(Section(t("report_unit_fields", lang), [_unit_fields_sentence(
             fields, lang)], table, Chart("vs_block", fields, t("report_unit_fields", lang))))
         assessed = fields[fields["self_points"].notna()]  # the survey has no self-assessment

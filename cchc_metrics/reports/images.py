@@ -48,7 +48,7 @@ def render(kind: str, data: pd.DataFrame, lang: str = "vi", bands: str | None = 
 
 
 def _ranking(plt, rows: pd.DataFrame, lang: str, bands):
-    rows = rows.sort_values(["rank", "unit"], kind="stable")
+    rows = rows[rows["rank"].notna()].sort_values(["rank", "unit"], kind="stable")  # ranked
     if len(rows) > MOST_BARS:
         rows = pd.concat([rows.head(MOST_BARS // 2), rows.tail(MOST_BARS // 2)])
     colours = band_colors(bands) if bands else {}

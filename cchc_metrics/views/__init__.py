@@ -57,9 +57,11 @@ from cchc_metrics.views.profile import (
 from cchc_metrics.views.ranking import history_column, history_lists, ranking_table
 from cchc_metrics.views.report import (
     appendix_table,
+    headline,
     headline_table,
     movers,
     movers_table,
+    ranked_block,
     unit_history_table,
 )
 from cchc_metrics.views.screen import (
@@ -123,7 +125,9 @@ from cchc_metrics.views.upload import (
 
 __all__ = [
     "appendix_table",
+    "headline",
     "headline_table",
+    "ranked_block",
     "movers",
     "movers_table",
     "unit_history_table",

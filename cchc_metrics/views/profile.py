@@ -84,6 +84,9 @@ def profile_paragraph(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series,
     year (`lineage`) is in its first year after the merger, not «new»."""
     year, level, block = int(row["year"]), row["level"], row["block"]
     words = block_words(level, block, lang)
+    if pd.isna(row["index_pct"]):  # in the table, but no index: not ranked this year
+        return t("profile_unranked", lang, year=year, words=words,
+                 unit=in_prose(row["unit"]) if lang == "vi" else row["unit"])
     idx = pct(row["index_pct"], 2, lang)
     change = rank_sentence(row, lang)
     if pd.isna(row["prev_index_pct"]) and _formed_in(lineage, level, row["unit"], year):
@@ -113,6 +116,8 @@ def plan_sentence(units: pd.DataFrame, scores: pd.DataFrame, row: pd.Series, ban
     detail (`criteria`) the criteria with most points lost."""
     from cchc_metrics.whatif import unit_plan
 
+    if pd.isna(row["rank"]):  # no index this year: nothing to move up from
+        return t("plan_unranked", lang)
     plan = unit_plan(units, scores, row, bands)
     parts = []
     for goal, n, need in plan["ranks"]:

@@ -38,14 +38,26 @@ def appendix_table(units: pd.DataFrame, scores: pd.DataFrame, view: View) -> pd.
     })
 
 
+def ranked_block(units: pd.DataFrame, view: View) -> pd.DataFrame:
+    """The view's block (or level: its blocks as one) in its year and the year before, units
+    with an index only: what the headline numbers are of."""
+    block = select(units, view.but(search="", parent=None, province=None), year=False)
+    block = block[block["year"].isin([view.year, view.year - 1]) & block["index_pct"].notna()]
+    return block if view.block else block.assign(block="")
+
+
+def headline(units: pd.DataFrame, view: View) -> pd.Series | None:
+    """The year's block_summary row (units, mean, median, best, worst, change in mean): the
+    headline sentence says what the headline table shows."""
+    summary = block_summary(ranked_block(units, view)).set_index("year")
+    return summary.loc[view.year] if view.year in summary.index else None
+
+
 def headline_table(units: pd.DataFrame, view: View) -> pd.DataFrame:
     """The block's year beside the year before: units ranked, mean, median, highest, lowest
     and each band's count and share (blank where the year before has no results)."""
     lang = view.lang
-    block = select(units, view.but(search="", parent=None, province=None), year=False)
-    block = block[block["year"].isin([view.year, view.year - 1])]
-    if not view.block:  # a level of several blocks: its numbers over every block together
-        block = block.assign(block="")
+    block = ranked_block(units, view)
     summary = block_summary(block).set_index("year")
     counts = band_counts(block, view.bands).groupby(["year", "band"], sort=False)[
         "count"].sum().reset_index()
@@ -58,6 +70,7 @@ def headline_table(units: pd.DataFrame, view: View) -> pd.DataFrame:
     def change(column, decimals, unit=""):
         if not all(y in summary.index for y in years):
             return ""
+        # the difference of the numbers printed beside it (each already rounded)
         d = float(summary.loc[years[0], column]) - float(summary.loc[years[1], column])
         return signed(round(d, decimals), lang, decimals) + unit
 
@@ -83,7 +96,7 @@ def headline_table(units: pd.DataFrame, view: View) -> pd.DataFrame:
             f"{number(int(got.loc[y, 'count']), 0, lang)} ({pct(got.loc[y, 'share_pct'], 2, lang)})"
             if y in got.index else "" for y in years],
             f"{signed(int(got.loc[years[0], 'count'] - got.loc[years[1], 'count']), lang, 0)} "
-            f"({signed(round(got.loc[years[0], 'share_pct'] - got.loc[years[1], 'share_pct'], 2), lang, 2)}{pp})"
+            f"({signed(round(got.loc[years[0], 'share_pct'], 2) - round(got.loc[years[1], 'share_pct'], 2), lang, 2)}{pp})"
             if both else ""))
     return pd.DataFrame(rows, columns=[t("col_measure", lang), str(years[0]), str(years[1]),
                                        t("col_change", lang)])

@@ -209,3 +209,41 @@ def test_the_headline_table_gives_each_number_beside_last_year_s_and_the_change(
     good_now, good_before = (now["band"] == "Tốt").sum(), (before["band"] == "Tốt").sum()
     assert by["Xếp loại Tốt"][1].startswith(f"{good_now} (")
     assert by["Xếp loại Tốt"][3].startswith(f"{good_now - good_before:+d} (")
+
+
+@pytest.mark.parametrize("year,level", [(2022, "district"), (2023, "district"),
+                                        (2024, "commune"), (2025, "department")])
+def test_the_headline_sentence_says_what_the_headline_table_shows(demo, year, level):
+    scores, units = demo
+    view = views.View(year=year, level=level)
+    section = reports.build("block", units, scores, view).sections[0]
+    table = section.table.set_index("Nội dung")
+    text = section.paragraphs[0]
+    assert f"bình quân đạt {table.loc['Chỉ số trung bình', str(year)]}" in text
+    assert f"trung vị {table.loc['Chỉ số trung vị', str(year)]}" in text
+    change = table.loc["Chỉ số trung bình", "Thay đổi"]  # «+0,89 điểm phần trăm»
+    words = "tăng" if change.startswith("+") else "giảm"
+    assert f"chỉ số {words} {change[1:]}" in text
+
+
+def test_a_unit_without_an_index_is_left_out_of_the_headline_and_chart(demo):
+    """metrics.rank leaves a unit without an index unranked: the report counts only the
+    ranked, draws them, and the unit's own report says it is not ranked."""
+    import numpy as np
+
+    scores, _ = demo
+    scores = scores.copy()
+    scores.loc[(scores["year"] == 2025) & (scores["unit"] == "Sở Nội vụ"), "points"] = np.nan
+    units = unit_table(scores)
+    view = views.View(year=2025, level="department")
+    ranked = units[(units["year"] == 2025) & (units["level"] == "department") &
+                   units["index_pct"].notna()]
+    report = reports.build("block", units, scores, view)
+    assert f"có {len(ranked)} đơn vị" in report.sections[0].paragraphs[0]
+    worst = ranked.sort_values("index_pct").iloc[0]
+    assert f"thấp nhất là {worst['unit']} ({format_number(worst['index_pct'], 2)}" in \
+        report.sections[0].paragraphs[0]
+    assert opened(reports.to_docx(report, HEAD)).inline_shapes  # the chart is drawn
+    own = reports.build("unit", units, scores, view, unit="Sở Nội vụ")
+    assert "chưa được xếp hạng" in own.sections[0].paragraphs[0]
+    reports.to_docx(own, HEAD)
