@@ -5,7 +5,6 @@ import datetime as dt
 import streamlit as st
 
 from cchc_metrics import escape, reports, views
-from cchc_metrics.exports import file_stem
 from cchc_metrics.i18n import t
 from cchc_metrics.reports.template import PLACEHOLDERS, default_template
 from dashboard import auth, data, filters, upload, url, widgets
@@ -78,9 +77,8 @@ if st.button(t("report_make", lang), type="primary", icon=":material/description
     st.session_state["_report_docx"] = made
     bar.empty()
 if made is not None and made[0] == key:
-    stem = file_stem(view).replace("chi-so-cchc", f"bao-cao-{kind}" if kind != "appendix"
-                                   else "phu-luc")
-    st.download_button(t("report_download", lang), made[1], f"{stem}.docx", key="report_download",
+    stem = reports.file_name(kind, view, unit)
+    st.download_button(t("report_download", lang), made[1], stem, key="report_download",
                        icon=":material/download:", on_click="ignore", type="primary",
                        mime="application/vnd.openxmlformats-officedocument."
                             "wordprocessingml.document")

@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from cchc_metrics.views import View, select
 
     bands = bands_of(args)
+    if args.kind == "unit" and not args.unit:
+        raise CommandError(f"{t('report_unit_needed', 'vi')} / {t('report_unit_needed', 'en')}")
     try:
         with open_store(args.db or None, create=False) as store:
             scores = store.scores(levels=args.level)

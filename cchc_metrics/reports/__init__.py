@@ -9,9 +9,10 @@ from cchc_metrics.reports.content import (
     appendix,
     block_report,
     build,
+    file_name,
     unit_report,
 )
 from cchc_metrics.reports.word import Letterhead, cell_texts, to_docx
 
 __all__ = ["KINDS", "Chart", "Letterhead", "Report", "Section", "appendix", "block_report",
-           "build", "cell_texts", "to_docx", "unit_report"]
+           "build", "cell_texts", "file_name", "to_docx", "unit_report"]

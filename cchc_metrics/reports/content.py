@@ -271,3 +271,17 @@ def build(kind: str, units: pd.DataFrame, scores: pd.DataFrame, view: View, *,
     if kind == "appendix":
         return appendix(units, scores, view, sample=sample)
     raise ValueError(kind)
+
+
+def file_name(kind: str, view: View, unit: str | None = None) -> str:
+    """A download name that says what the document is, in Vietnamese:
+    bao-cao-don-vi-so-noi-vu-2025.docx, phu-luc-2024-cap-xa.docx."""
+    import re
+
+    from cchc_metrics.exports import file_stem
+    from cchc_metrics.names import fold
+
+    words = {"block": "bao-cao", "unit": "bao-cao-don-vi", "appendix": "phu-luc"}[kind]
+    if kind == "unit" and unit:
+        return f"{words}-{re.sub(r'[^a-z0-9]+', '-', fold(unit)).strip('-')}-{view.year}.docx"
+    return file_stem(view).replace("chi-so-cchc", words) + ".docx"

@@ -178,7 +178,8 @@ def _trial(data: bytes) -> None:
     from jinja2.exceptions import SecurityError
 
     try:
-        out = render_template(data, report, fill, lambda doc: doc.add_paragraph("Một đoạn."))
+        out = render_template(data, report, fill,
+                              lambda doc, width: doc.add_paragraph("Một đoạn."))
         Document(io.BytesIO(out))
     except SecurityError:
         raise refuse("template_unsafe", "Mẫu có biểu thức không được phép (chỉ dùng các chỗ "
@@ -210,12 +211,14 @@ def _body_refusal() -> ScoreFileError:
 
 def render_template(template: bytes, report, fill: dict[str, str], write_body) -> bytes:
     """The template filled: `fill`'s texts (lines kept), the body written by `write_body`
-    into a sub-document at {{p noi_dung }}; values escaped, Jinja sandboxed."""
+    into a sub-document at {{p noi_dung }} (`write_body(doc, text width in cm)`); values
+    escaped, Jinja sandboxed."""
     from docxtpl import DocxTemplate, Listing
 
     tpl = DocxTemplate(io.BytesIO(template))
     sub = tpl.new_subdoc()
-    write_body(sub)
+    page = tpl.get_docx().sections[-1]  # the body is as wide as the template's own text
+    write_body(sub, (page.page_width - page.left_margin - page.right_margin) / 360_000)
     context = {k: Listing(v) if "\n" in v else v for k, v in fill.items()}
     context["noi_dung"] = sub
     tpl.render(context, jinja_env=_sandbox(), autoescape=True)

@@ -62,12 +62,13 @@ def fills(report: Report, head: Letterhead) -> dict[str, str]:
     """What goes in each place of the layout (and each placeholder of a province's template):
     capitals where NĐ 30 writes capitals; lines split by «\\n»."""
     lang = report.lang
-    symbol = {"block": "BC", "unit": "BC", "appendix": "PL"}[report.kind]
+    symbol = "BC"  # báo cáo
     return {
         "co_quan_chu_quan": head.parent_body.upper(),
         "co_quan_ban_hanh": head.issuing_body.upper(),
-        "so_hieu": head.number or t("report_number_blank", lang, symbol=symbol,
-                                    issuer=initials(head.issuing_body)),
+        # an appendix is part of its decision: the decision has the number and the signature
+        "so_hieu": "" if report.kind == "appendix" else head.number or t(
+            "report_number_blank", lang, symbol=symbol, issuer=initials(head.issuing_body)),
         "quoc_hieu": t("report_nation", lang),
         "tieu_ngu": t("report_motto", lang),
         "dia_danh_ngay": _place_date(head, lang),
@@ -90,7 +91,8 @@ def to_docx(report: Report, letterhead: Letterhead, *, images: bool = True,
         from cchc_metrics.reports.template import render_template
 
         data = render_template(template, report, fills(report, letterhead),
-                               lambda doc: body(doc, report, images=images, progress=step))
+                               lambda doc, width: body(doc, report, images=images,
+                                                       progress=step, width_cm=width))
     else:
         doc = Document()
         layout(doc, report, fills(report, letterhead),
@@ -122,12 +124,16 @@ def layout(doc, report: Report, fill: dict[str, str], write_body) -> None:
     _masthead(doc, report, fill)
     _title(doc, fill)
     write_body()
-    _signature(doc, report, fill)
+    if report.kind != "appendix":  # an appendix is signed with its decision
+        _signature(doc, report, fill)
 
 
-def body(doc, report: Report, *, images: bool = True, progress=None) -> None:
-    """The sample label and the sections: headings, paragraphs, tables, charts."""
+def body(doc, report: Report, *, images: bool = True, progress=None,
+         width_cm: float | None = None) -> None:
+    """The sample label and the sections: headings, paragraphs, tables, charts — as wide as
+    the text (`width_cm`: a province's template's own page)."""
     step = progress or (lambda fraction, text: None)
+    width_cm = width_cm or _text_cm(report)
     lang = report.lang
     if report.sample:
         _para(doc, t("report_sample", lang), italic=True, align="center", size=12)
@@ -139,7 +145,7 @@ def body(doc, report: Report, *, images: bool = True, progress=None) -> None:
             _para(doc, text, indent=True, align="both")
         if part.table is not None and not part.table.empty:
             _table(doc, part.table, APPENDIX_PT if report.kind == "appendix" else TABLE_PT,
-                   lang, _text_cm(report))
+                   lang, width_cm)
         if part.caption:
             _para(doc, part.caption, italic=True, size=12)
         if images and part.chart is not None and not part.chart.data.empty:
@@ -149,7 +155,7 @@ def body(doc, report: Report, *, images: bool = True, progress=None) -> None:
 
             png = render(part.chart.kind, part.chart.data, lang, part.chart.bands,
                          part.chart.title)
-            doc.add_picture(io.BytesIO(png), width=Cm(16))
+            doc.add_picture(io.BytesIO(png), width=Cm(min(16.0, width_cm)))
             doc.paragraphs[-1].alignment = 1
 
 
@@ -204,7 +210,8 @@ def _masthead(doc, report: Report, fill: dict[str, str]) -> None:
         _para(doc, fill["co_quan_chu_quan"], size=13, align="center", space_after=0, cell=left)
     _para(doc, fill["co_quan_ban_hanh"] or " ", bold=True, size=13, align="center",
           space_after=2, cell=left)
-    _para(doc, fill["so_hieu"], size=13, align="center", space_after=0, cell=left)
+    if fill["so_hieu"]:
+        _para(doc, fill["so_hieu"], size=13, align="center", space_after=0, cell=left)
     _para(doc, fill["quoc_hieu"], bold=True, size=12, align="center", space_after=0, cell=right)
     _para(doc, fill["tieu_ngu"], bold=True, underline=True, size=14, align="center",
           space_after=6, cell=right)
@@ -222,8 +229,10 @@ def _place_date(head: Letterhead, lang: str) -> str:
     place = head.place or "…"
     if head.date is None:
         return t("report_date_blank", lang, place=place)
-    return t("report_date", lang, place=place, d=f"{head.date.day:02d}",
-             m=f"{head.date.month:02d}", y=head.date.year)
+    # NĐ 30: a 0 before days under 10 and before the months 1 and 2 («ngày 05 tháng 3»)
+    month = f"{head.date.month:02d}" if head.date.month <= 2 else str(head.date.month)
+    return t("report_date", lang, place=place, d=f"{head.date.day:02d}", m=month,
+             y=head.date.year)
 
 
 def _title(doc, fill: dict[str, str]) -> None:

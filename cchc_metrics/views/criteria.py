@@ -12,8 +12,16 @@ from cchc_metrics.views.selection import View
 INDENT = "\u2003"  # an em space per level: a sub-criterion reads under its criterion
 
 
+def _of_block(rows: pd.DataFrame, view: View) -> pd.DataFrame:
+    """The view's block when the criterion rows name it (a council's table of communes may
+    give none, or the level's own): a block's analysis counts its own units only."""
+    if view.block and (rows["block"] == view.block).any():
+        return rows[rows["block"] == view.block]
+    return rows
+
+
 def _rows_of(rows: pd.DataFrame, view: View) -> pd.DataFrame:
-    return rows[(rows["year"] == view.year) & (rows["level"] == view.level)]
+    return _of_block(rows[(rows["year"] == view.year) & (rows["level"] == view.level)], view)
 
 
 def has_criteria(rows: pd.DataFrame, view: View) -> bool:
@@ -25,6 +33,7 @@ def criteria_table(rows: pd.DataFrame, view: View, field: str | None = None,
                    depth: int = 2) -> pd.DataFrame:
     """The criteria most units lose points on (criteria.block_criteria), as people read it."""
     lang = view.lang
+    rows = _of_block(rows, view)
     found = block_criteria(rows, year=int(view.year), level=view.level, depth=depth,
                            field=field)
     out = pd.DataFrame({

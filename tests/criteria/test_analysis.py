@@ -113,3 +113,18 @@ def test_the_block_s_criteria_show_last_year_s_share_only_where_the_criterion_is
     at = table["Tiêu chí"].str.startswith(code + " ")
     assert table.loc[at, "Mất điểm năm 2024 (%)"].isna().all()
     assert table.loc[~at, "Mất điểm năm 2024 (%)"].notna().all()
+
+
+def test_a_block_s_criteria_count_its_own_units_only(rows):
+    """Two blocks of one level: the criteria table of each counts its units, not the level's."""
+    from cchc_metrics import views
+
+    other = rows[rows["year"] == 2025].assign(block="Khối khác",
+                                              unit=lambda f: f["unit"] + " (khác)")
+    both = __import__("pandas").concat([rows, other], ignore_index=True)
+    block = rows.loc[rows["year"] == 2025, "block"].iloc[0]
+    view = views.View(year=2025, level="department", block=block, lang="vi")
+    mine = views.criteria_table(both, view)
+    alone = views.criteria_table(rows, view)
+    assert mine["Số đơn vị"].tolist() == alone["Số đơn vị"].tolist()
+    assert mine.equals(alone)

@@ -92,6 +92,14 @@ def test_the_format_is_the_state_s(demo):
     assert masthead[1].splitlines()[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                                             "Độc lập - Tự do - Hạnh phúc"]
     assert masthead[1].splitlines()[2].startswith("An Hòa, ngày")
+    dated = reports.Letterhead(place="An Hòa", date=__import__("datetime").date(2026, 2, 5))
+    doc2 = opened(reports.to_docx(reports.build("block", units, scores, view), dated,
+                                  images=False))
+    assert "An Hòa, ngày 05 tháng 02 năm 2026" in doc2.tables[0].rows[0].cells[1].text
+    dated.date = __import__("datetime").date(2026, 3, 15)
+    doc2 = opened(reports.to_docx(reports.build("block", units, scores, view), dated,
+                                  images=False))
+    assert "An Hòa, ngày 15 tháng 3 năm 2026" in doc2.tables[0].rows[0].cells[1].text
     motto = doc.tables[0].rows[0].cells[1].paragraphs[1].runs[0]
     assert motto.bold and motto.underline
     signature = table_texts(doc.tables[-1])[0]
@@ -126,7 +134,9 @@ def test_the_appendix_prints_each_block_as_a_decision_s_appendix(demo):
     doc = opened(reports.to_docx(reports.build("appendix", units, scores, view), HEAD))
     section = doc.sections[0]
     assert section.page_width > section.page_height  # landscape: ten columns
-    tables = doc.tables[1:-1]
+    tables = doc.tables[1:]  # after the masthead; no number nor signature: the decision's
+    assert "Số:" not in doc.tables[0].rows[0].cells[0].text
+    assert "Nơi nhận:" not in "\n".join(c.text for t in tables for c in t.rows[0].cells)
     blocks = sorted(units.loc[(units["year"] == 2024) & (units["level"] == "commune"), "block"]
                     .unique())
     assert len(tables) == len(blocks)

