@@ -140,12 +140,20 @@ def _fast_long_csv(source, name, year, level) -> CriteriaResult | None:
         table = pcsv.read_csv(
             io.BytesIO(raw),
             read_options=pcsv.ReadOptions(skip_rows=at + 1, autogenerate_column_names=True),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter),
-            convert_options=pcsv.ConvertOptions(column_types={
+            # a blank line keeps its number (the general path then reads the file: located
+            # rows stay right); only an empty cell is empty — «N/A» is text to refuse
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(null_values=[""], column_types={
                 f"f{c}": pa.string() for role, c in cols.items()
                 if role not in ("max", "self", "points", "year")}))
     except Exception:  # noqa: BLE001 — anything pyarrow cannot parse (Windows-1258 too): the
         return None     # general path reads it or says why
+    import pyarrow.compute as pc
+
+    for c in (c for role, c in cols.items() if role in ("max", "self", "points")):
+        column = table.column(c)
+        if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
+            return None  # «nan» typed in a cell: pyarrow reads it as a number, we refuse it
     body = table.to_pandas(types_mapper=lambda t: None)
     body.columns = range(body.shape[1])
     sheet_name = re.sub(r"\.\w+$", "", name) or "CSV"
@@ -477,18 +485,29 @@ def _long_body(body, sheet_name, at, cols, year, level, file_name, located=None,
             row=int(rownum[i]), column=column_of("points", i),
             value=_n(values["points"][i], "vi")))
     k = keep
-    years = (_Coded.of(body[cols["year"]], lambda v: _year(v, year)).array(int)
-             if "year" in cols else np.full(n, year))
+    year_of = _Coded.of(body[cols["year"]], lambda v: _year(v, year)) if "year" in cols \
+        else _Coded.constant(n, year)
+    years = year_of.array(int)
     names = text("name")
-    # a field's name from its own row («2 | Cải cách thể chế»), else the standard list's
+    # a field's name from its own row («2 | Cải cách thể chế») of that year (frameworks
+    # rename fields), in the file's order; else the standard list's
+    tops = k & np.array(["." not in c for c in code.values])[code.codes]
     fields_named = {}
-    for c, name in {(code.values[a], names.values[b])
-                    for a, b in zip(code.codes[k], names.codes[k], strict=True)}:
-        if "." not in c:
-            fields_named.setdefault(c, canonical_field(name) or name)
-    field_of = code.map(lambda c: fields_named.get(c.split(".", 1)[0]) or (
-        FIELD_NAMES[int(f) - 1] if (f := c.split(".", 1)[0]).isdigit()
-        and 0 < int(f) <= len(FIELD_NAMES) else ""))
+    keys = (year_of.codes[tops] * len(code.values) + code.codes[tops]) * len(names.values) + \
+        names.codes[tops]
+    for key in pd.unique(keys):
+        rest, b = divmod(int(key), len(names.values))
+        y, a = divmod(rest, len(code.values))
+        fields_named[(year_of.values[y], code.values[a])] = canonical_field(names.values[b]) or \
+            names.values[b]
+
+    def field_name(y: int, c: str) -> str:
+        top = c.split(".", 1)[0]
+        return fields_named.get((y, top)) or (
+            FIELD_NAMES[int(top) - 1] if top.isdigit() and 0 < int(top) <= len(FIELD_NAMES)
+            else "")
+
+    field_of = year_of.pairs(code, field_name)
     levels = unit.map(lambda u: level_of_unit_name(u) or "department") if not level \
         else _Coded.constant(n, level)
     blocks = text("block").pairs(levels, lambda b, lv: b or DEFAULT_BLOCKS.get(lv, ""))

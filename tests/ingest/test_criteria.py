@@ -176,3 +176,53 @@ def test_the_columnar_path_composes_text_and_reads_a_year_column_like_the_genera
     assert set(fast.rows["unit"]) == {"Xã Hòa Bình", "Phường Đông Hải"}  # composed (NFC)
     assert sorted(set(fast.rows["year"])) == [2024, 2025]
     assert set(fast.rows["level"]) == {"commune"}
+
+
+@pytest.mark.parametrize("cell", ["N/A", "#N/A", "null", "nan", "NA"])
+def test_the_columnar_path_refuses_text_where_points_belong_like_the_general_one(monkeypatch, cell):
+    """A comma-separated file with decimal points: pyarrow's own null words are text here."""
+    import cchc_metrics.ingest.criteria as reader
+
+    lines = ["Năm,Đơn vị,Mã tiêu chí,Tiêu chí,Điểm tối đa,Tự đánh giá,Thẩm định"]
+    for unit in ("Xã A", "Xã B", "Xã C"):
+        lines += [f"2025,{unit},1,Công tác chỉ đạo,4,4,3.5", f"2025,{unit},1.1,Kế hoạch,4,4,3.5"]
+    lines[4] = f"2025,Xã B,1.1,Kế hoạch,4,4,{cell}"
+    data = "\n".join(lines).encode()
+    monkeypatch.setattr(reader, "FAST_CSV_LINES", 3)
+    with pytest.raises(ScoreFileError) as refused:
+        read_criteria(data, name="xa.csv")
+    assert [(p.code, p.row, p.column) for p in refused.value.problems] == [
+        ("criteria_number", 5, "G")]
+
+
+def test_a_blank_line_keeps_the_rows_numbered_as_the_file_is(monkeypatch):
+    import cchc_metrics.ingest.criteria as reader
+
+    lines = ["Năm;Đơn vị;Mã tiêu chí;Tiêu chí;Điểm tối đa;Tự đánh giá;Thẩm định"]
+    for unit in ("Xã A", "Xã B", "Xã C"):
+        lines += [f"2025;{unit};1;Công tác chỉ đạo;4;4;3,5", f"2025;{unit};1.1;Kế hoạch;4;4;3,5"]
+    lines.insert(3, "")
+    lines[6] = "2025;Xã C;1;Công tác chỉ đạo;4;4;ba"  # line 7 of the file
+    data = "\n".join(lines).encode()
+    monkeypatch.setattr(reader, "FAST_CSV_LINES", 3)
+    with pytest.raises(ScoreFileError) as refused:
+        read_criteria(data, name="xa.csv")
+    assert [(p.code, p.row) for p in refused.value.problems] == [("criteria_number", 7)]
+
+
+def test_a_field_renamed_between_years_keeps_each_year_s_name(monkeypatch):
+    """Frameworks rename fields: the field of a year's criteria is that year's field row's,
+    on every run (not whichever a set happens to give first)."""
+    import cchc_metrics.ingest.criteria as reader
+
+    lines = ["Năm;Đơn vị;Mã tiêu chí;Tiêu chí;Điểm tối đa;Tự đánh giá;Thẩm định"]
+    for year, field in ((2024, "Cải cách thể chế"), (2025, "Công tác chỉ đạo, điều hành CCHC")):
+        for unit in ("Xã A", "Xã B"):
+            lines += [f"{year};{unit};1;{field};4;4;3", f"{year};{unit};1.1;Một tiêu chí;4;4;3"]
+    data = "\n".join(lines).encode()
+    for fast in (10**9, 3):
+        monkeypatch.setattr(reader, "FAST_CSV_LINES", fast)
+        rows = read_criteria(data, name="xa.csv").rows
+        got = dict(zip(zip(rows["year"], rows["criterion"]), rows["field"], strict=False))
+        assert got[(2024, "1.1")] == "Cải cách thể chế"
+        assert got[(2025, "1.1")] == "Công tác chỉ đạo, điều hành CCHC"
