@@ -1,6 +1,7 @@
 """Báo cáo: the documents officials write, drafted from the data — preview, then Word."""
 
 import datetime as dt
+import hashlib
 
 import streamlit as st
 
@@ -65,7 +66,7 @@ report = data.memo("report", rev, (view, kind, unit), lambda: reports.build(
     sample=data.is_sample(rev)))
 
 # the document: made on request (a national ranking takes seconds), then downloaded
-key = (rev, view, kind, unit, head, stored[0] if stored else None)
+key = (rev, view, kind, unit, head, hashlib.sha256(stored[1]).hexdigest() if stored else None)
 made = st.session_state.get("_report_docx")
 if st.button(t("report_make", lang), type="primary", icon=":material/description:",
              key="report_make"):

@@ -39,6 +39,7 @@ if names:
     if st.session_state.get("_admin_user_seen") != who:  # the chosen account's own role
         st.session_state["admin_role"] = users.loc[who, "role"]
         st.session_state["_admin_user_seen"] = who
+    url.relabel("admin_role")
     new_role = c2.selectbox(t("role", lang), roles, key="admin_role",
                             format_func=lambda r: t(f"role_{r}", lang))
     try:

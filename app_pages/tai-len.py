@@ -23,6 +23,9 @@ upload.allow_uploads()  # this session may now hold the one file it chooses
 chosen = st.file_uploader(t("upload_file", lang), help=t("upload_help", lang), key="upload",
                           type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"],
                           accept_multiple_files=True)
+if gone := upload.dropped():  # over the budget for files held at once: say which went
+    st.warning(t("upload_dropped", lang, files=", ".join(f"«{n}»" for n in gone)),
+               icon=":material/warning:")
 if len(chosen) > 1:  # several files at once: one self-assessment form per unit
     upload.criteria_batch(store, [(f.name, f.getvalue()) for f in chosen], lang)
 chosen = chosen[0] if len(chosen) == 1 else None
@@ -39,6 +42,7 @@ if chosen is not None and not any(
         c1, c2, c3 = st.columns(3)
         year = c1.number_input(t("year", lang), min_value=0, max_value=2100, value=0, step=1,
                                help=t("auto", lang) + " = 0", key="upload_year") or None
+        url.relabel("upload_level")
         level = c2.selectbox(t("level", lang), [None, *LEVELS], key="upload_level",
                              format_func=lambda x: t("auto", lang) if x is None
                              else level_label(x, lang))

@@ -475,6 +475,9 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "criteria_confirm": ("Xác nhận nhập điểm tiêu chí", "Import these criterion scores"),
     "criteria_done": ("Đã nhập bộ điểm tiêu chí #{id} ({n} dòng).",
                       "Imported criterion set #{id} ({n} rows)."),
+    "upload_dropped": ("Đã bỏ {files}: các tệp chọn cùng lúc vượt quá giới hạn dung lượng hoặc "
+                       "số tệp. Hãy bỏ bớt tệp rồi chọn lại.", "Left out {files}: the files "
+                       "chosen together are over the size or count limit. Choose fewer."),
     "batch_preview": ("{files} tệp, {n} dòng điểm tiêu chí", "{files} files, {n} criterion "
                       "rows"),
     "batch_confirm": ("Xác nhận nhập {files} tệp", "Import these {files} files"),

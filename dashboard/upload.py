@@ -9,8 +9,10 @@ import streamlit as st
 
 from cchc_metrics import settings, views
 from cchc_metrics.i18n import t
+from cchc_metrics.ingest.containers import BYTES_PER_MB
 from dashboard.auth import actor
 from dashboard.data import store
+from dashboard.url import relabel
 from dashboard.widgets import writing
 
 
@@ -173,6 +175,7 @@ def indicator_mapping(columns: pd.DataFrame, lang: str) -> dict[str, str]:
     with st.expander(t("ind_unknown_columns", lang, n=len(unknown)), expanded=True):
         st.caption(t("ind_unknown_help", lang))
         for r in unknown.itertuples():
+            relabel(f"indmap_{r.sheet}_{r.column}")
             picked = st.selectbox(f"{r.sheet} · {r.column} · «{r.header}»", options,
                                   format_func=names.get, key=f"indmap_{r.sheet}_{r.column}")
             if picked != "ignore":
@@ -209,8 +212,9 @@ def criteria_batch(s, files: list[tuple[str, bytes]], lang: str) -> None:
     from dashboard.widgets import problems
 
     sha = hashlib.sha256(b"".join(hashlib.sha256(raw).digest() for _, raw in files)).hexdigest()
-    bar = st.progress(0.0, t("reading", lang)) if "_batch_probe" not in st.session_state or \
-        st.session_state["_batch_probe"][0][0] != sha else None
+    seen = st.session_state.get("_batch_probe")  # (( SHA-256 of its key, extra), result)
+    new = seen is None or seen[0][0] != hashlib.sha256(sha.encode()).hexdigest()
+    bar = st.progress(0.0, t("reading", lang)) if new else None  # reading takes a moment
     _, read = _probe("_batch_probe", sha.encode(), lambda: read_criteria_files(files))
     if bar is not None:
         bar.empty()
@@ -383,6 +387,7 @@ def history(s, lang: str) -> None:
         st.session_state["_history_ids"] = ids
     by_id = ds.set_index("dataset_id")
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    relabel("history_pick")
     picked = c1.selectbox(t("rollback_pick", lang), ids, key="history_pick",
                           format_func=lambda i: t("version_label", lang, id=i,
                                                   file=by_id.loc[i, "file_name"],
@@ -427,6 +432,7 @@ def confirm_rollback(s, picked: int, row, me, lang: str) -> None:
 
 _UPLOADERS: set[str] = set()  # session ids shown the file chooser
 _UPLOADERS_MAX = 10_000  # a bound on the set itself
+_DROPPED: dict[str, list[str]] = {}  # session id → files let go to keep within the budget
 
 
 def guard_uploads(manager=None) -> None:
@@ -451,18 +457,29 @@ def guard_uploads(manager=None) -> None:
                 # Streamlit never sends a file id twice: a second PUT to the same URL (read
                 # from a proxy log) would swap the file an editor previewed
                 return
-            # a batch (one form per unit) within one file's budget: the oldest files go first
-            budget = settings.get("max_file_mb") * 1024 * 1024
+            # a batch (one form per unit) within one file's budget: the oldest files go first,
+            # and the page says which (dropped())
+            budget = settings.get("max_file_mb") * BYTES_PER_MB
             files = settings.get("max_upload_files")
             for other in list(held):
                 if len(held) < files and sum(len(f.data) for f in held.values()) + \
                         len(file.data) <= budget:
                     break
+                if len(_DROPPED) < _UPLOADERS_MAX:
+                    _DROPPED.setdefault(session_id, []).append(held[other].name)
                 manager.remove_file(session_id, other)
             add(session_id, file)
 
     manager.add_file = add_file
     manager._cchc_guarded = True
+
+
+def dropped() -> list[str]:
+    """The files this session chose that were let go to keep within the budget (once)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return _DROPPED.pop(ctx.session_id, []) if ctx is not None else []
 
 
 def allow_uploads() -> None:

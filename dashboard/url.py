@@ -51,6 +51,17 @@ def settle_widget(key: str, value) -> None:
     st.session_state.setdefault("_settled", set()).add(key)
 
 
+def relabel(key: str) -> bool:
+    """A keyed select box whose options are words of the language shown: when the language
+    changed since it was drawn, its value is set again, so that the browser redraws the box
+    with the new words (it keeps the old ones otherwise). Whether it was set."""
+    changed = key in st.session_state and st.session_state.get(f"_lang_{key}", lang()) != lang()
+    if changed:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[f"_lang_{key}"] = lang()
+    return changed
+
+
 def bound(widget, label: str, options: list, key: str, *, cast=str, default: int = 0, **kwargs):
     """A select-like widget whose value lives in the URL as its option code."""
     if key in st.session_state and st.session_state[key] not in options:
@@ -58,11 +69,8 @@ def bound(widget, label: str, options: list, key: str, *, cast=str, default: int
         # shows the value the page uses (it would keep showing the old one)
         settle_widget(key, options[default] if options else None)
         st.session_state[f"_url_{key}"] = default  # nor does the link's choice hold any more
-    if key in st.session_state and st.session_state.get(f"_lang_{key}", lang()) != lang():
-        # the language changed: set the value again so the browser redraws the box with the
-        # options' new words (it keeps the old ones otherwise)
-        settle_widget(key, st.session_state[key])
-    st.session_state[f"_lang_{key}"] = lang()
+    if relabel(key):
+        settle_widget(key, st.session_state[key])  # the index drawn follows the value set
     follow_link(key)
     index = url_index(key, options, cast, default)
     if key in st.session_state.get("_settled", set()):

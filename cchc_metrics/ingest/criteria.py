@@ -231,14 +231,15 @@ def read_criteria_files(files: list[tuple[str, bytes]], *, year: int | None = No
             problems += [replace(p, sheet=f"{name} · {p.sheet}" if p.sheet else name)
                          for p in exc.problems]
             continue
-        for unit, y in result.rows[["unit", "year"]].drop_duplicates().itertuples(index=False):
-            if (unit, y) in owner:
+        for unit, y, lv in result.rows[["unit", "year", "level"]].drop_duplicates().itertuples(
+                index=False):
+            if (unit, y, lv) in owner:
                 problems.append(problem(
-                    "criteria_twice", f"{unit} năm {y} có trong cả hai tệp «{owner[unit, y]}» và "
-                    f"«{name}»: hãy bỏ tệp không đúng rồi tải lại.", f"{unit} ({y}) is in both "
-                    f"«{owner[unit, y]}» and «{name}»: leave out the wrong file and upload again.",
-                    sheet=name, value=unit))
-            owner.setdefault((unit, y), name)
+                    "criteria_twice", f"{unit} năm {y} có trong cả hai tệp «{owner[unit, y, lv]}» "
+                    f"và «{name}»: hãy bỏ tệp không đúng rồi tải lại.", f"{unit} ({y}) is in both "
+                    f"«{owner[unit, y, lv]}» and «{name}»: leave out the wrong file and upload "
+                    "again.", sheet=name, value=unit))
+            owner.setdefault((unit, y, lv), name)
         result.warnings = [replace(p, sheet=f"{name} · {p.sheet}" if p.sheet else name)
                            for p in result.warnings]
         read.append((name, result))

@@ -33,6 +33,9 @@ def test_a_unit_report_and_the_links_from_overview_and_profile(app):
     at = run_page(app, "app_pages/tong-quan.py", year=2025, level="department")
     links = [p for p in at.get("page_link") if p.proto.label == "Soạn báo cáo"]
     assert links and "kind=block" in str(links[0].proto)
+    at = run_page(app, "app_pages/ho-so.py", year=2025, level="department")
+    links = [p for p in at.get("page_link") if p.proto.label == "Soạn báo cáo"]
+    assert links and "kind=unit" in str(links[0].proto) and "unit=" in str(links[0].proto)
     at = run_page(app, "app_pages/bao-cao.py", year=2025, level="department")
     set_widget(at, "kind", "unit")
     assert not at.exception, [e.message for e in at.exception]

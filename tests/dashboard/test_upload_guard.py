@@ -41,8 +41,9 @@ def test_a_session_holds_one_file_s_budget_the_oldest_files_going_first(monkeypa
     for name in "abcd":
         manager.add_file("editor-session", record(name, 100))
     assert list(manager.file_storage["editor-session"]) == ["b", "c", "d"]  # three files at most
-    manager.add_file("editor-session", record("big", 1024 * 1024 - 150))
+    manager.add_file("editor-session", record("big", 1_000_000 - 150))  # MB as the readers count
     assert list(manager.file_storage["editor-session"]) == ["d", "big"]  # within 1 MB in all
+    assert upload._DROPPED.pop("editor-session") == ["a.xlsx", "b.xlsx", "c.xlsx"]  # said
 
 
 def test_a_second_put_to_the_same_url_cannot_swap_an_editors_file(monkeypatch):

@@ -223,6 +223,7 @@ def test_a_field_renamed_between_years_keeps_each_year_s_name(monkeypatch):
     for fast in (10**9, 3):
         monkeypatch.setattr(reader, "FAST_CSV_LINES", fast)
         rows = read_criteria(data, name="xa.csv").rows
-        got = dict(zip(zip(rows["year"], rows["criterion"]), rows["field"], strict=False))
+        got = dict(zip(zip(rows["year"], rows["criterion"], strict=True), rows["field"],
+                       strict=True))
         assert got[(2024, "1.1")] == "Cải cách thể chế"
         assert got[(2025, "1.1")] == "Công tác chỉ đạo, điều hành CCHC"
