@@ -39,8 +39,8 @@ with st.expander(t("report_letterhead", lang)):
         place=right.text_input(t("report_place", lang), base.place, key="report_place"),
         date=right.date_input(t("report_date_field", lang), None, key="report_date",
                               format="DD/MM/YYYY", help=t("report_date_help", lang)),
-        signer_title=right.text_input(t("report_signer_title", lang), base.signer_title,
-                                      key="report_signer_title").replace("\\n", "\n"),
+        signer_title=right.text_area(t("report_signer_title", lang), base.signer_title,
+                                     key="report_signer_title", height=68),
         signer_name=right.text_input(t("report_signer_name", lang), base.signer_name,
                                      key="report_signer_name"),
         recipients=[line for line in st.text_area(
@@ -90,8 +90,8 @@ st.subheader(report.title.upper())
 st.markdown(f"**{escape.markdown(report.subtitle.splitlines()[0])}**")
 if report.sample:
     st.caption(t("report_sample", lang))
-for i, part in enumerate(report.sections, start=1):
-    st.markdown(f"**{escape.markdown(part.heading if kind == 'appendix' else f'{i}. {part.heading}')}**")
+for i, (heading, part) in enumerate(reports.numbered(report), start=1):
+    st.markdown(f"**{escape.markdown(heading)}**")
     for text in part.paragraphs:
         st.markdown(escape.markdown(text))
     if part.table is not None and not part.table.empty:

@@ -16,14 +16,13 @@ import datetime as dt
 import os
 import platform
 import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from bench.bench_dashboard import cpu_model, ram_gib
-from bench.results import publish
+from bench.results import publish, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## Criterion detail at national scale (issue 24)"
@@ -48,13 +47,6 @@ def write_csv() -> int:
     CSV.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(CSV, index=False)
     return len(frame)
-
-
-def timed(fn):
-    """(seconds, result) of one call."""
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def main() -> None:

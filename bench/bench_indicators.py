@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bench.bench_dashboard import cpu_model, ram_gib
-from bench.results import publish
+from bench.results import publish, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## Service indicators at national scale (issue 23)"
@@ -70,12 +70,6 @@ def national_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
         "max_points": 100.0, "points": np.round(rng.uniform(60, 95, n), 2),
         "self_points": np.nan, "source": "bench"})[SCORE_COLUMNS]
     return rows, scores
-
-
-def timed(fn):
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
 
 
 def main() -> None:

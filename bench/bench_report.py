@@ -15,18 +15,11 @@ import argparse
 import datetime as dt
 import os
 import platform
-import time
 
 from bench.bench_dashboard import cpu_model, ram_gib, year_frames
-from bench.results import publish
+from bench.results import publish, timed
 
 HEADING = "## Word reports at national scale (issue 25)"
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def main() -> None:

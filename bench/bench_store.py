@@ -24,19 +24,13 @@ from pathlib import Path
 import pandas as pd
 
 import cchc_metrics as cm
+from bench.results import timed
 from cchc_metrics.sample.national import national_workbook, ten_years
 from cchc_metrics.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
-
-
-def timed(fn):
-    """Run once; (seconds, result)."""
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def measure(url: str, workbook: Path, years: dict[int, pd.DataFrame], repeats: int = 5) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -31,3 +32,11 @@ def publish(heading: str, text: str, write: bool = True, path: Path = RESULTS) -
     if write:
         write_results(heading, text, path)
         print(f"Updated {path.name}")
+
+
+def timed(fn):
+    """(wall seconds, result) of one call: the benches' one stopwatch."""
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+

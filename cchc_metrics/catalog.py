@@ -844,7 +844,8 @@ STRINGS: dict[str, tuple[str, str | dict[str, str]]] = {
     "report_date_field": ("Ngày ban hành", "Date"),
     "report_date_help": ("Để trống: «ngày … tháng … năm …», ghi khi ký.",
                          "Blank: dated when signed."),
-    "report_signer_title": ("Chức vụ người ký (\\n: xuống dòng)", "Signer's title (\\n: new line)"),
+    "report_signer_title": ("Chức vụ người ký (vd. KT. GIÁM ĐỐC, xuống dòng, PHÓ GIÁM ĐỐC)",
+                            "Signer's title (e.g. DEPUTY DIRECTOR, on two lines if need be)"),
     "report_signer_name": ("Họ tên người ký", "Signer's name"),
     "report_template": ("Mẫu văn bản của tỉnh", "The province's Word template"),
     "report_template_help": ("Tỉnh có thể dùng mẫu Word của mình: tải mẫu mặc định, sửa trong "

@@ -80,3 +80,16 @@ def format_pct(value, decimals: int = 2, lang: str = "vi") -> str:
     """85.65 → "85,65 %", the number and its sign joined by a no-break space (never split)."""
     text = format_number(value, decimals, lang)
     return text if text == "—" else f"{text}\u00a0%"
+
+
+def roman(n: int) -> str:
+    """A Roman numeral, as tables number their blocks and fields and as quarters are named
+    (4 → «IV», 14 → «XIV»)."""
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+

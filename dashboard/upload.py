@@ -1,4 +1,5 @@
-"""The upload page's widgets: column mapping (remembered), version history and rollback."""
+"""Widgets that take files: the upload page's (column mapping, remembered; forms uploaded
+together; version history and rollback) and the reports page's template chooser."""
 
 from __future__ import annotations
 

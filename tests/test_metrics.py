@@ -252,3 +252,10 @@ def test_duplicates_need_every_key_same_named_communes_under_two_districts_are_n
     assert duplicate_problems(frame(["Huyện A", "Huyện B"])) == []
     (p,) = duplicate_problems(frame(["Huyện A", "Huyện B", "huyện  A"]))
     assert p.code == "duplicate_unit" and "5, 7" in p.vi
+
+
+def test_roman_numerals_as_tables_number_blocks_and_quarters():
+    from cchc_metrics.numbers import roman
+
+    assert [roman(n) for n in (1, 4, 9, 12, 14, 40, 49, 90)] == [
+        "I", "IV", "IX", "XII", "XIV", "XL", "XLIX", "XC"]

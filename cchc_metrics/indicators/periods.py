@@ -10,6 +10,7 @@ import re
 
 from cchc_metrics.i18n import Msg
 from cchc_metrics.names import fold
+from cchc_metrics.numbers import roman
 
 KINDS = ("month", "quarter", "half", "nine", "year", "ytd")
 KIND_NAMES = {
@@ -17,7 +18,6 @@ KIND_NAMES = {
     "half": Msg("6 tháng", "6 months"), "nine": Msg("9 tháng", "9 months"),
     "year": Msg("Năm", "Year"), "ytd": Msg("Lũy kế từ đầu năm", "Year to date"),
 }
-ROMAN = ("I", "II", "III", "IV")
 
 
 def months_of(kind: str, month: int = 12) -> tuple[int, int]:
@@ -52,7 +52,7 @@ def period_label(year: int, first: int, last: int, lang: str = "vi") -> str:
     if (first, last) == (1, 9):
         return f"9 tháng năm {year}" if vi else f"First nine months of {year}"
     if last - first == 2 and first % 3 == 1:
-        q = ROMAN[first // 3]
+        q = roman(first // 3 + 1)
         return f"Quý {q}/{year}" if vi else f"Q{first // 3 + 1} {year}"
     if first == 1:
         return f"Từ đầu năm đến tháng {last}/{year}" if vi else f"{year} to {year}-{last:02d}"

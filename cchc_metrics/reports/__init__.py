@@ -10,9 +10,10 @@ from cchc_metrics.reports.content import (
     block_report,
     build,
     file_name,
+    numbered,
     unit_report,
 )
 from cchc_metrics.reports.word import Letterhead, cell_texts, to_docx
 
 __all__ = ["KINDS", "Chart", "Letterhead", "Report", "Section", "appendix", "block_report",
-           "build", "cell_texts", "file_name", "to_docx", "unit_report"]
+           "build", "cell_texts", "file_name", "numbered", "to_docx", "unit_report"]

@@ -13,6 +13,7 @@ import pandas as pd
 from cchc_metrics import views
 from cchc_metrics.fields import field_label
 from cchc_metrics.i18n import number, pct, t
+from cchc_metrics.numbers import roman
 from cchc_metrics.views import View
 
 KINDS = ("block", "unit", "appendix")
@@ -50,6 +51,13 @@ class Report:
     lang: str = "vi"
     sample: bool = False
     landscape: bool = False  # an appendix's ten columns need the page's width
+
+
+def numbered(report: Report) -> list[tuple[str, Section]]:
+    """Each section with its heading as printed: «2. Bảng xếp hạng»; an appendix's blocks
+    already carry their Roman numerals."""
+    return [(part.heading if report.kind == "appendix" else f"{i}. {part.heading}", part)
+            for i, part in enumerate(report.sections, start=1)]
 
 
 def _words(view: View) -> str:
@@ -239,21 +247,11 @@ def appendix(units: pd.DataFrame, scores: pd.DataFrame, view: View, *,
     sections = []
     for i, block in enumerate(dict.fromkeys(rows.sort_values("block")["block"]), start=1):
         table = views.appendix_table(units, scores, view.but(block=block))
-        sections.append(Section(f"{_roman(i)}. {block}", [], table))
+        sections.append(Section(f"{roman(i)}. {block}", [], table))
     return Report("appendix", t("report_title_appendix", lang),
                   t("report_subtitle_appendix", lang, year=view.year, words=_words(view),
                     year_next=int(view.year) + 1),
                   sections, lang, sample, landscape=True)
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
-                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
-                           (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
 
 
 def build(kind: str, units: pd.DataFrame, scores: pd.DataFrame, view: View, *,

@@ -143,8 +143,8 @@ def _parsed(data: bytes):
         return _sandbox().parse(xml)
     except TemplateError as exc:
         raise refuse("template_syntax", "Có chỗ điền viết sai (thiếu hoặc thừa dấu ngoặc): mỗi "
-                     "chỗ điền có dạng {{ ten }}.", f"A placeholder is malformed ({exc}): each "
-                     "is written {{ name }}.") from None
+                     "chỗ điền có dạng {{ so_hieu }}.", f"A placeholder is malformed ({exc}): each "
+                     "is written like {{ so_hieu }}.") from None
 
 
 def _expressions(parsed) -> list:
@@ -155,10 +155,10 @@ def _expressions(parsed) -> list:
     odd = {type(n).__name__ for n in parsed.find_all(nodes.Node) if not isinstance(n, allowed)}
     if not odd:
         return []
-    return [problem("template_expression", "Mẫu chỉ được có các chỗ điền {{ ten }}: không dùng "
-                    "phép tính, bộ lọc, vòng lặp hay điều kiện.", "A template may hold only "
-                    "placeholders {{ name }}: no calculations, filters, loops or conditions.",
-                    value=", ".join(sorted(odd)))]
+    return [problem("template_expression", "Mẫu chỉ được có các chỗ điền như {{ so_hieu }}: "
+                    "không dùng phép tính, bộ lọc, vòng lặp hay điều kiện.", "A template may "
+                    "hold only placeholders such as {{ so_hieu }}: no calculations, filters, "
+                    "loops or conditions.", value=", ".join(sorted(odd)))]
 
 
 def _not_docx() -> ScoreFileError:
@@ -183,8 +183,8 @@ def _trial(data: bytes) -> None:
         Document(io.BytesIO(out))
     except SecurityError:
         raise refuse("template_unsafe", "Mẫu có biểu thức không được phép (chỉ dùng các chỗ "
-                     "điền {{ ten }}).", "The template holds an expression that is not allowed "
-                     "(use only the placeholders {{ name }}).") from None
+                     "điền như {{ so_hieu }}).", "The template holds an expression that is not "
+                     "allowed (use only placeholders such as {{ so_hieu }}).") from None
     except Exception:  # noqa: BLE001 — the checks above passed, yet it does not fill
         raise refuse("template_fill", "Không điền được mẫu này: hãy bắt đầu lại từ mẫu mặc "
                      "định và giữ nguyên các chỗ điền.", "This template cannot be filled: start "

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_metrics.i18n import t
-from cchc_metrics.reports.content import Report
+from cchc_metrics.reports.content import Report, numbered
 from cchc_metrics.views.screen import number_texts
 
 FONT = "Times New Roman"
@@ -38,6 +38,10 @@ class Letterhead:
     signer_name: str = ""
     recipients: list[str] = field(default_factory=list)
 
+    def __post_init__(self):
+        # a title typed on one line (a setting, a text box) breaks where «\n» is written
+        self.signer_title = self.signer_title.replace("\\n", "\n")
+
     @classmethod
     def from_settings(cls, lang: str = "vi") -> Letterhead:
         from cchc_metrics import settings
@@ -47,8 +51,7 @@ class Letterhead:
         return cls(parent_body=(f"UBND {province}".upper() if province else ""),
                    issuing_body=(settings.get("issuing_body") or "").upper(),
                    place=settings.get("report_place") or place,
-                   signer_title=(settings.get("report_signer_title") or "").replace(
-                       "\\n", "\n").upper(),
+                   signer_title=(settings.get("report_signer_title") or "").upper(),
                    signer_name=settings.get("report_signer_name") or "",
                    recipients=t("report_recipients_default", lang).split("\n"))
 
@@ -137,9 +140,8 @@ def body(doc, report: Report, *, images: bool = True, progress=None,
     lang = report.lang
     if report.sample:
         _para(doc, t("report_sample", lang), italic=True, align="center", size=12)
-    for i, part in enumerate(report.sections, start=1):
+    for i, (heading, part) in enumerate(numbered(report), start=1):
         step(0.1 + 0.8 * i / max(len(report.sections), 1), part.heading)
-        heading = part.heading if report.kind == "appendix" else f"{i}. {part.heading}"
         _para(doc, heading, bold=True, keep=True)
         for text in part.paragraphs:
             _para(doc, text, indent=True, align="both")

@@ -18,8 +18,8 @@ import pandas as pd
 
 from cchc_metrics.contract import CRITERION_COLUMNS
 from cchc_metrics.fields import FIELD_NAMES
+from cchc_metrics.numbers import roman
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 CRITERIA_FILE = "tong_hop_tieu_chi_so_nganh_{year}_mau.xlsx"
 # each field's criteria; each criterion's sub-criteria (the sample's own, fictional wording)
 CRITERIA: dict[str, list[tuple[str, list[str]]]] = {
@@ -206,7 +206,7 @@ def criteria_workbook(year: int = 2025) -> bytes:
     top = rows.drop_duplicates("criterion").set_index("criterion")["max_points"]
     for t in tree.itertuples(index=False):
         f = int(t.criterion.split(".")[0])
-        number = ROMAN[f - 1] if t.depth == 1 else t.criterion.split(".", 1)[1]
+        number = roman(f) if t.depth == 1 else t.criterion.split(".", 1)[1]
         values = [v for unit in units for v in (wide.loc[t.criterion, ("self_points", unit)],
                                                 wide.loc[t.criterion, ("points", unit)])]
         ws.append([number, t.criterion_name, float(top[t.criterion]),

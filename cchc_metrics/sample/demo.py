@@ -30,6 +30,7 @@ from cchc_metrics.contract import (
 from cchc_metrics.exports.template import xlsx_bytes
 from cchc_metrics.fields import FIELDS
 from cchc_metrics.names import fold
+from cchc_metrics.numbers import roman
 from cchc_metrics.places.lineage import (
     COMMON_2025_DEPARTMENT_MERGERS,
     DEPARTMENT_MERGER_DATE,
@@ -106,7 +107,6 @@ FILES = {
 }
 LONG_HEADER = ["Năm", "Khối xếp hạng", "Đơn vị cấp huyện", "Tên đơn vị", "Mã ĐVHC", "Lĩnh vực",
                "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định"]
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 @dataclass(frozen=True)
@@ -535,7 +535,7 @@ def write_wide_sheet(wb: Workbook, sheet: str, title: list[str], layout: WideLay
     row, where, everyone = HEADER_ROW + 2, {}, []
     for b, (label, results) in enumerate(blocks):
         if label is not None:
-            _write_row(ws, row, [ROMAN[b], label] + [None] * (width - 2), first_number, bold=True)
+            _write_row(ws, row, [roman(b + 1), label] + [None] * (width - 2), first_number, bold=True)
             row += 1
         for stt, r in enumerate(results, start=1):
             values = [stt, r.unit] + ([r.code] if layout.code else []) + _numbers(r, layout)

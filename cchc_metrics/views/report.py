@@ -91,13 +91,14 @@ def headline_table(units: pd.DataFrame, view: View) -> pd.DataFrame:
     ]
     for band in dict.fromkeys(counts["band"]):
         got = counts[counts["band"] == band].set_index("year")
-        both = all(y in got.index for y in years)
+        share = {y: round(float(got.loc[y, "share_pct"]), 2) for y in years if y in got.index}
+        count = {y: int(got.loc[y, "count"]) for y in share}
+        moved = (f"{signed(count[years[0]] - count[years[1]], lang, 0)} "
+                 f"({signed(share[years[0]] - share[years[1]], lang, 2)}{pp})"
+                 if len(share) == 2 else "")
         rows.append((f"{t('col_band', lang)} {band_label(band, lang)}", *[
-            f"{number(int(got.loc[y, 'count']), 0, lang)} ({pct(got.loc[y, 'share_pct'], 2, lang)})"
-            if y in got.index else "" for y in years],
-            f"{signed(int(got.loc[years[0], 'count'] - got.loc[years[1], 'count']), lang, 0)} "
-            f"({signed(round(got.loc[years[0], 'share_pct'], 2) - round(got.loc[years[1], 'share_pct'], 2), lang, 2)}{pp})"
-            if both else ""))
+            f"{number(count[y], 0, lang)} ({pct(share[y], 2, lang)})" if y in share else ""
+            for y in years], moved))
     return pd.DataFrame(rows, columns=[t("col_measure", lang), str(years[0]), str(years[1]),
                                        t("col_change", lang)])
 
